@@ -1,0 +1,48 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+  name: "trainplan",
+  products: [
+    .executable(name: "trainplan", targets: ["trainplan"]),
+    .library(name: "Planner", targets: ["Planner"]),
+    .library(name: "Storage", targets: ["Storage"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+  ],
+  targets: [
+    // 1. The planner: pure value types and the accounting of SPEC.md. No I/O.
+    .target(name: "Planner"),
+
+    // 2. Storage: SQLite through the system library, migrations, presets, records.
+    .systemLibrary(
+      name: "CSQLite",
+      pkgConfig: "sqlite3",
+      providers: [.apt(["libsqlite3-dev"])]
+    ),
+    .target(name: "Storage", dependencies: ["CSQLite", "Planner", "Migrations", "Fixtures"]),
+
+    // The top-level migrations/ and fixtures/ folders, embedded as Swift string constants at
+    // build time so the binary runs from any folder (Bundle.module is not found on Linux once
+    // the binary is copied away from .build).
+    .target(name: "Migrations", path: "migrations", plugins: ["EmbedFiles"]),
+    .target(name: "Fixtures", path: "fixtures", plugins: ["EmbedFiles"]),
+    .executableTarget(name: "EmbedFilesTool"),
+    .plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["EmbedFilesTool"]),
+
+    // 3. The CLI: commands on swift-argument-parser, and a one-file executable that runs them.
+    .target(
+      name: "CLI",
+      dependencies: [
+        "Planner", "Storage",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .executableTarget(name: "trainplan", dependencies: ["CLI"]),
+
+    .testTarget(name: "PlannerTests", dependencies: ["Planner"]),
+    .testTarget(name: "StorageTests", dependencies: ["Storage", "Planner", "Migrations", "Fixtures"]),
+    .testTarget(name: "CLITests", dependencies: ["CLI", "Planner"]),
+  ]
+)

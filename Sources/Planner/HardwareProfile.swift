@@ -1,0 +1,93 @@
+/// A number format a GPU has a peak throughput for.
+public enum NumericFormat: String, Sendable, CaseIterable, Codable {
+  case fp32, tf32, bf16, fp16, fp8
+}
+
+/// Dense (no sparsity) peak FLOP/s per number format; nil where the GPU has no such unit.
+public struct PeakThroughput: Equatable, Hashable, Sendable {
+  public var fp32: Double
+  public var tf32: Double?
+  public var bf16: Double?
+  public var fp16: Double?
+  public var fp8: Double?
+
+  public init(
+    fp32: Double, tf32: Double? = nil, bf16: Double? = nil, fp16: Double? = nil, fp8: Double? = nil
+  ) {
+    self.fp32 = fp32
+    self.tf32 = tf32
+    self.bf16 = bf16
+    self.fp16 = fp16
+    self.fp8 = fp8
+  }
+
+  /// Peak FLOP/s in a format, or nil where the GPU lists none.
+  public subscript(format: NumericFormat) -> Double? {
+    switch format {
+    case .fp32: return fp32
+    case .tf32: return tf32
+    case .bf16: return bf16
+    case .fp16: return fp16
+    case .fp8: return fp8
+    }
+  }
+
+  /// Every listed format with its peak, in `NumericFormat` order.
+  public var listed: [(NumericFormat, Double)] {
+    NumericFormat.allCases.compactMap { f in self[f].map { (f, $0) } }
+  }
+}
+
+/// A GPU as the planner sees it.
+public struct HardwareProfile: Equatable, Hashable, Sendable {
+  public var name: String
+  /// Memory in bytes as the device reports it (A100 80GB: 81,920 MiB).
+  public var memoryBytes: Int
+  /// Bytes the framework keeps for itself (CUDA context, allocator slack); 0 in the seed.
+  public var reserveBytes: Int
+  public var peak: PeakThroughput
+  /// Price per GPU-hour in US dollars, where known.
+  public var pricePerHour: Double?
+  /// Board power in watts, where known.
+  public var powerWatts: Double?
+  /// Where the figures come from.
+  public var source: String
+
+  public init(
+    name: String = "", memoryBytes: Int, reserveBytes: Int = 0, peak: PeakThroughput,
+    pricePerHour: Double? = nil, powerWatts: Double? = nil, source: String = ""
+  ) {
+    self.name = name
+    self.memoryBytes = memoryBytes
+    self.reserveBytes = reserveBytes
+    self.peak = peak
+    self.pricePerHour = pricePerHour
+    self.powerWatts = powerWatts
+    self.source = source
+  }
+
+  /// Memory left for training after the reserve.
+  public var usableBytes: Int { memoryBytes - reserveBytes }
+
+  public func validate() throws {
+    if memoryBytes <= 0 { throw PlannerError.notPositive(.memoryBytes, String(memoryBytes)) }
+    if reserveBytes < 0 { throw PlannerError.negative(.reserveBytes, String(reserveBytes)) }
+    if reserveBytes >= memoryBytes {
+      throw PlannerError.outOfRange(
+        .reserveBytes, String(reserveBytes), rule: "must be less than memory_bytes \(memoryBytes)")
+    }
+    for (_, value) in peak.listed { try Self.checkPositiveFinite(value, .peakFLOPS) }
+    if let price = pricePerHour { try Self.checkNonNegativeFinite(price, .pricePerHour) }
+    if let power = powerWatts { try Self.checkNonNegativeFinite(power, .powerWatts) }
+  }
+
+  static func checkPositiveFinite(_ value: Double, _ field: Field) throws {
+    if !value.isFinite { throw PlannerError.notFinite(field, String(value)) }
+    if value <= 0 { throw PlannerError.notPositive(field, String(value)) }
+  }
+
+  static func checkNonNegativeFinite(_ value: Double, _ field: Field) throws {
+    if !value.isFinite { throw PlannerError.notFinite(field, String(value)) }
+    if value < 0 { throw PlannerError.negative(field, String(value)) }
+  }
+}

@@ -1,0 +1,111 @@
+/// Peak training memory per GPU, in bytes: the memory formula of SPEC.md.
+///
+/// total = parameters + gradients + optimizer state + b × activation bytes per sequence.
+/// fp32 (the seed): 4P + 4P + 8P (AdamW's two moments), 4 bytes per activation element.
+/// bf16/fp16 mixed precision: 2P + 2P (4P with fp32 gradients) + 12P (fp32 master weights
+/// and both moments), 2 bytes per activation element. ZeRO stage z ≥ 1 divides the optimizer
+/// state by G, z ≥ 2 also the gradients, z = 3 also the parameters, each rounded up.
+public struct MemoryBreakdown: Equatable, Sendable {
+  public var parametersBytes: Int
+  public var gradientsBytes: Int
+  public var optimizerStateBytes: Int
+  /// Bytes of activations one sequence holds, and the same by component.
+  public var activationBytesPerSequence: Int
+  public var activationComponentBytes: [NamedBytes]
+  public var batchSize: Int
+  public let activationsBytes: Int
+  public let totalBytes: Int
+
+  /// The part that does not depend on the batch size (16P in the seed).
+  public var constantBytes: Int { parametersBytes + gradientsBytes + optimizerStateBytes }
+}
+
+/// A named byte count, e.g. one activation component per sequence.
+public struct NamedBytes: Equatable, Sendable {
+  public var name: String
+  public var bytes: Int
+}
+
+/// Builds `MemoryBreakdown`s for one model under one setup, at any batch size or GPU count.
+public struct MemoryModel: Sendable {
+  public let parameters: Int
+  public let activations: ActivationMemory
+  public let precision: TrainingPrecision
+  public let zeroStage: Int
+  public let fp32Gradients: Bool
+
+  public init(parameters: Int, activations: ActivationMemory, setup: TrainingSetup) {
+    self.parameters = parameters
+    self.activations = activations
+    self.precision = setup.precision
+    self.zeroStage = setup.zeroStage
+    self.fp32Gradients = setup.fp32Gradients
+  }
+
+  /// Bytes per parameter for (parameters, gradients, optimizer state), before sharding.
+  var bytesPerParameter: (params: Int, grads: Int, optimizer: Int) {
+    switch precision {
+    case .fp32: return (4, 4, 8)
+    case .bf16, .fp16: return (2, fp32Gradients ? 4 : 2, 12)
+    }
+  }
+
+  /// Unsharded (parameters, gradients, optimizer) bytes and the shard flags of the ZeRO stage.
+  func stateBytes() throws -> [(bytes: Int, sharded: Bool)] {
+    let x = Exact(quantity: "the model state bytes")
+    let per = bytesPerParameter
+    return [
+      (try x.mul(per.params, parameters), zeroStage >= 3),
+      (try x.mul(per.grads, parameters), zeroStage >= 2),
+      (try x.mul(per.optimizer, parameters), zeroStage >= 1),
+    ]
+  }
+
+  public func activationBytesPerSequence() throws -> Int {
+    try Exact(quantity: "the activation bytes per sequence")
+      .mul(activations.elementsPerSequence, precision.bytesPerElement)
+  }
+
+  /// Per-GPU memory at micro-batch `batchSize` over `numGPUs` data-parallel GPUs.
+  public func breakdown(batchSize: Int, numGPUs: Int) throws -> MemoryBreakdown {
+    let state = try stateBytes().map { $0.sharded ? ceilDiv($0.bytes, numGPUs) : $0.bytes }
+    let x = Exact(quantity: "the total memory")
+    let perSequence = try activationBytesPerSequence()
+    let activationsBytes = try x.mul(perSequence, batchSize)
+    let bytesPerElement = precision.bytesPerElement
+    return MemoryBreakdown(
+      parametersBytes: state[0], gradientsBytes: state[1], optimizerStateBytes: state[2],
+      activationBytesPerSequence: perSequence,
+      activationComponentBytes: activations.components.map {
+        NamedBytes(name: $0.name, bytes: $0.elements * bytesPerElement)
+      },
+      batchSize: batchSize, activationsBytes: activationsBytes,
+      totalBytes: try x.sum(state + [activationsBytes]))
+  }
+
+  /// The largest micro-batch whose total fits in `usableBytes`; 0 when the constant part
+  /// alone reaches it.
+  public func maxBatchSize(usableBytes: Int, numGPUs: Int) throws -> Int {
+    let constant = try breakdown(batchSize: 0, numGPUs: numGPUs).totalBytes
+    if constant >= usableBytes { return 0 }
+    return (usableBytes - constant) / (try activationBytesPerSequence())
+  }
+
+  /// The smallest GPU count at which `batchSize` fits in `usableBytes` under the ZeRO stage,
+  /// or nil when no count can make it fit (the unsharded part alone is too large).
+  public func gpusNeeded(batchSize: Int, usableBytes: Int) throws -> Int? {
+    let x = Exact(quantity: "the total memory")
+    let state = try stateBytes()
+    let fixed = try x.sum(state.filter { !$0.sharded }.map(\.bytes))
+    let sharded = try x.sum(state.filter { $0.sharded }.map(\.bytes))
+    let activations = try x.mul(try activationBytesPerSequence(), batchSize)
+    let room = usableBytes - (try x.add(fixed, activations))
+    if room < 0 { return nil }
+    if sharded == 0 { return 1 }
+    if room == 0 { return nil }
+    // Each rounded-up shard adds under one byte, so the lower bound is at most a few short.
+    var g = max(1, ceilDiv(sharded, room))
+    while try breakdown(batchSize: batchSize, numGPUs: g).totalBytes > usableBytes { g += 1 }
+    return g
+  }
+}

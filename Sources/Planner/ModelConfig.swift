@@ -1,0 +1,76 @@
+/// The feed-forward block of a transformer layer.
+public enum FeedForwardKind: String, Sendable, CaseIterable, Codable {
+  /// Gated (SwiGLU): W1 and W3 map h→f, W2 maps f→h. The seed architecture.
+  case swiglu
+  /// Two matrices, h→f and f→h, with a GELU between them (GPT-2).
+  case gelu
+
+  /// How many h×f matrices the block holds.
+  public var matrixCount: Int {
+    switch self {
+    case .swiglu: return 3
+    case .gelu: return 2
+    }
+  }
+}
+
+/// The shape of a decoder-only transformer LM, named as in SPEC.md's symbol table.
+public struct ModelConfig: Equatable, Hashable, Sendable {
+  public var name: String
+  /// v
+  public var vocabSize: Int
+  /// s, tokens per sequence
+  public var contextLength: Int
+  /// l, transformer blocks
+  public var numLayers: Int
+  /// h, model width
+  public var dModel: Int
+  /// n, attention heads
+  public var numHeads: Int
+  /// Key/value heads (grouped-query attention); equal to `numHeads` in the seed.
+  public var numKVHeads: Int
+  /// f, feed-forward width; 4h in the seed.
+  public var dFF: Int
+  public var ffn: FeedForwardKind
+  /// Whether the LM head shares the embedding matrix.
+  public var tiedEmbeddings: Bool
+
+  public init(
+    name: String = "", vocabSize: Int, contextLength: Int, numLayers: Int, dModel: Int,
+    numHeads: Int, numKVHeads: Int? = nil, dFF: Int? = nil, ffn: FeedForwardKind = .swiglu,
+    tiedEmbeddings: Bool = false
+  ) {
+    self.name = name
+    self.vocabSize = vocabSize
+    self.contextLength = contextLength
+    self.numLayers = numLayers
+    self.dModel = dModel
+    self.numHeads = numHeads
+    self.numKVHeads = numKVHeads ?? numHeads
+    // 4h saturates for absurd widths, so the parameter count reports it as too large.
+    let fourH = dModel.multipliedReportingOverflow(by: 4)
+    self.dFF = dFF ?? (fourH.overflow ? Int.max : fourH.partialValue)
+    self.ffn = ffn
+    self.tiedEmbeddings = tiedEmbeddings
+  }
+
+  /// Width of the K and V projections: h·kv/n.
+  public var kvWidth: Int { dModel / numHeads * numKVHeads }
+
+  /// Checks every rule of the shape; throws the first broken one.
+  public func validate() throws {
+    let sizes: [(Field, Int)] = [
+      (.vocabSize, vocabSize), (.contextLength, contextLength), (.numLayers, numLayers),
+      (.dModel, dModel), (.numHeads, numHeads), (.numKVHeads, numKVHeads), (.dFF, dFF),
+    ]
+    for (field, value) in sizes where value <= 0 {
+      throw PlannerError.notPositive(field, String(value))
+    }
+    if dModel % numHeads != 0 {
+      throw PlannerError.notDivisible(.numHeads, numHeads, divides: .dModel, dModel)
+    }
+    if numHeads % numKVHeads != 0 {
+      throw PlannerError.notDivisible(.numKVHeads, numKVHeads, divides: .numHeads, numHeads)
+    }
+  }
+}

@@ -1,0 +1,75 @@
+/// Where a run's length came from.
+public enum RunLengthBasis: Equatable, Hashable, Sendable {
+  case steps
+  case tokens
+  /// The default: this many tokens per parameter (Hoffmann et al., 2022).
+  case tokensPerParameter(Int)
+}
+
+/// Every plan option with its value decided: what a stored plan records.
+public struct ResolvedSetup: Equatable, Hashable, Sendable {
+  /// b, the micro-batch per GPU.
+  public var batchSize: Int
+  /// True when no batch size was asked for and the planner chose the largest that fits.
+  public var batchSizeChosen: Bool
+  public var globalBatchSize: Int
+  public var gradientAccumulationSteps: Int
+  public var steps: Int
+  public var tokens: Int
+  public var runLengthBasis: RunLengthBasis
+  public var mfu: Double
+  public var numGPUs: Int
+  public var precision: TrainingPrecision
+  public var attention: AttentionKernel
+  public var checkpointing: Checkpointing
+  public var zeroStage: Int
+  public var fp32Gradients: Bool
+  public var reserveBytes: Int
+
+  public init(
+    batchSize: Int, batchSizeChosen: Bool, globalBatchSize: Int, gradientAccumulationSteps: Int,
+    steps: Int, tokens: Int, runLengthBasis: RunLengthBasis, mfu: Double, numGPUs: Int,
+    precision: TrainingPrecision, attention: AttentionKernel, checkpointing: Checkpointing,
+    zeroStage: Int, fp32Gradients: Bool, reserveBytes: Int
+  ) {
+    self.batchSize = batchSize
+    self.batchSizeChosen = batchSizeChosen
+    self.globalBatchSize = globalBatchSize
+    self.gradientAccumulationSteps = gradientAccumulationSteps
+    self.steps = steps
+    self.tokens = tokens
+    self.runLengthBasis = runLengthBasis
+    self.mfu = mfu
+    self.numGPUs = numGPUs
+    self.precision = precision
+    self.attention = attention
+    self.checkpointing = checkpointing
+    self.zeroStage = zeroStage
+    self.fp32Gradients = fp32Gradients
+    self.reserveBytes = reserveBytes
+  }
+}
+
+/// A computed plan: the inputs as they were, and every result figure.
+public struct Plan: Equatable, Sendable {
+  public var model: ModelConfig
+  public var hardware: HardwareProfile
+  public var setup: ResolvedSetup
+  /// P
+  public var parameters: Int
+  /// Per-GPU memory at the setup's micro-batch.
+  public var memory: MemoryBreakdown
+  /// GPU memory less the reserve: what `fits` and `maxBatchSize` compare against.
+  public var usableBytes: Int
+  public var fits: Bool
+  /// The largest micro-batch that fits; 0 when none does.
+  public var maxBatchSize: Int
+  /// The smallest GPU count at which the micro-batch fits under the ZeRO stage; nil when none.
+  public var gpusNeeded: Int?
+  public var compute: ComputeEstimate
+  /// Non-fatal remarks on the options.
+  public var notes: [String]
+
+  /// Bytes over the usable memory when the plan does not fit; 0 when it does.
+  public var shortfallBytes: Int { max(0, memory.totalBytes - usableBytes) }
+}

@@ -1,0 +1,77 @@
+/// The planner service: turns a model, a GPU and a training setup into a `Plan`.
+public enum Planner {
+  /// Validates every input and computes the plan. Without a micro-batch it plans at the
+  /// largest that fits (or at 1 when none fits, to show by how much).
+  public static func plan(
+    model: ModelConfig, hardware: HardwareProfile, setup: TrainingSetup = TrainingSetup()
+  ) throws -> Plan {
+    try model.validate()
+    try hardware.validate()
+    try setup.validate()
+    let peak = try peakFLOPS(hardware, setup.precision)
+    let parameters = try ParameterCount(model: model).total
+    let activations = try ActivationMemory(
+      model: model, attention: setup.attention, checkpointing: setup.checkpointing)
+    let memoryModel = MemoryModel(parameters: parameters, activations: activations, setup: setup)
+    let reserve = setup.reserveBytes ?? hardware.reserveBytes
+    let usable = hardware.memoryBytes - reserve
+    if usable <= 0 {
+      throw PlannerError.outOfRange(
+        .reserveBytes, String(reserve), rule: "must be less than the GPU memory \(hardware.memoryBytes)")
+    }
+    let maxBatch = try memoryModel.maxBatchSize(usableBytes: usable, numGPUs: setup.numGPUs)
+    let batch = setup.microBatchSize ?? max(1, maxBatch)
+    let memory = try memoryModel.breakdown(batchSize: batch, numGPUs: setup.numGPUs)
+    let resolved = try resolve(
+      setup, batchSize: batch, parameters: parameters, contextLength: model.contextLength,
+      reserve: reserve)
+    let compute = ComputeEstimate(
+      parameters: parameters,
+      tokensPerStep: try Exact(quantity: "the tokens per step")
+        .mul(resolved.globalBatchSize, model.contextLength),
+      steps: resolved.steps, tokens: resolved.tokens, recompute: setup.checkpointing == .full,
+      hardware: hardware, peakFLOPS: peak, numGPUs: setup.numGPUs, mfu: setup.mfu)
+    return Plan(
+      model: model, hardware: hardware, setup: resolved, parameters: parameters, memory: memory,
+      usableBytes: usable, fits: memory.totalBytes <= usable, maxBatchSize: maxBatch,
+      gpusNeeded: try memoryModel.gpusNeeded(batchSize: batch, usableBytes: usable),
+      compute: compute, notes: setup.notes)
+  }
+
+  static func peakFLOPS(_ hardware: HardwareProfile, _ precision: TrainingPrecision) throws -> Double {
+    guard let peak = hardware.peak[precision.format] else {
+      throw PlannerError.unsupported(
+        .precision, precision.rawValue,
+        reason: "GPU \(hardware.name) lists no \(precision.rawValue) peak FLOP/s")
+    }
+    return peak
+  }
+
+  /// Decides the global batch, accumulation steps and run length.
+  static func resolve(
+    _ setup: TrainingSetup, batchSize: Int, parameters: Int, contextLength: Int, reserve: Int
+  ) throws -> ResolvedSetup {
+    let x = Exact(quantity: "the run length")
+    let perPass = try x.mul(batchSize, setup.numGPUs)
+    let global = setup.globalBatchSize ?? perPass
+    let tokensPerStep = try x.mul(global, contextLength)
+    let steps: Int
+    let tokens: Int
+    let basis: RunLengthBasis
+    switch setup.runLength {
+    case .steps(let n):
+      (steps, tokens, basis) = (n, try x.mul(n, tokensPerStep), .steps)
+    case .tokens(let t):
+      (steps, tokens, basis) = (ceilDiv(t, tokensPerStep), t, .tokens)
+    case .tokensPerParameter(let k):
+      let t = try x.mul(k, parameters)
+      (steps, tokens, basis) = (ceilDiv(t, tokensPerStep), t, .tokensPerParameter(k))
+    }
+    return ResolvedSetup(
+      batchSize: batchSize, batchSizeChosen: setup.microBatchSize == nil, globalBatchSize: global,
+      gradientAccumulationSteps: ceilDiv(global, perPass), steps: steps, tokens: tokens,
+      runLengthBasis: basis, mfu: setup.mfu, numGPUs: setup.numGPUs, precision: setup.precision,
+      attention: setup.attention, checkpointing: setup.checkpointing, zeroStage: setup.zeroStage,
+      fp32Gradients: setup.fp32Gradients, reserveBytes: reserve)
+  }
+}

@@ -1,0 +1,66 @@
+/// A named input of the planner, spelled as in SPEC.md (and in the JSON the CLI prints).
+public enum Field: String, Sendable, CaseIterable {
+  case name
+  case vocabSize = "vocab_size"
+  case contextLength = "context_length"
+  case numLayers = "num_layers"
+  case dModel = "d_model"
+  case numHeads = "num_heads"
+  case numKVHeads = "num_kv_heads"
+  case dFF = "d_ff"
+  case memoryBytes = "memory_bytes"
+  case reserveBytes = "reserve_bytes"
+  case peakFLOPS = "peak_flops"
+  case pricePerHour = "price_per_hour"
+  case powerWatts = "power_watts"
+  case batchSize = "batch_size"
+  case globalBatchSize = "global_batch_size"
+  case steps
+  case tokens
+  case mfu
+  case numGPUs = "num_gpus"
+  case zeroStage = "zero_stage"
+  case precision
+}
+
+/// Why the planner refused an input. Each case names the field and the rule it broke, so a
+/// front end can render it with its own names for the fields (a flag, a JSON key).
+public enum PlannerError: Error, Equatable, Sendable {
+  case notPositive(Field, String)
+  case negative(Field, String)
+  case notFinite(Field, String)
+  case notDivisible(Field, Int, divides: Field, Int)
+  case outOfRange(Field, String, rule: String)
+  case unsupported(Field, String, reason: String)
+  /// An exact integer figure (bytes, parameters, tokens) would exceed what 64-bit integers hold.
+  case tooLarge(quantity: String)
+
+  /// The field the error is about, if any.
+  public var field: Field? {
+    switch self {
+    case .notPositive(let f, _), .negative(let f, _), .notFinite(let f, _),
+      .notDivisible(let f, _, _, _), .outOfRange(let f, _, _), .unsupported(let f, _, _):
+      return f
+    case .tooLarge: return nil
+    }
+  }
+
+  /// One line naming the field and the rule, with fields spelled by `name`.
+  public func message(naming name: (Field) -> String = { $0.rawValue }) -> String {
+    switch self {
+    case .notPositive(let f, let v): return "\(name(f)) must be positive (got \(v))"
+    case .negative(let f, let v): return "\(name(f)) must not be negative (got \(v))"
+    case .notFinite(let f, let v): return "\(name(f)) must be a finite number (got \(v))"
+    case .notDivisible(let f, let v, let g, let w):
+      return "\(name(f)) \(v) does not divide \(name(g)) \(w)"
+    case .outOfRange(let f, let v, let rule): return "\(name(f)) \(rule) (got \(v))"
+    case .unsupported(let f, let v, let reason): return "\(name(f)) \(v): \(reason)"
+    case .tooLarge(let q):
+      return "\(q) exceeds 9.2e18, the largest exact 64-bit integer; this input is too large to plan"
+    }
+  }
+}
+
+extension PlannerError: CustomStringConvertible {
+  public var description: String { message() }
+}

@@ -1,0 +1,119 @@
+/// The number format training runs in.
+public enum TrainingPrecision: String, Sendable, CaseIterable, Codable {
+  /// Every tensor in float32: the seed method.
+  case fp32
+  /// Mixed precision: 16-bit weights, gradients and activations, fp32 master weights and moments.
+  case bf16, fp16
+
+  /// Bytes per activation element, per parameter copy, per gradient.
+  public var bytesPerElement: Int { self == .fp32 ? 4 : 2 }
+
+  /// The GPU peak that training days use.
+  public var format: NumericFormat {
+    switch self {
+    case .fp32: return .fp32
+    case .bf16: return .bf16
+    case .fp16: return .fp16
+    }
+  }
+}
+
+/// The attention kernel.
+public enum AttentionKernel: String, Sendable, CaseIterable, Codable {
+  /// Materialises the n·s² scores and softmax: the seed method.
+  case naive
+  /// FlashAttention: keeps no n·s² matrices.
+  case flash
+}
+
+/// Activation checkpointing.
+public enum Checkpointing: String, Sendable, CaseIterable, Codable {
+  case none
+  /// Keep each block's input; recompute one block at a time in the backward pass.
+  case full
+}
+
+/// How long a run is.
+public enum RunLength: Equatable, Hashable, Sendable {
+  case steps(Int)
+  case tokens(Int)
+  /// `tokensPerParameter` × P tokens (Hoffmann et al., 2022, use 20).
+  case tokensPerParameter(Int)
+
+  public static let computeOptimal = RunLength.tokensPerParameter(20)
+}
+
+/// How a model is trained: the plan options of SPEC.md, each with its default.
+public struct TrainingSetup: Equatable, Hashable, Sendable {
+  /// b, sequences per GPU per forward/backward pass; nil plans at the largest that fits.
+  public var microBatchSize: Int?
+  /// B, sequences per optimizer step; nil means b × GPUs.
+  public var globalBatchSize: Int?
+  public var runLength: RunLength
+  /// Model FLOPs utilisation, in (0, 1].
+  public var mfu: Double
+  public var numGPUs: Int
+  public var precision: TrainingPrecision
+  public var attention: AttentionKernel
+  public var checkpointing: Checkpointing
+  /// ZeRO stage 0…3: 1 shards optimizer state, 2 also gradients, 3 also parameters.
+  public var zeroStage: Int
+  /// Mixed precision with fp32 gradients (Megatron's 18 bytes per parameter) instead of 16.
+  public var fp32Gradients: Bool
+  /// Overrides the GPU's reserved bytes when set.
+  public var reserveBytes: Int?
+
+  public init(
+    microBatchSize: Int? = nil, globalBatchSize: Int? = nil,
+    runLength: RunLength = .computeOptimal, mfu: Double = 0.5, numGPUs: Int = 1,
+    precision: TrainingPrecision = .fp32, attention: AttentionKernel = .naive,
+    checkpointing: Checkpointing = .none, zeroStage: Int = 0, fp32Gradients: Bool = false,
+    reserveBytes: Int? = nil
+  ) {
+    self.microBatchSize = microBatchSize
+    self.globalBatchSize = globalBatchSize
+    self.runLength = runLength
+    self.mfu = mfu
+    self.numGPUs = numGPUs
+    self.precision = precision
+    self.attention = attention
+    self.checkpointing = checkpointing
+    self.zeroStage = zeroStage
+    self.fp32Gradients = fp32Gradients
+    self.reserveBytes = reserveBytes
+  }
+
+  public func validate() throws {
+    if let b = microBatchSize, b <= 0 { throw PlannerError.notPositive(.batchSize, String(b)) }
+    if let g = globalBatchSize, g <= 0 {
+      throw PlannerError.notPositive(.globalBatchSize, String(g))
+    }
+    switch runLength {
+    case .steps(let n) where n <= 0: throw PlannerError.notPositive(.steps, String(n))
+    case .tokens(let t) where t <= 0: throw PlannerError.notPositive(.tokens, String(t))
+    case .tokensPerParameter(let k) where k <= 0: throw PlannerError.notPositive(.tokens, String(k))
+    default: break
+    }
+    if !mfu.isFinite { throw PlannerError.notFinite(.mfu, String(mfu)) }
+    if !(mfu > 0 && mfu <= 1) {
+      throw PlannerError.outOfRange(.mfu, String(mfu), rule: "must be in (0, 1]")
+    }
+    if numGPUs <= 0 { throw PlannerError.notPositive(.numGPUs, String(numGPUs)) }
+    if !(0...3).contains(zeroStage) {
+      throw PlannerError.outOfRange(.zeroStage, String(zeroStage), rule: "must be 0, 1, 2 or 3")
+    }
+    if let r = reserveBytes, r < 0 { throw PlannerError.negative(.reserveBytes, String(r)) }
+  }
+
+  /// Non-fatal remarks on the options, e.g. ZeRO with a single GPU.
+  public var notes: [String] {
+    var notes: [String] = []
+    if zeroStage > 0 && numGPUs == 1 {
+      notes.append("ZeRO stage \(zeroStage) on 1 GPU shards nothing; it changes no figure")
+    }
+    if fp32Gradients && precision == .fp32 {
+      notes.append("fp32 gradients are already the fp32 convention; it changes no figure")
+    }
+    return notes
+  }
+}
