@@ -41,8 +41,13 @@ let package = Package(
     ),
     .executableTarget(name: "trainplan", dependencies: ["CLI"]),
 
+    .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "PlannerTests", dependencies: ["Planner"]),
-    .testTarget(name: "StorageTests", dependencies: ["Storage", "Planner", "Migrations", "Fixtures"]),
-    .testTarget(name: "CLITests", dependencies: ["CLI", "Planner"]),
+    // A helper the storage tests run as separate processes (concurrent writers, SIGKILL).
+    .executableTarget(name: "StorageLoadTool", dependencies: ["Storage", "Planner"]),
+    .testTarget(
+      name: "StorageTests",
+      dependencies: ["Storage", "Planner", "Migrations", "Fixtures", "TestSupport", "StorageLoadTool"]),
+    .testTarget(name: "CLITests", dependencies: ["CLI", "Planner", "TestSupport", "trainplan"]),
   ]
 )

@@ -23,6 +23,26 @@ public struct ComputeEstimate: Equatable, Sendable {
   public var perStep: Double { forwardPerStep + backwardPerStep + recomputePerStep + optimizerPerStep }
   public var total: Double { Double(steps) * perStep }
 
+  /// A recorded estimate, as stored with a plan.
+  public init(
+    forwardPerStep: Double, backwardPerStep: Double, recomputePerStep: Double,
+    optimizerPerStep: Double, steps: Int, tokens: Int, peakFLOPS: Double, trainingDays: Double,
+    gpuHours: Double, cost: Double?, energyKWh: Double?
+  ) {
+    self.forwardPerStep = forwardPerStep
+    self.backwardPerStep = backwardPerStep
+    self.recomputePerStep = recomputePerStep
+    self.optimizerPerStep = optimizerPerStep
+    self.steps = steps
+    self.tokens = tokens
+    self.peakFLOPS = peakFLOPS
+    self.trainingDays = trainingDays
+    self.gpuHours = gpuHours
+    self.cost = cost
+    self.energyKWh = energyKWh
+  }
+
+  /// Estimates a run of `steps` optimizer steps of `tokensPerStep` tokens each.
   public init(
     parameters: Int, tokensPerStep: Int, steps: Int, tokens: Int, recompute: Bool,
     hardware: HardwareProfile, peakFLOPS: Double, numGPUs: Int, mfu: Double

@@ -13,8 +13,23 @@ public struct MemoryBreakdown: Equatable, Sendable {
   public var activationBytesPerSequence: Int
   public var activationComponentBytes: [NamedBytes]
   public var batchSize: Int
-  public let activationsBytes: Int
-  public let totalBytes: Int
+  public var activationsBytes: Int
+  public var totalBytes: Int
+
+  public init(
+    parametersBytes: Int, gradientsBytes: Int, optimizerStateBytes: Int,
+    activationBytesPerSequence: Int, activationComponentBytes: [NamedBytes] = [], batchSize: Int,
+    activationsBytes: Int, totalBytes: Int
+  ) {
+    self.parametersBytes = parametersBytes
+    self.gradientsBytes = gradientsBytes
+    self.optimizerStateBytes = optimizerStateBytes
+    self.activationBytesPerSequence = activationBytesPerSequence
+    self.activationComponentBytes = activationComponentBytes
+    self.batchSize = batchSize
+    self.activationsBytes = activationsBytes
+    self.totalBytes = totalBytes
+  }
 
   /// The part that does not depend on the batch size (16P in the seed).
   public var constantBytes: Int { parametersBytes + gradientsBytes + optimizerStateBytes }
@@ -24,6 +39,11 @@ public struct MemoryBreakdown: Equatable, Sendable {
 public struct NamedBytes: Equatable, Sendable {
   public var name: String
   public var bytes: Int
+
+  public init(name: String, bytes: Int) {
+    self.name = name
+    self.bytes = bytes
+  }
 }
 
 /// Builds `MemoryBreakdown`s for one model under one setup, at any batch size or GPU count.

@@ -70,6 +70,24 @@ public struct Plan: Equatable, Sendable {
   /// Non-fatal remarks on the options.
   public var notes: [String]
 
+  public init(
+    model: ModelConfig, hardware: HardwareProfile, setup: ResolvedSetup, parameters: Int,
+    memory: MemoryBreakdown, usableBytes: Int, fits: Bool, maxBatchSize: Int, gpusNeeded: Int?,
+    compute: ComputeEstimate, notes: [String] = []
+  ) {
+    self.model = model
+    self.hardware = hardware
+    self.setup = setup
+    self.parameters = parameters
+    self.memory = memory
+    self.usableBytes = usableBytes
+    self.fits = fits
+    self.maxBatchSize = maxBatchSize
+    self.gpusNeeded = gpusNeeded
+    self.compute = compute
+    self.notes = notes
+  }
+
   /// Bytes over the usable memory when the plan does not fit; 0 when it does.
   public var shortfallBytes: Int { max(0, memory.totalBytes - usableBytes) }
 }

@@ -1,0 +1,107 @@
+import CSQLite
+
+/// One connection to an SQLite file, set up for a CLI that several processes run at once:
+/// a busy timeout so writers wait for each other instead of failing, foreign keys on,
+/// extended result codes. Write through `write { }`, which takes the write lock up front.
+public final class Database {
+  let handle: OpaquePointer
+  public let path: String
+
+  /// How long a statement waits for another process's lock before giving up.
+  public static let busyTimeoutMilliseconds: Int32 = 30_000
+
+  /// Opens (creating when `create`) the database file at `path`.
+  public init(path: String, create: Bool = true, readOnly: Bool = false) throws {
+    var handle: OpaquePointer?
+    var flags = SQLITE_OPEN_EXRESCODE | SQLITE_OPEN_NOMUTEX
+    flags |= readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE
+    if create && !readOnly { flags |= SQLITE_OPEN_CREATE }
+    let code = sqlite3_open_v2(path, &handle, flags, nil)
+    guard code == SQLITE_OK, let handle else {
+      let error = DatabaseError(code: code, connection: handle)
+      sqlite3_close_v2(handle)
+      throw error
+    }
+    self.handle = handle
+    self.path = path
+    sqlite3_extended_result_codes(handle, 1)
+    sqlite3_busy_timeout(handle, Self.busyTimeoutMilliseconds)
+    try execute("PRAGMA foreign_keys = ON")
+  }
+
+  deinit { sqlite3_close_v2(handle) }
+
+  public func prepare(_ sql: String) throws -> Statement {
+    try Statement(database: self, sql: sql)
+  }
+
+  /// Runs one statement with `values` bound to its parameters.
+  public func execute(_ sql: String, _ values: [any DatabaseValueConvertible] = []) throws {
+    try prepare(sql).execute(values)
+  }
+
+  /// Runs a script of several statements that takes no parameters (a migration file).
+  public func executeScript(_ sql: String) throws {
+    var message: UnsafeMutablePointer<CChar>?
+    let code = sqlite3_exec(handle, sql, nil, nil, &message)
+    if code != SQLITE_OK {
+      let text = message.map { String(cString: $0) } ?? String(cString: sqlite3_errstr(code))
+      sqlite3_free(message)
+      throw DatabaseError(code: code, message: text, sql: sql)
+    }
+  }
+
+  /// Every row of a query, decoded by `decode`.
+  public func fetch<T>(
+    _ sql: String, _ values: [any DatabaseValueConvertible] = [], _ decode: (Row) throws -> T
+  ) throws -> [T] {
+    try prepare(sql).map(values, decode)
+  }
+
+  /// The first column of the first row as an integer, or nil when there is no row or it is NULL.
+  public func int(_ sql: String, _ values: [any DatabaseValueConvertible] = []) throws -> Int? {
+    let statement = try prepare(sql)
+    try statement.bind(values)
+    guard try statement.step() else { return nil }
+    return sqlite3_column_type(statement.handle, 0) == SQLITE_NULL
+      ? nil : Int(sqlite3_column_int64(statement.handle, 0))
+  }
+
+  public func text(_ sql: String) throws -> String? {
+    let statement = try prepare(sql)
+    guard try statement.step(), let bytes = sqlite3_column_text(statement.handle, 0) else {
+      return nil
+    }
+    return String(cString: bytes)
+  }
+
+  /// Runs `body` in one transaction that holds the write lock from its first statement
+  /// (`BEGIN IMMEDIATE`), so concurrent writers queue on the busy timeout instead of failing
+  /// midway. Commits when `body` returns, rolls back when it throws.
+  public func write<T>(_ body: () throws -> T) throws -> T {
+    try execute("BEGIN IMMEDIATE")
+    do {
+      let result = try body()
+      try execute("COMMIT")
+      return result
+    } catch {
+      if !isAutocommit { try? execute("ROLLBACK") }
+      throw error
+    }
+  }
+
+  /// Runs `body` in a read transaction: one consistent snapshot for every statement in it.
+  public func read<T>(_ body: () throws -> T) throws -> T {
+    try execute("BEGIN DEFERRED")
+    defer { if !isAutocommit { try? execute("COMMIT") } }
+    return try body()
+  }
+
+  /// False inside a transaction.
+  public var isAutocommit: Bool { sqlite3_get_autocommit(handle) != 0 }
+
+  public var lastInsertedRowID: Int { Int(sqlite3_last_insert_rowid(handle)) }
+
+  /// Rows changed by the last INSERT, UPDATE or DELETE.
+  public var changes: Int { Int(sqlite3_changes(handle)) }
+}

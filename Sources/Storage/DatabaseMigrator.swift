@@ -1,0 +1,107 @@
+import Migrations
+
+/// One schema change: a file `NNNN_name.sql` of the top-level `migrations/` folder.
+public struct Migration: Equatable, Sendable {
+  public let version: Int
+  public let name: String
+  public let sql: String
+  /// SHA-256 of the SQL text, recorded when applied so an edited file is noticed.
+  public let checksum: String
+
+  public init(fileName: String, sql: String) throws {
+    let stem = fileName.hasSuffix(".sql") ? String(fileName.dropLast(4)) : fileName
+    let parts = stem.split(separator: "_", maxSplits: 1)
+    guard parts.count == 2, parts[0].count == 4, let version = Int(parts[0]), version > 0 else {
+      throw StoreError.badMigrationFileName(fileName)
+    }
+    self.version = version
+    self.name = String(parts[1])
+    self.sql = sql
+    self.checksum = SHA256.hex(sql)
+  }
+}
+
+/// Applies migrations in order, each in its own write transaction, recorded in
+/// `schema_migrations` (after GRDB's `DatabaseMigrator`). It refuses a database that records a
+/// migration it does not know (a newer trainplan made it) or one whose checksum differs, and
+/// leaves such a file untouched.
+public struct DatabaseMigrator: Sendable {
+  public let migrations: [Migration]
+
+  public init(migrations: [Migration]) throws {
+    self.migrations = migrations.sorted { $0.version < $1.version }
+    for (a, b) in zip(self.migrations, self.migrations.dropFirst()) where a.version == b.version {
+      throw StoreError.badMigrationFileName("\(a.version) is used twice")
+    }
+  }
+
+  /// The migrations embedded from `migrations/` at build time.
+  public static func embedded() throws -> DatabaseMigrator {
+    try DatabaseMigrator(
+      migrations: MigrationsFiles.all.map { try Migration(fileName: $0.name, sql: $0.contents) })
+  }
+
+  /// A recorded migration.
+  struct Applied {
+    let version: Int
+    let name: String
+    let checksum: String
+  }
+
+  /// Reads what the database records (nil for a database with no bookkeeping table) and throws
+  /// when this binary cannot safely use it. Reads only.
+  @discardableResult
+  public func checkCompatible(_ db: Database) throws -> [Migration] {
+    guard let applied = try readApplied(db) else {
+      let tables = try db.int("SELECT count(*) FROM sqlite_master WHERE type = 'table'") ?? 0
+      if tables > 0 { throw StoreError.notATrainplanDatabase(db.path) }
+      return migrations
+    }
+    let known = Dictionary(uniqueKeysWithValues: migrations.map { ($0.version, $0) })
+    for record in applied {
+      guard let migration = known[record.version] else {
+        throw StoreError.newerDatabase(path: db.path, version: record.version, name: record.name)
+      }
+      if migration.checksum != record.checksum {
+        throw StoreError.migrationChanged(path: db.path, version: record.version, name: record.name)
+      }
+    }
+    let done = Set(applied.map(\.version))
+    return migrations.filter { !done.contains($0.version) }
+  }
+
+  /// Applies every pending migration. State is re-read under the write lock, so two processes
+  /// opening a new database at once apply each migration exactly once.
+  public func migrate(_ db: Database) throws {
+    for migration in try checkCompatible(db) {
+      try db.write {
+        guard try checkCompatible(db).contains(migration) else { return }
+        try db.executeScript(Self.bookkeeping)
+        try db.executeScript(migration.sql)
+        try db.execute(
+          """
+          INSERT INTO schema_migrations (version, name, checksum, applied_at)
+          VALUES (?, ?, ?, ?)
+          """, [migration.version, migration.name, migration.checksum, Timestamp.now()])
+      }
+    }
+  }
+
+  static let bookkeeping = """
+    CREATE TABLE IF NOT EXISTS schema_migrations (
+      version INTEGER PRIMARY KEY,
+      name TEXT NOT NULL,
+      checksum TEXT NOT NULL,
+      applied_at TEXT NOT NULL
+    ) STRICT;
+    """
+
+  func readApplied(_ db: Database) throws -> [Applied]? {
+    let exists = try db.int(
+      "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
+    guard exists == 1 else { return nil }
+    return try db.fetch("SELECT version, name, checksum FROM schema_migrations ORDER BY version") {
+      Applied(version: try $0.int("version"), name: try $0.text("name"), checksum: try $0.text("checksum"))
+    }
+  }
+}

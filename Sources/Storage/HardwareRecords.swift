@@ -1,0 +1,94 @@
+import Planner
+
+/// A saved GPU.
+public struct HardwareRecord: Equatable, Sendable {
+  public var profile: HardwareProfile
+  public var createdAt: String
+  public var updatedAt: String
+}
+
+extension Store {
+  static let gpuColumns =
+    "name, memory_bytes, reserve_bytes, fp32_flops, tf32_flops, bf16_flops, fp16_flops, fp8_flops, price_per_hour, power_watts, source"
+
+  /// Saves a GPU under its name; refuses an existing name unless `replace`.
+  public func saveGPU(_ gpu: HardwareProfile, replace: Bool = false) throws {
+    try RecordName.validate(gpu.name, kind: "GPU")
+    try gpu.validate()
+    let now = Timestamp.now()
+    try write {
+      if !replace, try gpuExists(gpu.name) {
+        throw StoreError.duplicateName(kind: "GPU", name: gpu.name)
+      }
+      try database.execute(
+        """
+        INSERT INTO gpus (\(Self.gpuColumns), created_at, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (name) DO UPDATE SET
+          memory_bytes = excluded.memory_bytes, reserve_bytes = excluded.reserve_bytes,
+          fp32_flops = excluded.fp32_flops, tf32_flops = excluded.tf32_flops,
+          bf16_flops = excluded.bf16_flops, fp16_flops = excluded.fp16_flops,
+          fp8_flops = excluded.fp8_flops, price_per_hour = excluded.price_per_hour,
+          power_watts = excluded.power_watts, source = excluded.source,
+          updated_at = excluded.updated_at
+        """,
+        Self.gpuValues(gpu) + [now, now])
+    }
+  }
+
+  static func gpuValues(_ g: HardwareProfile) -> [any DatabaseValueConvertible] {
+    [
+      g.name, g.memoryBytes, g.reserveBytes, g.peak.fp32, g.peak.tf32, g.peak.bf16, g.peak.fp16,
+      g.peak.fp8, g.pricePerHour, g.powerWatts, g.source,
+    ]
+  }
+
+  func gpuExists(_ name: String) throws -> Bool {
+    try database.int("SELECT 1 FROM gpus WHERE name = ?", [name]) != nil
+  }
+
+  /// The GPU named `name`; throws `notFound` with the closest names otherwise.
+  public func gpu(named name: String) throws -> HardwareRecord {
+    let found = try database.fetch(
+      "SELECT \(Self.gpuColumns), created_at, updated_at FROM gpus WHERE name = ?", [name],
+      Self.decodeGPU)
+    guard let record = found.first else {
+      throw StoreError.notFound(
+        kind: "GPU", name: name, suggestions: RecordName.suggestions(for: name, among: try gpuNames()))
+    }
+    return record
+  }
+
+  /// Every saved GPU, by name.
+  public func gpus() throws -> [HardwareRecord] {
+    try database.fetch(
+      "SELECT \(Self.gpuColumns), created_at, updated_at FROM gpus ORDER BY name", [],
+      Self.decodeGPU)
+  }
+
+  public func gpuNames() throws -> [String] {
+    try database.fetch("SELECT name FROM gpus ORDER BY name") { try $0.text("name") }
+  }
+
+  /// Removes a GPU. Plans computed on it keep their snapshot.
+  public func removeGPU(named name: String) throws {
+    try write {
+      try database.execute("DELETE FROM gpus WHERE name = ?", [name])
+      if database.changes == 0 { _ = try gpu(named: name) }
+    }
+  }
+
+  static func decodeGPU(_ row: Row) throws -> HardwareRecord {
+    HardwareRecord(
+      profile: HardwareProfile(
+        name: try row.text("name"), memoryBytes: try row.int("memory_bytes"),
+        reserveBytes: try row.int("reserve_bytes"),
+        peak: PeakThroughput(
+          fp32: try row.double("fp32_flops"), tf32: try row.optionalDouble("tf32_flops"),
+          bf16: try row.optionalDouble("bf16_flops"), fp16: try row.optionalDouble("fp16_flops"),
+          fp8: try row.optionalDouble("fp8_flops")),
+        pricePerHour: try row.optionalDouble("price_per_hour"),
+        powerWatts: try row.optionalDouble("power_watts"), source: try row.text("source")),
+      createdAt: try row.text("created_at"), updatedAt: try row.text("updated_at"))
+  }
+}

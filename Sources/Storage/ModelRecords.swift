@@ -1,0 +1,94 @@
+import Planner
+
+/// A saved model config.
+public struct ModelRecord: Equatable, Sendable {
+  public var config: ModelConfig
+  public var source: String
+  public var createdAt: String
+  public var updatedAt: String
+}
+
+extension Store {
+  static let modelColumns =
+    "name, vocab_size, context_length, num_layers, d_model, num_heads, num_kv_heads, d_ff, ffn, tied_embeddings, source"
+
+  /// Saves a config under its name; refuses an existing name unless `replace`.
+  public func saveModel(_ config: ModelConfig, source: String = "", replace: Bool = false) throws {
+    try RecordName.validate(config.name, kind: "model")
+    try config.validate()
+    let now = Timestamp.now()
+    try write {
+      if !replace, try modelExists(config.name) {
+        throw StoreError.duplicateName(kind: "model", name: config.name)
+      }
+      try database.execute(
+        """
+        INSERT INTO models (\(Self.modelColumns), created_at, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (name) DO UPDATE SET
+          vocab_size = excluded.vocab_size, context_length = excluded.context_length,
+          num_layers = excluded.num_layers, d_model = excluded.d_model,
+          num_heads = excluded.num_heads, num_kv_heads = excluded.num_kv_heads,
+          d_ff = excluded.d_ff, ffn = excluded.ffn, tied_embeddings = excluded.tied_embeddings,
+          source = excluded.source, updated_at = excluded.updated_at
+        """,
+        Self.modelValues(config, source: source) + [now, now])
+    }
+  }
+
+  static func modelValues(_ c: ModelConfig, source: String) -> [any DatabaseValueConvertible] {
+    [
+      c.name, c.vocabSize, c.contextLength, c.numLayers, c.dModel, c.numHeads, c.numKVHeads,
+      c.dFF, c.ffn.rawValue, c.tiedEmbeddings, source,
+    ]
+  }
+
+  func modelExists(_ name: String) throws -> Bool {
+    try database.int("SELECT 1 FROM models WHERE name = ?", [name]) != nil
+  }
+
+  /// The config named `name`; throws `notFound` with the closest names otherwise.
+  public func model(named name: String) throws -> ModelRecord {
+    let found = try database.fetch(
+      "SELECT \(Self.modelColumns), created_at, updated_at FROM models WHERE name = ?", [name],
+      Self.decodeModel)
+    guard let record = found.first else {
+      throw StoreError.notFound(
+        kind: "model", name: name,
+        suggestions: RecordName.suggestions(for: name, among: try modelNames()))
+    }
+    return record
+  }
+
+  /// Every saved config, by name.
+  public func models() throws -> [ModelRecord] {
+    try database.fetch(
+      "SELECT \(Self.modelColumns), created_at, updated_at FROM models ORDER BY name",
+      [], Self.decodeModel)
+  }
+
+  public func modelNames() throws -> [String] {
+    try database.fetch("SELECT name FROM models ORDER BY name") { try $0.text("name") }
+  }
+
+  /// Removes a config. Plans computed from it keep their snapshot.
+  public func removeModel(named name: String) throws {
+    try write {
+      try database.execute("DELETE FROM models WHERE name = ?", [name])
+      if database.changes == 0 { _ = try model(named: name) }
+    }
+  }
+
+  static func decodeModel(_ row: Row) throws -> ModelRecord {
+    ModelRecord(
+      config: ModelConfig(
+        name: try row.text("name"), vocabSize: try row.int("vocab_size"),
+        contextLength: try row.int("context_length"), numLayers: try row.int("num_layers"),
+        dModel: try row.int("d_model"), numHeads: try row.int("num_heads"),
+        numKVHeads: try row.int("num_kv_heads"), dFF: try row.int("d_ff"),
+        ffn: FeedForwardKind(rawValue: try row.text("ffn")) ?? .swiglu,
+        tiedEmbeddings: try row.bool("tied_embeddings")),
+      source: try row.text("source"), createdAt: try row.text("created_at"),
+      updatedAt: try row.text("updated_at"))
+  }
+}

@@ -1,0 +1,250 @@
+import Planner
+
+/// A plan as the history holds it.
+public struct StoredPlan: Equatable, Sendable {
+  public var id: Int
+  /// ISO 8601 UTC, e.g. `2026-11-29T14:05:43.123Z`.
+  public var createdAt: String
+  public var plan: Plan
+
+  public init(id: Int, createdAt: String, plan: Plan) {
+    self.id = id
+    self.createdAt = createdAt
+    self.plan = plan
+  }
+}
+
+/// Which plans to read: every field optional, all of them combined.
+public struct PlanFilter: Equatable, Sendable {
+  public var model: String?
+  public var gpu: String?
+  /// Plans created at or after this timestamp prefix (see `Timestamp.lowerBound`).
+  public var since: String?
+  public var limit: Int?
+
+  public init(model: String? = nil, gpu: String? = nil, since: String? = nil, limit: Int? = nil) {
+    self.model = model
+    self.gpu = gpu
+    self.since = since
+    self.limit = limit
+  }
+
+  /// The WHERE/LIMIT clause and its bound values; never the values themselves in the SQL.
+  var clause: (sql: String, values: [any DatabaseValueConvertible]) {
+    var conditions: [String] = []
+    var values: [any DatabaseValueConvertible] = []
+    if let model { conditions.append("model_name = ?"); values.append(model) }
+    if let gpu { conditions.append("gpu_name = ?"); values.append(gpu) }
+    if let since { conditions.append("created_at >= ?"); values.append(since) }
+    var sql = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+    sql += " ORDER BY created_at DESC, id DESC"
+    if let limit { sql += " LIMIT ?"; values.append(limit) }
+    return (sql, values)
+  }
+}
+
+/// The plans table's columns, each with how it is read off a `Plan`: one list serves the
+/// INSERT and keeps it in step with the schema.
+let planColumns: [(name: String, value: @Sendable (Plan) -> DatabaseValue)] = [
+  ("model_name", { $0.model.name.databaseValue }),
+  ("gpu_name", { $0.hardware.name.databaseValue }),
+  ("vocab_size", { $0.model.vocabSize.databaseValue }),
+  ("context_length", { $0.model.contextLength.databaseValue }),
+  ("num_layers", { $0.model.numLayers.databaseValue }),
+  ("d_model", { $0.model.dModel.databaseValue }),
+  ("num_heads", { $0.model.numHeads.databaseValue }),
+  ("num_kv_heads", { $0.model.numKVHeads.databaseValue }),
+  ("d_ff", { $0.model.dFF.databaseValue }),
+  ("ffn", { $0.model.ffn.rawValue.databaseValue }),
+  ("tied_embeddings", { $0.model.tiedEmbeddings.databaseValue }),
+  ("gpu_memory_bytes", { $0.hardware.memoryBytes.databaseValue }),
+  ("gpu_reserve_bytes", { $0.hardware.reserveBytes.databaseValue }),
+  ("gpu_fp32_flops", { $0.hardware.peak.fp32.databaseValue }),
+  ("gpu_tf32_flops", { $0.hardware.peak.tf32.databaseValue }),
+  ("gpu_bf16_flops", { $0.hardware.peak.bf16.databaseValue }),
+  ("gpu_fp16_flops", { $0.hardware.peak.fp16.databaseValue }),
+  ("gpu_fp8_flops", { $0.hardware.peak.fp8.databaseValue }),
+  ("gpu_price_per_hour", { $0.hardware.pricePerHour.databaseValue }),
+  ("gpu_power_watts", { $0.hardware.powerWatts.databaseValue }),
+  ("gpu_source", { $0.hardware.source.databaseValue }),
+  ("batch_size", { $0.setup.batchSize.databaseValue }),
+  ("batch_size_chosen", { $0.setup.batchSizeChosen.databaseValue }),
+  ("global_batch_size", { $0.setup.globalBatchSize.databaseValue }),
+  ("gradient_accumulation_steps", { $0.setup.gradientAccumulationSteps.databaseValue }),
+  ("steps", { $0.setup.steps.databaseValue }),
+  ("tokens", { $0.setup.tokens.databaseValue }),
+  ("run_length_basis", { RunLengthColumns(basis: $0.setup.runLengthBasis).basis.databaseValue }),
+  ("tokens_per_parameter", { RunLengthColumns(basis: $0.setup.runLengthBasis).tokensPerParameter.databaseValue }),
+  ("mfu", { $0.setup.mfu.databaseValue }),
+  ("num_gpus", { $0.setup.numGPUs.databaseValue }),
+  ("precision", { $0.setup.precision.rawValue.databaseValue }),
+  ("attention", { $0.setup.attention.rawValue.databaseValue }),
+  ("checkpointing", { $0.setup.checkpointing.rawValue.databaseValue }),
+  ("zero_stage", { $0.setup.zeroStage.databaseValue }),
+  ("fp32_gradients", { $0.setup.fp32Gradients.databaseValue }),
+  ("reserve_bytes", { $0.setup.reserveBytes.databaseValue }),
+  ("parameters", { $0.parameters.databaseValue }),
+  ("parameters_bytes", { $0.memory.parametersBytes.databaseValue }),
+  ("gradients_bytes", { $0.memory.gradientsBytes.databaseValue }),
+  ("optimizer_state_bytes", { $0.memory.optimizerStateBytes.databaseValue }),
+  ("activations_bytes", { $0.memory.activationsBytes.databaseValue }),
+  ("activation_bytes_per_sequence", { $0.memory.activationBytesPerSequence.databaseValue }),
+  ("total_bytes", { $0.memory.totalBytes.databaseValue }),
+  ("usable_bytes", { $0.usableBytes.databaseValue }),
+  ("fits", { $0.fits.databaseValue }),
+  ("max_batch_size", { $0.maxBatchSize.databaseValue }),
+  ("gpus_needed", { $0.gpusNeeded.databaseValue }),
+  ("forward_flops_per_step", { $0.compute.forwardPerStep.databaseValue }),
+  ("backward_flops_per_step", { $0.compute.backwardPerStep.databaseValue }),
+  ("recompute_flops_per_step", { $0.compute.recomputePerStep.databaseValue }),
+  ("optimizer_flops_per_step", { $0.compute.optimizerPerStep.databaseValue }),
+  ("total_flops", { $0.compute.total.databaseValue }),
+  ("training_days", { $0.compute.trainingDays.databaseValue }),
+  ("gpu_hours", { $0.compute.gpuHours.databaseValue }),
+  ("cost", { $0.compute.cost.databaseValue }),
+  ("energy_kwh", { $0.compute.energyKWh.databaseValue }),
+]
+
+/// How a run-length basis is spelled in two columns.
+struct RunLengthColumns {
+  var basis: String
+  var tokensPerParameter: Int?
+
+  init(basis: RunLengthBasis) {
+    switch basis {
+    case .steps: (self.basis, tokensPerParameter) = ("steps", nil)
+    case .tokens: (self.basis, tokensPerParameter) = ("tokens", nil)
+    case .tokensPerParameter(let k): (self.basis, tokensPerParameter) = ("tokens_per_parameter", k)
+    }
+  }
+
+  static func decode(_ basis: String, _ k: Int?) -> RunLengthBasis {
+    switch basis {
+    case "steps": return .steps
+    case "tokens": return .tokens
+    default: return .tokensPerParameter(k ?? 20)
+    }
+  }
+}
+
+/// Writes plans through one prepared statement, reused for every row.
+public final class PlanWriter {
+  let statement: Statement
+
+  init(database: Database) throws {
+    let names = planColumns.map(\.name).joined(separator: ", ")
+    let marks = Array(repeating: "?", count: planColumns.count + 1).joined(separator: ", ")
+    statement = try database.prepare("INSERT INTO plans (created_at, \(names)) VALUES (\(marks))")
+  }
+
+  /// Inserts one plan; the caller holds the transaction.
+  func insert(_ plan: Plan, createdAt: String) throws -> Int {
+    try statement.bind([createdAt])
+    for (offset, column) in planColumns.enumerated() {
+      try statement.bind(column.value(plan), at: Int32(offset + 2))
+    }
+    try statement.step()
+    return statement.database.lastInsertedRowID
+  }
+}
+
+extension Store {
+  /// Saves one plan, stamped now.
+  @discardableResult
+  public func insertPlan(_ plan: Plan) throws -> StoredPlan {
+    let createdAt = Timestamp.now()
+    let id = try write { try PlanWriter(database: database).insert(plan, createdAt: createdAt) }
+    return StoredPlan(id: id, createdAt: createdAt, plan: plan)
+  }
+
+  /// Saves many plans in one transaction through one reused statement: all or none.
+  @discardableResult
+  public func insertPlans(_ plans: [Plan]) throws -> [Int] {
+    let createdAt = Timestamp.now()
+    return try write {
+      let writer = try PlanWriter(database: database)
+      return try plans.map { try writer.insert($0, createdAt: createdAt) }
+    }
+  }
+
+  /// Plans newest first, filtered.
+  public func plans(_ filter: PlanFilter = PlanFilter()) throws -> [StoredPlan] {
+    var out: [StoredPlan] = []
+    try forEachPlan(filter) { out.append($0) }
+    return out
+  }
+
+  /// Calls `body` with each plan, newest first, one row at a time, inside one read
+  /// transaction: a consistent snapshot in bounded memory, however many plans there are.
+  public func forEachPlan(_ filter: PlanFilter = PlanFilter(), _ body: (StoredPlan) throws -> Void)
+    throws
+  {
+    let (clause, values) = filter.clause
+    try database.read {
+      try database.prepare("SELECT * FROM plans" + clause).forEachRow(values) {
+        try body(try Self.decodePlan($0))
+      }
+    }
+  }
+
+  public func countPlans(_ filter: PlanFilter = PlanFilter()) throws -> Int {
+    var f = filter
+    f.limit = nil
+    let (clause, values) = f.clause
+    return try database.int("SELECT count(*) FROM (SELECT id FROM plans\(clause))", values) ?? 0
+  }
+
+  static func decodePlan(_ row: Row) throws -> StoredPlan {
+    let model = ModelConfig(
+      name: try row.text("model_name"), vocabSize: try row.int("vocab_size"),
+      contextLength: try row.int("context_length"), numLayers: try row.int("num_layers"),
+      dModel: try row.int("d_model"), numHeads: try row.int("num_heads"),
+      numKVHeads: try row.int("num_kv_heads"), dFF: try row.int("d_ff"),
+      ffn: FeedForwardKind(rawValue: try row.text("ffn")) ?? .swiglu,
+      tiedEmbeddings: try row.bool("tied_embeddings"))
+    let hardware = HardwareProfile(
+      name: try row.text("gpu_name"), memoryBytes: try row.int("gpu_memory_bytes"),
+      reserveBytes: try row.int("gpu_reserve_bytes"),
+      peak: PeakThroughput(
+        fp32: try row.double("gpu_fp32_flops"), tf32: try row.optionalDouble("gpu_tf32_flops"),
+        bf16: try row.optionalDouble("gpu_bf16_flops"),
+        fp16: try row.optionalDouble("gpu_fp16_flops"),
+        fp8: try row.optionalDouble("gpu_fp8_flops")),
+      pricePerHour: try row.optionalDouble("gpu_price_per_hour"),
+      powerWatts: try row.optionalDouble("gpu_power_watts"), source: try row.text("gpu_source"))
+    let precision = TrainingPrecision(rawValue: try row.text("precision")) ?? .fp32
+    let setup = ResolvedSetup(
+      batchSize: try row.int("batch_size"), batchSizeChosen: try row.bool("batch_size_chosen"),
+      globalBatchSize: try row.int("global_batch_size"),
+      gradientAccumulationSteps: try row.int("gradient_accumulation_steps"),
+      steps: try row.int("steps"), tokens: try row.int("tokens"),
+      runLengthBasis: RunLengthColumns.decode(
+        try row.text("run_length_basis"), try row.optionalInt("tokens_per_parameter")),
+      mfu: try row.double("mfu"), numGPUs: try row.int("num_gpus"), precision: precision,
+      attention: AttentionKernel(rawValue: try row.text("attention")) ?? .naive,
+      checkpointing: Checkpointing(rawValue: try row.text("checkpointing")) ?? .none,
+      zeroStage: try row.int("zero_stage"), fp32Gradients: try row.bool("fp32_gradients"),
+      reserveBytes: try row.int("reserve_bytes"))
+    let memory = MemoryBreakdown(
+      parametersBytes: try row.int("parameters_bytes"),
+      gradientsBytes: try row.int("gradients_bytes"),
+      optimizerStateBytes: try row.int("optimizer_state_bytes"),
+      activationBytesPerSequence: try row.int("activation_bytes_per_sequence"),
+      batchSize: setup.batchSize, activationsBytes: try row.int("activations_bytes"),
+      totalBytes: try row.int("total_bytes"))
+    let compute = ComputeEstimate(
+      forwardPerStep: try row.double("forward_flops_per_step"),
+      backwardPerStep: try row.double("backward_flops_per_step"),
+      recomputePerStep: try row.double("recompute_flops_per_step"),
+      optimizerPerStep: try row.double("optimizer_flops_per_step"), steps: setup.steps,
+      tokens: setup.tokens, peakFLOPS: hardware.peak[precision.format] ?? hardware.peak.fp32,
+      trainingDays: try row.double("training_days"), gpuHours: try row.double("gpu_hours"),
+      cost: try row.optionalDouble("cost"), energyKWh: try row.optionalDouble("energy_kwh"))
+    let plan = Plan(
+      model: model, hardware: hardware, setup: setup, parameters: try row.int("parameters"),
+      memory: memory, usableBytes: try row.int("usable_bytes"), fits: try row.bool("fits"),
+      maxBatchSize: try row.int("max_batch_size"), gpusNeeded: try row.optionalInt("gpus_needed"),
+      compute: compute)
+    return StoredPlan(id: try row.int("id"), createdAt: try row.text("created_at"), plan: plan)
+  }
+}

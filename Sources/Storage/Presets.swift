@@ -1,0 +1,106 @@
+import Fixtures
+import Foundation
+import Planner
+
+/// The preset GPUs and models of the top-level `fixtures/` folder, embedded at build time.
+public struct Presets: Sendable {
+  public let models: [ModelConfig]
+  public let modelSources: [String: String]
+  public let gpus: [HardwareProfile]
+
+  struct ModelFixture: Decodable {
+    let name: String
+    let vocab_size, context_length, num_layers, d_model, num_heads, num_kv_heads, d_ff: Int
+    let ffn: FeedForwardKind
+    let tied_embeddings: Bool
+    let source: String
+  }
+
+  struct GPUFixture: Decodable {
+    struct Peak: Decodable { let fp32: Double; let tf32, bf16, fp16, fp8: Double? }
+    let name, display_name: String
+    let memory_bytes: Int
+    let reserve_bytes: Int?
+    let peak_tflops: Peak
+    let power_watts, price_per_hour: Double?
+    let sources: [String: String]
+  }
+
+  public static func embedded() throws -> Presets {
+    let files = Dictionary(uniqueKeysWithValues: FixturesFiles.all.map { ($0.name, $0.contents) })
+    return try Presets(modelsJSON: files["models.json"] ?? "[]", gpusJSON: files["gpus.json"] ?? "[]")
+  }
+
+  public init(modelsJSON: String, gpusJSON: String) throws {
+    let modelFixtures = try Self.decode([ModelFixture].self, modelsJSON, file: "models.json")
+    models = modelFixtures.map {
+      ModelConfig(
+        name: $0.name, vocabSize: $0.vocab_size, contextLength: $0.context_length,
+        numLayers: $0.num_layers, dModel: $0.d_model, numHeads: $0.num_heads,
+        numKVHeads: $0.num_kv_heads, dFF: $0.d_ff, ffn: $0.ffn, tiedEmbeddings: $0.tied_embeddings)
+    }
+    modelSources = Dictionary(modelFixtures.map { ($0.name, $0.source) }) { a, _ in a }
+    gpus = try Self.decode([GPUFixture].self, gpusJSON, file: "gpus.json").map { g in
+      let tera = { (v: Double?) in v.map { $0 * 1e12 } }
+      let p = g.peak_tflops
+      let source = ([g.display_name] + ["memory_bytes", "peak_tflops", "power_watts"].compactMap {
+        key in g.sources[key].map { "\(key): \($0)" }
+      }).joined(separator: "; ")
+      return HardwareProfile(
+        name: g.name, memoryBytes: g.memory_bytes, reserveBytes: g.reserve_bytes ?? 0,
+        peak: PeakThroughput(
+          fp32: p.fp32 * 1e12, tf32: tera(p.tf32), bf16: tera(p.bf16), fp16: tera(p.fp16),
+          fp8: tera(p.fp8)),
+        pricePerHour: g.price_per_hour, powerWatts: g.power_watts, source: source)
+    }
+    for m in models { try Self.check(m.validate(), file: "models.json", name: m.name) }
+    for g in gpus { try Self.check(g.validate(), file: "gpus.json", name: g.name) }
+  }
+
+  static func decode<T: Decodable>(_ type: T.Type, _ json: String, file: String) throws -> T {
+    do {
+      return try JSONDecoder().decode(type, from: Data(json.utf8))
+    } catch {
+      throw StoreError.badFixture(file: file, reason: "\(error)")
+    }
+  }
+
+  static func check(_ validation: @autoclosure () throws -> Void, file: String, name: String) throws {
+    do { try validation() } catch let error as PlannerError {
+      throw StoreError.badFixture(file: file, reason: "\(name): \(error.message())")
+    }
+  }
+
+  /// Adds every preset the database has not been seeded with yet. Each preset is added once:
+  /// one the user removed stays removed, and a user's record of the same name is kept.
+  func seed(into store: Store) throws {
+    let wanted = models.map { ("model", $0.name) } + gpus.map { ("gpu", $0.name) }
+    if try missing(wanted, in: store).isEmpty { return }
+    try store.write {
+      let now = Timestamp.now()
+      let todo = Set(try missing(wanted, in: store).map { "\($0.0)/\($0.1)" })
+      for model in models where todo.contains("model/\(model.name)") {
+        try store.database.execute(
+          "INSERT OR IGNORE INTO models (\(Store.modelColumns), created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          Store.modelValues(model, source: modelSources[model.name] ?? "") + [now, now])
+      }
+      for gpu in gpus where todo.contains("gpu/\(gpu.name)") {
+        try store.database.execute(
+          "INSERT OR IGNORE INTO gpus (\(Store.gpuColumns), created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          Store.gpuValues(gpu) + [now, now])
+      }
+      for (kind, name) in wanted where todo.contains("\(kind)/\(name)") {
+        try store.database.execute(
+          "INSERT INTO preset_seeds (kind, name, seeded_at) VALUES (?, ?, ?)", [kind, name, now])
+      }
+    }
+  }
+
+  private func missing(_ wanted: [(String, String)], in store: Store) throws -> [(String, String)] {
+    let seeded = Set(
+      try store.database.fetch("SELECT kind, name FROM preset_seeds") {
+        "\(try $0.text("kind"))/\(try $0.text("name"))"
+      })
+    return wanted.filter { !seeded.contains("\($0.0)/\($0.1)") }
+  }
+}

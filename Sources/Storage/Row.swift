@@ -1,0 +1,51 @@
+import CSQLite
+
+/// The current row of a statement, read by column name. Valid only until the next step.
+public struct Row {
+  let statement: Statement
+
+  public var columnCount: Int32 { sqlite3_column_count(statement.handle) }
+
+  /// The value of column `index` (0-based), whatever its type.
+  public func value(at index: Int32) -> DatabaseValue {
+    let h = statement.handle
+    switch sqlite3_column_type(h, index) {
+    case SQLITE_INTEGER: return .integer(sqlite3_column_int64(h, index))
+    case SQLITE_FLOAT: return .real(sqlite3_column_double(h, index))
+    case SQLITE_NULL: return .null
+    default:
+      guard let bytes = sqlite3_column_text(h, index) else { return .null }
+      let count = Int(sqlite3_column_bytes(h, index))
+      return .text(String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self))
+    }
+  }
+
+  public func isNull(_ column: String) throws -> Bool {
+    sqlite3_column_type(statement.handle, try statement.index(of: column)) == SQLITE_NULL
+  }
+
+  public func int(_ column: String) throws -> Int {
+    Int(sqlite3_column_int64(statement.handle, try statement.index(of: column)))
+  }
+
+  public func double(_ column: String) throws -> Double {
+    sqlite3_column_double(statement.handle, try statement.index(of: column))
+  }
+
+  public func text(_ column: String) throws -> String {
+    let i = try statement.index(of: column)
+    guard let bytes = sqlite3_column_text(statement.handle, i) else { return "" }
+    let count = Int(sqlite3_column_bytes(statement.handle, i))
+    return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
+  }
+
+  public func bool(_ column: String) throws -> Bool { try int(column) != 0 }
+
+  public func optionalInt(_ column: String) throws -> Int? {
+    try isNull(column) ? nil : try int(column)
+  }
+
+  public func optionalDouble(_ column: String) throws -> Double? {
+    try isNull(column) ? nil : try double(column)
+  }
+}

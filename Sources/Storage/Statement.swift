@@ -1,0 +1,100 @@
+import CSQLite
+
+/// SQLite copies bound text at bind time, so callers' strings need not outlive the call.
+private let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+/// A prepared statement. Values are always bound as parameters, never built into the SQL.
+/// Reuse one statement for many rows: `reset()` and bind again.
+public final class Statement {
+  let handle: OpaquePointer
+  unowned let database: Database
+  public let sql: String
+  private lazy var columnIndex: [String: Int32] = {
+    var index: [String: Int32] = [:]
+    for i in 0..<sqlite3_column_count(handle) {
+      index[String(cString: sqlite3_column_name(handle, i))] = i
+    }
+    return index
+  }()
+
+  init(database: Database, sql: String) throws {
+    var handle: OpaquePointer?
+    let code = sqlite3_prepare_v2(database.handle, sql, -1, &handle, nil)
+    guard code == SQLITE_OK, let handle else {
+      throw DatabaseError(code: code, connection: database.handle, sql: sql)
+    }
+    self.handle = handle
+    self.database = database
+    self.sql = sql
+  }
+
+  deinit { sqlite3_finalize(handle) }
+
+  /// Binds `values` to parameters 1…n, after clearing what an earlier run left.
+  public func bind(_ values: [any DatabaseValueConvertible]) throws {
+    sqlite3_reset(handle)
+    sqlite3_clear_bindings(handle)
+    for (offset, value) in values.enumerated() {
+      try bind(value.databaseValue, at: Int32(offset + 1))
+    }
+  }
+
+  public func bind(_ value: DatabaseValue, at index: Int32) throws {
+    let code: Int32
+    switch value {
+    case .null: code = sqlite3_bind_null(handle, index)
+    case .integer(let v): code = sqlite3_bind_int64(handle, index, v)
+    case .real(let v): code = sqlite3_bind_double(handle, index, v)
+    case .text(let v): code = sqlite3_bind_text(handle, index, v, -1, transient)
+    }
+    try check(code)
+  }
+
+  /// Advances to the next row; false when the statement is done.
+  @discardableResult
+  public func step() throws -> Bool {
+    let code = sqlite3_step(handle)
+    switch code {
+    case SQLITE_ROW: return true
+    case SQLITE_DONE: return false
+    default: throw DatabaseError(code: code, connection: database.handle, sql: sql)
+    }
+  }
+
+  /// Runs to completion with `values` bound; for statements that return no rows.
+  public func execute(_ values: [any DatabaseValueConvertible] = []) throws {
+    try bind(values)
+    while try step() {}
+    sqlite3_reset(handle)
+  }
+
+  /// Calls `body` with each row, one at a time, without collecting them.
+  public func forEachRow(
+    _ values: [any DatabaseValueConvertible] = [], _ body: (Row) throws -> Void
+  ) throws {
+    try bind(values)
+    defer { sqlite3_reset(handle) }
+    let row = Row(statement: self)
+    while try step() { try body(row) }
+  }
+
+  /// Every row, decoded by `decode`.
+  public func map<T>(_ values: [any DatabaseValueConvertible] = [], _ decode: (Row) throws -> T)
+    throws -> [T]
+  {
+    var out: [T] = []
+    try forEachRow(values) { out.append(try decode($0)) }
+    return out
+  }
+
+  func index(of column: String) throws -> Int32 {
+    guard let i = columnIndex[column] else {
+      throw DatabaseError(code: SQLITE_RANGE, message: "no column \(column) in the result", sql: sql)
+    }
+    return i
+  }
+
+  private func check(_ code: Int32) throws {
+    if code != SQLITE_OK { throw DatabaseError(code: code, connection: database.handle, sql: sql) }
+  }
+}

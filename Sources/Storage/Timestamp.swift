@@ -1,0 +1,49 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// ISO 8601 UTC timestamps with milliseconds, e.g. `2026-11-29T14:05:43.123Z`: they sort as
+/// text, which is how the plans index orders them.
+public enum Timestamp {
+  public static func now() -> String {
+    var spec = timespec()
+    clock_gettime(CLOCK_REALTIME, &spec)
+    return format(seconds: Int(spec.tv_sec), milliseconds: Int(spec.tv_nsec) / 1_000_000)
+  }
+
+  static func format(seconds: Int, milliseconds: Int) -> String {
+    var t = time_t(seconds)
+    var parts = tm()
+    gmtime_r(&t, &parts)
+    func pad(_ v: Int32, _ width: Int) -> String {
+      let s = String(v)
+      return String(repeating: "0", count: max(0, width - s.count)) + s
+    }
+    return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))"
+      + "T\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2))"
+      + ".\(pad(Int32(milliseconds), 3))Z"
+  }
+
+  /// Normalises a user's date (`2026-11-29`, `2026-11-29T10:00`, `…Z`) to a comparable prefix
+  /// of the stored form, or nil when it is not a date.
+  public static func lowerBound(from text: String) -> String? {
+    let pattern: [Character?] = Array("dddd-dd-dd").map { $0 == "d" ? nil : $0 }
+    let chars = Array(text.hasSuffix("Z") ? String(text.dropLast()) : text)
+    guard chars.count >= 10 else { return nil }
+    for (c, p) in zip(chars, pattern) {
+      if let p { if c != p { return nil } } else if !c.isASCII || !c.isNumber { return nil }
+    }
+    guard let month = Int(String(chars[5...6])), (1...12).contains(month),
+      let day = Int(String(chars[8...9])), (1...31).contains(day)
+    else { return nil }
+    if chars.count == 10 { return String(chars) }
+    // A time part: HH:MM, HH:MM:SS or HH:MM:SS.mmm after a T or a space.
+    guard chars[10] == "T" || chars[10] == " " else { return nil }
+    let time = String(chars[11...])
+    let shape = time.map { $0.isNumber ? "d" : String($0) }.joined()
+    guard ["dd:dd", "dd:dd:dd", "dd:dd:dd.ddd"].contains(shape) else { return nil }
+    return String(chars[0...9]) + "T" + time
+  }
+}
