@@ -76,7 +76,7 @@ public struct HardwareProfile: Equatable, Hashable, Sendable {
       throw PlannerError.outOfRange(
         .reserveBytes, String(reserveBytes), rule: "must be less than memory_bytes \(memoryBytes)")
     }
-    for (_, value) in peak.listed { try Self.checkPositiveFinite(value, .peakFLOPS) }
+    for (format, value) in peak.listed { try Self.checkPositiveFinite(value, .peak(format)) }
     if let price = pricePerHour { try Self.checkNonNegativeFinite(price, .pricePerHour) }
     if let power = powerWatts { try Self.checkNonNegativeFinite(power, .powerWatts) }
   }

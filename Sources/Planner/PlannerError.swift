@@ -10,7 +10,11 @@ public enum Field: String, Sendable, CaseIterable {
   case dFF = "d_ff"
   case memoryBytes = "memory_bytes"
   case reserveBytes = "reserve_bytes"
-  case peakFLOPS = "peak_flops"
+  case fp32FLOPS = "fp32_flops"
+  case tf32FLOPS = "tf32_flops"
+  case bf16FLOPS = "bf16_flops"
+  case fp16FLOPS = "fp16_flops"
+  case fp8FLOPS = "fp8_flops"
   case pricePerHour = "price_per_hour"
   case powerWatts = "power_watts"
   case batchSize = "batch_size"
@@ -21,6 +25,19 @@ public enum Field: String, Sendable, CaseIterable {
   case numGPUs = "num_gpus"
   case zeroStage = "zero_stage"
   case precision
+}
+
+extension Field {
+  /// The peak FLOP/s field of a number format.
+  public static func peak(_ format: NumericFormat) -> Field {
+    switch format {
+    case .fp32: return .fp32FLOPS
+    case .tf32: return .tf32FLOPS
+    case .bf16: return .bf16FLOPS
+    case .fp16: return .fp16FLOPS
+    case .fp8: return .fp8FLOPS
+    }
+  }
 }
 
 /// Why the planner refused an input. Each case names the field and the rule it broke, so a

@@ -1,0 +1,65 @@
+import Planner
+import Storage
+
+/// An error for the user: one line naming the field and the rule. ArgumentParser prints it
+/// after "Error: " and exits non-zero.
+struct CLIError: Error, CustomStringConvertible {
+  let description: String
+
+  init(_ description: String) { self.description = description }
+
+  /// The planner's and the store's errors, with fields spelled as the flags that set them.
+  init(_ error: Error) {
+    switch error {
+    case let e as PlannerError: description = e.message(naming: Self.flag)
+    case let e as StoreError: description = e.description
+    case let e as DatabaseError: description = "database error: \(e.message) (SQLite code \(e.extendedResultCode))"
+    case let e as CLIError: description = e.description
+    default: description = "\(error)"
+    }
+  }
+
+  /// The flag a planner field is typed with.
+  static func flag(_ field: Field) -> String {
+    switch field {
+    case .name: return "NAME"
+    case .vocabSize: return "--vocab-size"
+    case .contextLength: return "--context-length"
+    case .numLayers: return "--layers"
+    case .dModel: return "--d-model"
+    case .numHeads: return "--heads"
+    case .numKVHeads: return "--kv-heads"
+    case .dFF: return "--d-ff"
+    case .memoryBytes: return "--memory"
+    case .reserveBytes: return "--reserve"
+    case .fp32FLOPS: return "--fp32-tflops"
+    case .tf32FLOPS: return "--tf32-tflops"
+    case .bf16FLOPS: return "--bf16-tflops"
+    case .fp16FLOPS: return "--fp16-tflops"
+    case .fp8FLOPS: return "--fp8-tflops"
+    case .pricePerHour: return "--price-per-hour"
+    case .powerWatts: return "--power-watts"
+    case .batchSize: return "--batch-size"
+    case .globalBatchSize: return "--global-batch-size"
+    case .steps: return "--steps"
+    case .tokens: return "--tokens"
+    case .mfu: return "--mfu"
+    case .numGPUs: return "--num-gpus"
+    case .zeroStage: return "--zero"
+    case .precision: return "--precision"
+    }
+  }
+}
+
+/// Runs `body`, turning the planner's and store's errors into `CLIError`s.
+func reporting<T>(_ body: () throws -> T) throws -> T {
+  do {
+    return try body()
+  } catch let error as PlannerError {
+    throw CLIError(error)
+  } catch let error as StoreError {
+    throw CLIError(error)
+  } catch let error as DatabaseError {
+    throw CLIError(error)
+  }
+}

@@ -1,0 +1,112 @@
+import ArgumentParser
+import Planner
+import Storage
+
+/// `trainplan fit`: which configs fit which hardware.
+struct FitCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "fit",
+    abstract: "Show which saved models fit which saved GPUs (models as rows, GPUs as columns).",
+    discussion: """
+      Each cell is the largest micro-batch that fits ("none" where even 1 does not); with \
+      --batch-size, whether that micro-batch fits and its total memory in GiB; with --min-gpus, \
+      the fewest GPUs at which it fits under --zero. Nothing is saved.
+      """)
+
+  @OptionGroup var store: StoreOptions
+  @OptionGroup var output: OutputOptions
+  @OptionGroup var options: SetupOptions
+
+  @Option(help: ArgumentHelp("Comma-separated model names. (default: every saved model)", valueName: "a,b,..."))
+  var models: String?
+  @Option(help: ArgumentHelp("Comma-separated GPU names. (default: every saved GPU)", valueName: "x,y,..."))
+  var gpus: String?
+  @Flag(help: "Show the fewest GPUs at which the micro-batch (default 1) fits under --zero.")
+  var minGpus = false
+
+  /// One cell: a plan, or why there is none (e.g. the GPU lacks the precision).
+  struct Cell {
+    let model: String
+    let gpu: String
+    let result: Result<Plan, CLIError>
+  }
+
+  func run() throws {
+    var setup = try options.setup()
+    if minGpus && setup.microBatchSize == nil { setup.microBatchSize = 1 }
+    let store = try store.open()
+    let (modelList, gpuList) = try reporting {
+      (
+        try pick(models, all: { try store.models().map(\.config) }) { try store.model(named: $0).config },
+        try pick(gpus, all: { try store.gpus().map(\.profile) }) { try store.gpu(named: $0).profile }
+      )
+    }
+    let cells = modelList.flatMap { m in
+      gpuList.map { g in
+        Cell(model: m.name, gpu: g.name, result: Result {
+          try reporting { try Planner.plan(model: m, hardware: g, setup: setup) }
+        }.mapError { $0 as? CLIError ?? CLIError($0) })
+      }
+    }
+    if output.json {
+      print(JSONValue.array(cells.map(json)).text(pretty: true))
+    } else {
+      print(table(cells, models: modelList.map { $0.name }, gpus: gpuList.map { $0.name }), terminator: "")
+    }
+  }
+
+  /// The named records, in the order given, or all of them.
+  func pick<T>(_ list: String?, all: () throws -> [T], named: (String) throws -> T) throws -> [T] {
+    guard let list else { return try all() }
+    let names = list.split(separator: ",").map { String($0).trimmingCharacters(in: " ") }
+    if names.isEmpty || names.contains(where: \.isEmpty) {
+      throw CLIError("a name list must be comma-separated names with none empty (got '\(list)')")
+    }
+    return try names.map(named)
+  }
+
+  func json(_ cell: Cell) -> JSONValue {
+    var members: [(String, JSONValue)] = [("model", .string(cell.model)), ("gpu", .string(cell.gpu))]
+    switch cell.result {
+    case .success(let p):
+      members += [
+        ("batch_size", .int(p.setup.batchSize)), ("max_batch_size", .int(p.maxBatchSize)),
+        ("fits", .bool(p.fits)), ("total_bytes", .int(p.memory.totalBytes)),
+        ("usable_bytes", .int(p.usableBytes)), ("gpus_needed", JSONValue(p.gpusNeeded)),
+        ("training_days", .double(p.compute.trainingDays)),
+      ]
+    case .failure(let e):
+      members += [
+        ("max_batch_size", .null), ("fits", .bool(false)), ("total_bytes", .null),
+        ("training_days", .null), ("error", .string(e.description)),
+      ]
+    }
+    return .object(members)
+  }
+
+  func table(_ cells: [Cell], models: [String], gpus: [String]) -> String {
+    var table = Table(["model"] + gpus, rightAligned: Set(1...max(1, gpus.count)))
+    for (i, model) in models.enumerated() {
+      table.append([model] + cells[(i * gpus.count)..<((i + 1) * gpus.count)].map(cellText))
+    }
+    var out = table.render()
+    if Terminal.isStandardOutput { out += legend() + "\n" }
+    return out
+  }
+
+  func cellText(_ cell: Cell) -> String {
+    guard case .success(let p) = cell.result else { return "n/a" }
+    if minGpus { return p.gpusNeeded.map(String.init) ?? "none" }
+    if options.batchSize != nil {
+      return (p.fits ? "yes " : "no ") + Units.fixed(Double(p.memory.totalBytes) / Units.gibibyte, 1)
+    }
+    return p.maxBatchSize > 0 ? String(p.maxBatchSize) : "none"
+  }
+
+  func legend() -> String {
+    let b = options.batchSize ?? 1
+    if minGpus { return "(fewest GPUs at which micro-batch \(b) fits with ZeRO \(options.zero); n/a: the GPU lacks the precision)" }
+    if let b = options.batchSize { return "(fits at micro-batch \(b)? and total GiB per GPU; n/a: the GPU lacks the precision)" }
+    return "(largest micro-batch that fits; none: not even 1; n/a: the GPU lacks the precision)"
+  }
+}

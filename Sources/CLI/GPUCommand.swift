@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// `trainplan gpu …`: manage saved hardware profiles.
+struct GPUCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "gpu",
+    abstract: "Save, list, show and remove GPUs (hardware profiles).",
+    subcommands: [GPUAdd.self, GPUList.self, GPUShow.self, GPURemove.self]
+  )
+}

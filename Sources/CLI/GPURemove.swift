@@ -1,0 +1,15 @@
+import ArgumentParser
+
+/// `trainplan gpu remove NAME`
+struct GPURemove: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "remove", abstract: "Remove a saved GPU; plans made on it keep their copy.")
+
+  @OptionGroup var store: StoreOptions
+  @Argument(help: "The GPU's name.") var name: String
+
+  func run() throws {
+    try reporting { try store.open().removeGPU(named: name) }
+    print("removed GPU '\(name)'")
+  }
+}

@@ -1,0 +1,41 @@
+import ArgumentParser
+import Planner
+
+/// `trainplan model add NAME …`
+struct ModelAdd: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "add", abstract: "Save a model config under a name.")
+
+  @OptionGroup var store: StoreOptions
+
+  @Argument(help: "The config's name (up to 128 characters, no commas).")
+  var name: String
+
+  @Option(parsing: .unconditional, help: "Vocabulary size v.", transform: Count.parse) var vocabSize: Int
+  @Option(parsing: .unconditional, help: "Context length s, tokens per sequence.", transform: Count.parse) var contextLength: Int
+  @Option(parsing: .unconditional, help: "Number of transformer blocks l.", transform: Count.parse) var layers: Int
+  @Option(parsing: .unconditional, help: "Model width h.", transform: Count.parse) var dModel: Int
+  @Option(parsing: .unconditional, help: "Attention heads n; must divide --d-model.", transform: Count.parse) var heads: Int
+  @Option(parsing: .unconditional, help: "Feed-forward width f. (default: 4 × --d-model)", transform: Count.parse) var dFf: Int?
+  @Option(
+    parsing: .unconditional,
+    help: "Key/value heads for grouped-query attention; must divide --heads. (default: --heads)",
+    transform: Count.parse)
+  var kvHeads: Int?
+  @Option(help: "Feed-forward kind: swiglu (three h×f matrices) or gelu (two).")
+  var ffn: FeedForwardKind = .swiglu
+  @Flag(help: "The LM head shares the embedding matrix.") var tiedEmbeddings = false
+  @Option(help: "Where the figures come from (a paper, a config.json).") var source = ""
+  @Flag(help: "Overwrite a saved config of the same name.") var replace = false
+
+  func run() throws {
+    let config = ModelConfig(
+      name: name, vocabSize: vocabSize, contextLength: contextLength, numLayers: layers,
+      dModel: dModel, numHeads: heads, numKVHeads: kvHeads, dFF: dFf, ffn: ffn,
+      tiedEmbeddings: tiedEmbeddings)
+    let store = try store.open()
+    try reporting { try store.saveModel(config, source: source, replace: replace) }
+    let p = try reporting { try ParameterCount(model: config).total }
+    print("saved model '\(name)' (\(Units.grouped(p)) parameters in the seed method)")
+  }
+}

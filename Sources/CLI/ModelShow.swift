@@ -1,0 +1,32 @@
+import ArgumentParser
+import Planner
+
+/// `trainplan model show NAME`
+struct ModelShow: ParsableCommand {
+  static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one model config.")
+
+  @OptionGroup var store: StoreOptions
+  @OptionGroup var output: OutputOptions
+  @Argument(help: "The config's name.") var name: String
+
+  func run() throws {
+    let record = try reporting { try store.open().model(named: name) }
+    if output.json {
+      print(RecordJSON.model(record).text(pretty: true))
+      return
+    }
+    let m = record.config
+    let p = try reporting { try ParameterCount(model: m) }
+    let rows: [(String, String)] = [
+      ("name", m.name),
+      ("parameters", "\(Units.grouped(p.total)) (seed method: matrices only)"),
+      ("vocab_size", Units.grouped(m.vocabSize)), ("context_length", Units.grouped(m.contextLength)),
+      ("num_layers", String(m.numLayers)), ("d_model", Units.grouped(m.dModel)),
+      ("num_heads", String(m.numHeads)), ("num_kv_heads", String(m.numKVHeads)),
+      ("d_ff", Units.grouped(m.dFF)), ("ffn", m.ffn.rawValue),
+      ("tied_embeddings", m.tiedEmbeddings ? "yes" : "no"), ("source", record.source),
+      ("created_at", record.createdAt), ("updated_at", record.updatedAt),
+    ]
+    print(KeyValueList(rows).render(), terminator: "")
+  }
+}

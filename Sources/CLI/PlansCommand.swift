@@ -1,0 +1,64 @@
+import ArgumentParser
+import Planner
+import Storage
+
+/// `trainplan plans`: the history, newest first.
+struct PlansCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "plans", abstract: "List saved plans, newest first.")
+
+  @OptionGroup var store: StoreOptions
+  @OptionGroup var output: OutputOptions
+  @OptionGroup var filter: PlanFilterOptions
+
+  @Option(help: "Show at most this many plans. (default: 50; 0 shows all)")
+  var limit: Int = 50
+
+  func run() throws {
+    if limit < 0 { throw CLIError("--limit must not be negative (got \(limit))") }
+    var planFilter = try filter.filter()
+    planFilter.limit = limit == 0 ? nil : limit
+    let store = try store.open()
+    let plans = try reporting { try store.plans(planFilter) }
+    if output.json {
+      print(JSONValue.array(plans.map(RecordJSON.plan)).text(pretty: true))
+      return
+    }
+    var table = Table(
+      ["id", "created_at", "model", "gpu", "precision", "gpus", "batch", "global", "memory", "fits", "max_batch", "days"],
+      rightAligned: [0, 5, 6, 7, 8, 10, 11])
+    for s in plans {
+      let p = s.plan
+      table.append([
+        String(s.id), s.createdAt, p.model.name, p.hardware.name, p.setup.precision.rawValue,
+        String(p.setup.numGPUs), String(p.setup.batchSize), Units.grouped(p.setup.globalBatchSize),
+        Units.gib(p.memory.totalBytes), p.fits ? "yes" : "no", String(p.maxBatchSize),
+        Units.fixed(p.compute.trainingDays, 1),
+      ])
+    }
+    print(table.render(), terminator: "")
+    if Terminal.isStandardOutput {
+      let total = try reporting { try store.countPlans(planFilter) }
+      if total > plans.count { print("(\(plans.count) of \(total) plans; --limit 0 shows all)") }
+    }
+  }
+}
+
+/// `--model`, `--gpu` and `--since`, shared by `plans` and `export`.
+struct PlanFilterOptions: ParsableArguments {
+  @Option(help: "Only plans of this model name.") var model: String?
+  @Option(help: "Only plans on this GPU name.") var gpu: String?
+  @Option(help: ArgumentHelp("Only plans made at or after this UTC date or time: 2026-11-29 or 2026-11-29T14:00.", valueName: "date"))
+  var since: String?
+
+  func filter() throws -> PlanFilter {
+    var since: String?
+    if let text = self.since {
+      guard let bound = Timestamp.lowerBound(from: text) else {
+        throw CLIError("--since must be a UTC date like 2026-11-29 or 2026-11-29T14:00 (got '\(text)')")
+      }
+      since = bound
+    }
+    return PlanFilter(model: model, gpu: gpu, since: since)
+  }
+}

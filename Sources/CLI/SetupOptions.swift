@@ -1,0 +1,82 @@
+import ArgumentParser
+import Planner
+
+/// The training-setup options `plan` and `fit` share (SPEC.md, "Training setups beyond the
+/// seed"). Every default is the seed method's.
+struct SetupOptions: ParsableArguments {
+  @Option(
+    parsing: .unconditional,
+    help: "Micro-batch b: sequences per GPU per forward/backward pass. (default: the largest that fits)",
+    transform: Count.parse)
+  var batchSize: Int?
+
+  @Option(
+    parsing: .unconditional,
+    help: ArgumentHelp("Global batch B: sequences per optimizer step. (default: b × --num-gpus)", valueName: "sequences"),
+    transform: Count.parse)
+  var globalBatchSize: Int?
+
+  @Option(
+    parsing: .unconditional,
+    help: ArgumentHelp("Run length in optimizer steps, e.g. 400000 or 400k.", valueName: "n"),
+    transform: Count.parse)
+  var steps: Int?
+
+  @Option(
+    parsing: .unconditional,
+    help: ArgumentHelp("Run length in tokens, e.g. 300B or 3e11. (default: 20 tokens per parameter, Hoffmann et al. 2022)", valueName: "n"),
+    transform: Count.parse)
+  var tokens: Int?
+
+  @Option(parsing: .unconditional, help: "Model FLOPs utilisation, in (0, 1].")
+  var mfu: Double = 0.5
+
+  @Option(help: "Training precision: fp32 (the seed), or bf16/fp16 mixed precision.")
+  var precision: String = "fp32"
+
+  @Option(help: "Attention kernel: naive (keeps n·s² scores) or flash (FlashAttention, keeps none).")
+  var attention: AttentionKernel = .naive
+
+  @Option(help: "Activation checkpointing: none, or full (keep block inputs, recompute one block at a time).")
+  var checkpointing: Checkpointing = .none
+
+  @Option(parsing: .unconditional, help: "Data-parallel GPUs G.", transform: Count.parse)
+  var numGpus: Int = 1
+
+  @Option(
+    parsing: .unconditional,
+    help: "ZeRO stage: 0 none, 1 shards optimizer state, 2 also gradients, 3 also parameters.",
+    transform: Count.parse)
+  var zero: Int = 0
+
+  @Option(
+    parsing: .unconditional,
+    help: ArgumentHelp("Memory kept by the framework (CUDA context, allocator slack), e.g. 2GiB. (default: the GPU's saved reserve, 0 for presets)", valueName: "size"),
+    transform: MemorySize.parseReserve)
+  var reserve: Int?
+
+  @Flag(help: "Mixed precision with fp32 gradients (18 bytes per parameter, as Megatron keeps them) instead of SPEC's 16.")
+  var fp32Grads = false
+
+  /// The options as the planner takes them; a clear error for any that cannot be.
+  func setup() throws -> TrainingSetup {
+    if steps != nil && tokens != nil {
+      throw CLIError("--steps and --tokens both set the run length; give one of them")
+    }
+    let runLength: RunLength = steps.map { .steps($0) } ?? tokens.map { .tokens($0) } ?? .computeOptimal
+    return TrainingSetup(
+      microBatchSize: batchSize, globalBatchSize: globalBatchSize, runLength: runLength,
+      mfu: mfu, numGPUs: numGpus, precision: try Self.trainingPrecision(precision),
+      attention: attention, checkpointing: checkpointing, zeroStage: zero,
+      fp32Gradients: fp32Grads, reserveBytes: reserve)
+  }
+
+  static func trainingPrecision(_ text: String) throws -> TrainingPrecision {
+    if let precision = TrainingPrecision(rawValue: text.lowercased()) { return precision }
+    if text.lowercased() == "fp8" {
+      throw CLIError(
+        "--precision fp8 is not supported for training: fp8 recipes keep bf16/fp32 copies whose memory the planner does not model; use bf16 or fp16")
+    }
+    throw CLIError("--precision must be fp32, bf16 or fp16 (got '\(text)')")
+  }
+}

@@ -1,0 +1,52 @@
+import Foundation
+
+/// A table: aligned columns in a terminal, tab-separated plain rows when piped, so that
+/// `cut`, `awk` and spreadsheets read it.
+struct Table {
+  var header: [String]
+  var rows: [[String]] = []
+  /// Columns to align right (numbers).
+  var rightAligned: Set<Int> = []
+
+  init(_ header: [String], rightAligned: Set<Int> = []) {
+    self.header = header
+    self.rightAligned = rightAligned
+  }
+
+  mutating func append(_ row: [String]) { rows.append(row) }
+
+  func render(aligned: Bool = Terminal.isStandardOutput) -> String {
+    guard aligned else {
+      return ([header] + rows).map { $0.map(Self.plain).joined(separator: "\t") + "\n" }.joined()
+    }
+    let widths = header.indices.map { i in
+      ([header] + rows).map { $0.indices.contains(i) ? $0[i].count : 0 }.max() ?? 0
+    }
+    func line(_ cells: [String]) -> String {
+      cells.enumerated().map { i, cell in
+        let pad = String(repeating: " ", count: max(0, widths[i] - cell.count))
+        return rightAligned.contains(i) ? pad + cell : cell + pad
+      }.joined(separator: "  ").trimmingTrailingSpaces() + "\n"
+    }
+    let rule = widths.map { String(repeating: "-", count: $0) }
+    return line(header) + line(rule) + rows.map(line).joined()
+  }
+
+  /// Tabs and newlines inside a cell would break the row apart.
+  static func plain(_ cell: String) -> String {
+    cell.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ")
+  }
+}
+
+enum Terminal {
+  static var isStandardOutput: Bool { isatty(STDOUT_FILENO) != 0 }
+  static var isStandardError: Bool { isatty(STDERR_FILENO) != 0 }
+}
+
+extension String {
+  func trimmingTrailingSpaces() -> String {
+    var s = Substring(self)
+    while s.last == " " { s.removeLast() }
+    return String(s)
+  }
+}

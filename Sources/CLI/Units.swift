@@ -1,0 +1,83 @@
+import Foundation
+
+/// How numbers are shown to a person: memory in GiB (2³⁰ bytes, and said so), FLOPs in
+/// scientific notation, days with one decimal, thousands separated.
+enum Units {
+  static let gibibyte = 1_073_741_824.0
+
+  static func gib(_ bytes: Int) -> String { fixed(Double(bytes) / gibibyte, 2) + " GiB" }
+
+  static func tflops(_ flops: Double) -> String { trimmed(flops / 1e12) + " TFLOP/s" }
+
+  /// `5.3525e21`-style: four significant decimals.
+  static func scientific(_ value: Double) -> String {
+    guard value.isFinite, value != 0 else { return value == 0 ? "0" : "\(value)" }
+    var exponent = Int(Foundation.log10(abs(value)).rounded(.down))
+    var mantissa = value / Foundation.pow(10, Double(exponent))
+    if abs(mantissa) >= 9.99995 { mantissa /= 10; exponent += 1 }
+    return fixed(mantissa, 4) + "e" + String(exponent)
+  }
+
+  /// `value` with `places` decimals and thousands separators.
+  static func fixed(_ value: Double, _ places: Int) -> String {
+    guard value.isFinite else { return "\(value)" }
+    let scale = Foundation.pow(10, Double(places))
+    let scaled = (abs(value) * scale).rounded()
+    guard scaled < 9.0e18 else { return scientific(value) }
+    let whole = Int(scaled) / Int(scale)
+    let fraction = Int(scaled) % Int(scale)
+    var text = grouped(whole)
+    if places > 0 {
+      let digits = String(fraction)
+      text += "." + String(repeating: "0", count: places - digits.count) + digits
+    }
+    return (value < 0 && scaled > 0 ? "-" : "") + text
+  }
+
+  /// A number without trailing zeros: 19.5, 312, 0.25.
+  static func trimmed(_ value: Double) -> String {
+    var text = fixed(value, 3)
+    if text.contains(".") {
+      while text.hasSuffix("0") { text.removeLast() }
+      if text.hasSuffix(".") { text.removeLast() }
+    }
+    return text
+  }
+
+  static func grouped(_ n: Int) -> String {
+    let digits = String(n.magnitude)
+    var out = ""
+    for (i, c) in digits.enumerated() {
+      if i > 0 && (digits.count - i) % 3 == 0 { out += "," }
+      out.append(c)
+    }
+    return (n < 0 ? "-" : "") + out
+  }
+
+  static func days(_ d: Double) -> String { fixed(d, 1) + " days" }
+
+  static func dollars(_ d: Double) -> String { "$" + fixed(d, 2) }
+}
+
+extension Units {
+  /// `2.13 B`, `124.4 M`: parameter counts as people say them.
+  static func parameters(_ p: Int) -> String {
+    let v = Double(p)
+    if v >= 1e12 { return fixed(v / 1e12, 2) + " T" }
+    if v >= 1e9 { return fixed(v / 1e9, 2) + " B" }
+    if v >= 1e6 { return fixed(v / 1e6, 1) + " M" }
+    return grouped(p)
+  }
+}
+
+/// Aligned `key  value` lines.
+struct KeyValueList {
+  let rows: [(String, String)]
+
+  init(_ rows: [(String, String)]) { self.rows = rows }
+
+  func render() -> String {
+    let width = rows.map(\.0.count).max() ?? 0
+    return rows.map { k, v in k + String(repeating: " ", count: width - k.count + 2) + v + "\n" }.joined()
+  }
+}
