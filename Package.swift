@@ -47,7 +47,9 @@ let package = Package(
     .executableTarget(name: "StorageLoadTool", dependencies: ["Storage", "Planner"]),
     .testTarget(
       name: "StorageTests",
-      dependencies: ["Storage", "Planner", "Migrations", "Fixtures", "TestSupport", "StorageLoadTool"]),
+      dependencies: [
+        "Storage", "Planner", "Migrations", "Fixtures", "TestSupport", "StorageLoadTool",
+      ]),
     .testTarget(name: "CLITests", dependencies: ["CLI", "Planner", "TestSupport", "trainplan"]),
   ]
 )

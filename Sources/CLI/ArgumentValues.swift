@@ -19,19 +19,23 @@ enum MemorySize {
   static func parse(_ text: String) throws -> Int {
     let lower = text.lowercased().trimmingCharacters(in: " ")
     let unit = units.first { lower.hasSuffix($0.suffix) }
-    let number = unit.map { String(lower.dropLast($0.suffix.count)).trimmingCharacters(in: " ") } ?? lower
+    let number =
+      unit.map { String(lower.dropLast($0.suffix.count)).trimmingCharacters(in: " ") } ?? lower
     if unit == nil, let first = number.firstIndex(where: { $0.isLetter }) {
       throw ArgumentError(
-        description: "unknown unit '\(text[first...])'; use B, KB, MB, GB, TB, KiB, MiB, GiB or TiB")
+        description: "unknown unit '\(text[first...])'; use B, KB, MB, GB, TB, KiB, MiB, GiB or TiB"
+      )
     }
     if let exact = Int(number), unit == nil || unit?.factor == 1 {
       guard exact > 0 else { throw ArgumentError(description: "memory must be positive") }
       return exact
     }
-    guard !number.isEmpty, number.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "." || $0 == "-") }),
+    guard !number.isEmpty,
+      number.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "." || $0 == "-") }),
       let value = Double(number)
     else {
-      throw ArgumentError(description: "not a memory size; write e.g. 80GiB, 80GB, 81920MiB, 512MB or bytes")
+      throw ArgumentError(
+        description: "not a memory size; write e.g. 80GiB, 80GB, 81920MiB, 512MB or bytes")
     }
     let bytes = (value * (unit?.factor ?? 1)).rounded()
     guard bytes >= 1 else { throw ArgumentError(description: "memory must be at least one byte") }
@@ -70,7 +74,9 @@ enum Count {
     guard abs(value) < 9.2e18 else {
       throw ArgumentError(description: "must be below 9.2e18, the 64-bit integer range")
     }
-    guard value == value.rounded() else { throw ArgumentError(description: "must be a whole number") }
+    guard value == value.rounded() else {
+      throw ArgumentError(description: "must be a whole number")
+    }
     return Int(value)
   }
 }

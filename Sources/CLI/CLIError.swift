@@ -13,7 +13,8 @@ struct CLIError: Error, CustomStringConvertible {
     switch error {
     case let e as PlannerError: description = e.message(naming: Self.flag)
     case let e as StoreError: description = e.description
-    case let e as DatabaseError: description = "database error: \(e.message) (SQLite code \(e.extendedResultCode))"
+    case let e as DatabaseError:
+      description = "database error: \(e.message) (SQLite code \(e.extendedResultCode))"
     case let e as CLIError: description = e.description
     default: description = "\(error)"
     }

@@ -53,6 +53,8 @@ struct ExportCommand: ParsableCommand {
       }
     }
     if format == .json { try sink.write(first ? "]\n" : "\n]\n") }
-    if format == .csv && first { try sink.write(CSV.row(CSV.flatten(RecordJSON.emptyPlanShape).map(\.0))) }
+    if format == .csv && first {
+      try sink.write(CSV.row(CSV.flatten(RecordJSON.emptyPlanShape).map(\.0)))
+    }
   }
 }

@@ -25,12 +25,18 @@ final class FileSink {
     if path.isEmpty { throw CLIError("--output must name a file") }
     let folder = (path as NSString).deletingLastPathComponent
     var isFolder: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: folder.isEmpty ? "." : folder, isDirectory: &isFolder), isFolder.boolValue else {
+    guard
+      FileManager.default.fileExists(atPath: folder.isEmpty ? "." : folder, isDirectory: &isFolder),
+      isFolder.boolValue
+    else {
       throw CLIError("--output \(path): the folder \(folder) does not exist")
     }
     let temporary = path + ".partial-\(getpid())"
     let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-    if fd < 0 { throw CLIError("--output \(path): cannot create \(temporary): \(String(cString: strerror(errno)))") }
+    if fd < 0 {
+      throw CLIError(
+        "--output \(path): cannot create \(temporary): \(String(cString: strerror(errno)))")
+    }
     self.init(descriptor: fd, temporaryPath: temporary, finalPath: path)
   }
 
@@ -42,10 +48,13 @@ final class FileSink {
   func flush() throws {
     var offset = 0
     while offset < buffer.count {
-      let written = buffer.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+      let written = buffer.withUnsafeBytes {
+        Foundation.write(descriptor, $0.baseAddress! + offset, $0.count - offset)
+      }
       if written < 0 {
         if errno == EINTR { continue }
-        throw CLIError("cannot write \(finalPath ?? "standard output"): \(String(cString: strerror(errno)))")
+        throw CLIError(
+          "cannot write \(finalPath ?? "standard output"): \(String(cString: strerror(errno)))")
       }
       offset += written
     }
@@ -60,7 +69,8 @@ final class FileSink {
       throw CLIError("cannot write \(finalPath): \(String(cString: strerror(errno)))")
     }
     if rename(temporaryPath, finalPath) != 0 {
-      throw CLIError("cannot move the export into \(finalPath): \(String(cString: strerror(errno)))")
+      throw CLIError(
+        "cannot move the export into \(finalPath): \(String(cString: strerror(errno)))")
     }
   }
 

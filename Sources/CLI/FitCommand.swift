@@ -17,9 +17,13 @@ struct FitCommand: ParsableCommand {
   @OptionGroup var output: OutputOptions
   @OptionGroup var options: SetupOptions
 
-  @Option(help: ArgumentHelp("Comma-separated model names. (default: every saved model)", valueName: "a,b,..."))
+  @Option(
+    help: ArgumentHelp(
+      "Comma-separated model names. (default: every saved model)", valueName: "a,b,..."))
   var models: String?
-  @Option(help: ArgumentHelp("Comma-separated GPU names. (default: every saved GPU)", valueName: "x,y,..."))
+  @Option(
+    help: ArgumentHelp(
+      "Comma-separated GPU names. (default: every saved GPU)", valueName: "x,y,..."))
   var gpus: String?
   @Flag(help: "Show the fewest GPUs at which the micro-batch (default 1) fits under --zero.")
   var minGpus = false
@@ -37,21 +41,29 @@ struct FitCommand: ParsableCommand {
     let store = try store.open()
     let (modelList, gpuList) = try reporting {
       (
-        try pick(models, all: { try store.models().map(\.config) }) { try store.model(named: $0).config },
-        try pick(gpus, all: { try store.gpus().map(\.profile) }) { try store.gpu(named: $0).profile }
+        try pick(models, all: { try store.models().map(\.config) }) {
+          try store.model(named: $0).config
+        },
+        try pick(gpus, all: { try store.gpus().map(\.profile) }) {
+          try store.gpu(named: $0).profile
+        }
       )
     }
     let cells = modelList.flatMap { m in
       gpuList.map { g in
-        Cell(model: m.name, gpu: g.name, result: Result {
-          try reporting { try Planner.plan(model: m, hardware: g, setup: setup) }
-        }.mapError { $0 as? CLIError ?? CLIError($0) })
+        Cell(
+          model: m.name, gpu: g.name,
+          result: Result {
+            try reporting { try Planner.plan(model: m, hardware: g, setup: setup) }
+          }.mapError { $0 as? CLIError ?? CLIError($0) })
       }
     }
     if output.json {
       print(JSONValue.array(cells.map(json)).text(pretty: true))
     } else {
-      print(table(cells, models: modelList.map { $0.name }, gpus: gpuList.map { $0.name }), terminator: "")
+      print(
+        table(cells, models: modelList.map { $0.name }, gpus: gpuList.map { $0.name }),
+        terminator: "")
     }
   }
 
@@ -66,7 +78,9 @@ struct FitCommand: ParsableCommand {
   }
 
   func json(_ cell: Cell) -> JSONValue {
-    var members: [(String, JSONValue)] = [("model", .string(cell.model)), ("gpu", .string(cell.gpu))]
+    var members: [(String, JSONValue)] = [
+      ("model", .string(cell.model)), ("gpu", .string(cell.gpu)),
+    ]
     switch cell.result {
     case .success(let p):
       members += [
@@ -98,15 +112,21 @@ struct FitCommand: ParsableCommand {
     guard case .success(let p) = cell.result else { return "n/a" }
     if minGpus { return p.gpusNeeded.map(String.init) ?? "none" }
     if options.batchSize != nil {
-      return (p.fits ? "yes " : "no ") + Units.fixed(Double(p.memory.totalBytes) / Units.gibibyte, 1)
+      return (p.fits ? "yes " : "no ")
+        + Units.fixed(Double(p.memory.totalBytes) / Units.gibibyte, 1)
     }
     return p.maxBatchSize > 0 ? String(p.maxBatchSize) : "none"
   }
 
   func legend() -> String {
     let b = options.batchSize ?? 1
-    if minGpus { return "(fewest GPUs at which micro-batch \(b) fits with ZeRO \(options.zero); n/a: the GPU lacks the precision)" }
-    if let b = options.batchSize { return "(fits at micro-batch \(b)? and total GiB per GPU; n/a: the GPU lacks the precision)" }
+    if minGpus {
+      return
+        "(fewest GPUs at which micro-batch \(b) fits with ZeRO \(options.zero); n/a: the GPU lacks the precision)"
+    }
+    if let b = options.batchSize {
+      return "(fits at micro-batch \(b)? and total GiB per GPU; n/a: the GPU lacks the precision)"
+    }
     return "(largest micro-batch that fits; none: not even 1; n/a: the GPU lacks the precision)"
   }
 }

@@ -13,19 +13,29 @@ struct GPUAdd: ParsableCommand {
 
   @Option(
     parsing: .unconditional,
-    help: ArgumentHelp("Memory as the device reports it: 80GiB, 80GB (10^9), 81920MiB, 512MB or bytes.", valueName: "size"),
+    help: ArgumentHelp(
+      "Memory as the device reports it: 80GiB, 80GB (10^9), 81920MiB, 512MB or bytes.",
+      valueName: "size"),
     transform: MemorySize.parse)
   var memory: Int
-  @Option(parsing: .unconditional, help: "Dense peak fp32 TFLOP/s (10^12 FLOP/s).") var fp32Tflops: Double
-  @Option(parsing: .unconditional, help: "Dense peak tf32 TFLOP/s, where the GPU has it.") var tf32Tflops: Double?
-  @Option(parsing: .unconditional, help: "Dense peak bf16 TFLOP/s, where the GPU has it.") var bf16Tflops: Double?
-  @Option(parsing: .unconditional, help: "Dense peak fp16 TFLOP/s, where the GPU has it.") var fp16Tflops: Double?
-  @Option(parsing: .unconditional, help: "Dense peak fp8 TFLOP/s, where the GPU has it.") var fp8Tflops: Double?
-  @Option(parsing: .unconditional, help: "Price per GPU-hour in US dollars.") var pricePerHour: Double?
+  @Option(parsing: .unconditional, help: "Dense peak fp32 TFLOP/s (10^12 FLOP/s).") var fp32Tflops:
+    Double
+  @Option(parsing: .unconditional, help: "Dense peak tf32 TFLOP/s, where the GPU has it.")
+  var tf32Tflops: Double?
+  @Option(parsing: .unconditional, help: "Dense peak bf16 TFLOP/s, where the GPU has it.")
+  var bf16Tflops: Double?
+  @Option(parsing: .unconditional, help: "Dense peak fp16 TFLOP/s, where the GPU has it.")
+  var fp16Tflops: Double?
+  @Option(parsing: .unconditional, help: "Dense peak fp8 TFLOP/s, where the GPU has it.")
+  var fp8Tflops: Double?
+  @Option(parsing: .unconditional, help: "Price per GPU-hour in US dollars.") var pricePerHour:
+    Double?
   @Option(parsing: .unconditional, help: "Board power in watts.") var powerWatts: Double?
   @Option(
     parsing: .unconditional,
-    help: ArgumentHelp("Memory the framework keeps for itself (CUDA context, allocator slack). (default: 0)", valueName: "size"),
+    help: ArgumentHelp(
+      "Memory the framework keeps for itself (CUDA context, allocator slack). (default: 0)",
+      valueName: "size"),
     transform: MemorySize.parseReserve)
   var reserve: Int?
   @Option(help: "Where the figures come from (a datasheet).") var source = ""
@@ -40,7 +50,8 @@ struct GPUAdd: ParsableCommand {
     for (format, tflops) in peaks {
       guard let tflops else { continue }
       guard tflops.isFinite, tflops > 0, (tflops * 1e12).isFinite else {
-        throw CLIError("--\(format.rawValue)-tflops must be a positive finite number (got \(tflops))")
+        throw CLIError(
+          "--\(format.rawValue)-tflops must be a positive finite number (got \(tflops))")
       }
       flops[format] = tflops * 1e12
     }
@@ -52,6 +63,7 @@ struct GPUAdd: ParsableCommand {
       pricePerHour: pricePerHour, powerWatts: powerWatts, source: source)
     let store = try store.open()
     try reporting { try store.saveGPU(gpu, replace: replace) }
-    print("saved GPU '\(name)' (\(Units.gib(gpu.memoryBytes)), \(Units.tflops(gpu.peak.fp32)) fp32)")
+    print(
+      "saved GPU '\(name)' (\(Units.gib(gpu.memoryBytes)), \(Units.tflops(gpu.peak.fp32)) fp32)")
   }
 }

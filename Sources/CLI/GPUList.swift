@@ -22,9 +22,14 @@ struct GPUList: ParsableCommand {
       table.append(
         [g.name, Units.gib(g.memoryBytes)]
           + NumericFormat.allCases.map { g.peak[$0].map { Units.trimmed($0 / 1e12) } ?? "-" }
-          + [g.pricePerHour.map { Units.fixed($0, 2) } ?? "-", g.powerWatts.map { Units.trimmed($0) } ?? "-"])
+          + [
+            g.pricePerHour.map { Units.fixed($0, 2) } ?? "-",
+            g.powerWatts.map { Units.trimmed($0) } ?? "-",
+          ])
     }
     print(table.render(), terminator: "")
-    if Terminal.isStandardOutput { print("(memory in GiB = 2^30 bytes; dense peak TFLOP/s per format)") }
+    if Terminal.isStandardOutput {
+      print("(memory in GiB = 2^30 bytes; dense peak TFLOP/s per format)")
+    }
   }
 }

@@ -37,7 +37,10 @@ public indirect enum JSONValue: Equatable, Sendable {
     indent: String?
   ) {
     out += open
-    if items.isEmpty { out += close; return }
+    if items.isEmpty {
+      out += close
+      return
+    }
     let inner = indent.map { $0 + "  " }
     for (i, (key, value)) in items.enumerated() {
       if i > 0 { out += "," }

@@ -11,12 +11,20 @@ struct ModelAdd: ParsableCommand {
   @Argument(help: "The config's name (up to 128 characters, no commas).")
   var name: String
 
-  @Option(parsing: .unconditional, help: "Vocabulary size v.", transform: Count.parse) var vocabSize: Int
-  @Option(parsing: .unconditional, help: "Context length s, tokens per sequence.", transform: Count.parse) var contextLength: Int
-  @Option(parsing: .unconditional, help: "Number of transformer blocks l.", transform: Count.parse) var layers: Int
+  @Option(parsing: .unconditional, help: "Vocabulary size v.", transform: Count.parse)
+  var vocabSize: Int
+  @Option(
+    parsing: .unconditional, help: "Context length s, tokens per sequence.", transform: Count.parse)
+  var contextLength: Int
+  @Option(parsing: .unconditional, help: "Number of transformer blocks l.", transform: Count.parse)
+  var layers: Int
   @Option(parsing: .unconditional, help: "Model width h.", transform: Count.parse) var dModel: Int
-  @Option(parsing: .unconditional, help: "Attention heads n; must divide --d-model.", transform: Count.parse) var heads: Int
-  @Option(parsing: .unconditional, help: "Feed-forward width f. (default: 4 × --d-model)", transform: Count.parse) var dFf: Int?
+  @Option(
+    parsing: .unconditional, help: "Attention heads n; must divide --d-model.",
+    transform: Count.parse) var heads: Int
+  @Option(
+    parsing: .unconditional, help: "Feed-forward width f. (default: 4 × --d-model)",
+    transform: Count.parse) var dFf: Int?
   @Option(
     parsing: .unconditional,
     help: "Key/value heads for grouped-query attention; must divide --heads. (default: --heads)",

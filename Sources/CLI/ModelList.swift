@@ -3,7 +3,8 @@ import Planner
 
 /// `trainplan model list`
 struct ModelList: ParsableCommand {
-  static let configuration = CommandConfiguration(commandName: "list", abstract: "List saved model configs.")
+  static let configuration = CommandConfiguration(
+    commandName: "list", abstract: "List saved model configs.")
 
   @OptionGroup var store: StoreOptions
   @OptionGroup var output: OutputOptions
@@ -15,7 +16,10 @@ struct ModelList: ParsableCommand {
       return
     }
     var table = Table(
-      ["name", "params", "vocab", "context", "layers", "d_model", "heads", "kv_heads", "d_ff", "ffn", "tied"],
+      [
+        "name", "params", "vocab", "context", "layers", "d_model", "heads", "kv_heads", "d_ff",
+        "ffn", "tied",
+      ],
       rightAligned: [1, 2, 3, 4, 5, 6, 7, 8])
     for r in records {
       let m = r.config

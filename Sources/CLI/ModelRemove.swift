@@ -3,7 +3,8 @@ import ArgumentParser
 /// `trainplan model remove NAME`
 struct ModelRemove: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "remove", abstract: "Remove a saved model config; plans made with it keep their copy.")
+    commandName: "remove",
+    abstract: "Remove a saved model config; plans made with it keep their copy.")
 
   @OptionGroup var store: StoreOptions
   @Argument(help: "The config's name.") var name: String

@@ -3,7 +3,8 @@ import Planner
 
 /// `trainplan model show NAME`
 struct ModelShow: ParsableCommand {
-  static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one model config.")
+  static let configuration = CommandConfiguration(
+    commandName: "show", abstract: "Show one model config.")
 
   @OptionGroup var store: StoreOptions
   @OptionGroup var output: OutputOptions
@@ -20,7 +21,8 @@ struct ModelShow: ParsableCommand {
     let rows: [(String, String)] = [
       ("name", m.name),
       ("parameters", "\(Units.grouped(p.total)) (seed method: matrices only)"),
-      ("vocab_size", Units.grouped(m.vocabSize)), ("context_length", Units.grouped(m.contextLength)),
+      ("vocab_size", Units.grouped(m.vocabSize)),
+      ("context_length", Units.grouped(m.contextLength)),
       ("num_layers", String(m.numLayers)), ("d_model", Units.grouped(m.dModel)),
       ("num_heads", String(m.numHeads)), ("num_kv_heads", String(m.numKVHeads)),
       ("d_ff", Units.grouped(m.dFF)), ("ffn", m.ffn.rawValue),

@@ -29,7 +29,8 @@ struct PlanCommand: ParsableCommand {
       return (plan, noSave ? nil : try store.insertPlan(plan))
     }
     if output.json {
-      let json = RecordJSON.plan(plan, id: saved?.id, createdAt: saved?.createdAt ?? Timestamp.now(), fresh: true)
+      let json = RecordJSON.plan(
+        plan, id: saved?.id, createdAt: saved?.createdAt ?? Timestamp.now(), fresh: true)
       print(json.text(pretty: true))
     } else {
       print(PlanReport(plan: plan, id: saved?.id, components: components).render(), terminator: "")

@@ -19,7 +19,9 @@ struct PlanReport {
 
   func headline() -> String {
     let s = plan.setup
-    let batch = "micro-batch \(s.batchSize)" + (s.batchSizeChosen && plan.maxBatchSize > 0 ? " (the largest that fits)" : "")
+    let batch =
+      "micro-batch \(s.batchSize)"
+      + (s.batchSizeChosen && plan.maxBatchSize > 0 ? " (the largest that fits)" : "")
     let verb = plan.fits ? "fits at" : "does not fit at"
     return "\(plan.model.name) on \(plan.hardware.name): \(verb) \(batch)"
   }
@@ -33,12 +35,22 @@ struct PlanReport {
     case .steps: run = "\(Units.grouped(s.steps)) steps (\(Units.grouped(s.tokens)) tokens)"
     case .tokens: run = "\(Units.grouped(s.tokens)) tokens (\(Units.grouped(s.steps)) steps)"
     case .tokensPerParameter(let k):
-      run = "\(Units.grouped(s.tokens)) tokens = \(k) per parameter, the default (Hoffmann et al., 2022); \(Units.grouped(s.steps)) steps"
+      run =
+        "\(Units.grouped(s.tokens)) tokens = \(k) per parameter, the default (Hoffmann et al., 2022); \(Units.grouped(s.steps)) steps"
     }
     return [
-      ("Model", "\(m.name): \(Units.parameters(plan.parameters)) parameters (\(Units.grouped(plan.parameters))); \(m.numLayers) layers, d_model \(Units.grouped(m.dModel)), \(m.numHeads) heads (\(m.numKVHeads) kv), d_ff \(Units.grouped(m.dFF)) \(m.ffn.rawValue), vocab \(Units.grouped(m.vocabSize)), context \(Units.grouped(m.contextLength))\(m.tiedEmbeddings ? ", tied embeddings" : "")"),
-      ("GPU", "\(g.name): \(Units.gib(g.memoryBytes)), \(Units.tflops(plan.compute.peakFLOPS)) \(s.precision.format.rawValue) peak"),
-      ("Setup", "\(s.precision.rawValue), \(s.attention.rawValue) attention, checkpointing \(s.checkpointing.rawValue), \(s.numGPUs) GPU\(s.numGPUs == 1 ? "" : "s"), ZeRO \(s.zeroStage); micro-batch \(s.batchSize), global batch \(Units.grouped(s.globalBatchSize)) (\(Units.grouped(s.gradientAccumulationSteps)) accumulation step\(s.gradientAccumulationSteps == 1 ? "" : "s")); MFU \(Units.trimmed(s.mfu))"),
+      (
+        "Model",
+        "\(m.name): \(Units.parameters(plan.parameters)) parameters (\(Units.grouped(plan.parameters))); \(m.numLayers) layers, d_model \(Units.grouped(m.dModel)), \(m.numHeads) heads (\(m.numKVHeads) kv), d_ff \(Units.grouped(m.dFF)) \(m.ffn.rawValue), vocab \(Units.grouped(m.vocabSize)), context \(Units.grouped(m.contextLength))\(m.tiedEmbeddings ? ", tied embeddings" : "")"
+      ),
+      (
+        "GPU",
+        "\(g.name): \(Units.gib(g.memoryBytes)), \(Units.tflops(plan.compute.peakFLOPS)) \(s.precision.format.rawValue) peak"
+      ),
+      (
+        "Setup",
+        "\(s.precision.rawValue), \(s.attention.rawValue) attention, checkpointing \(s.checkpointing.rawValue), \(s.numGPUs) GPU\(s.numGPUs == 1 ? "" : "s"), ZeRO \(s.zeroStage); micro-batch \(s.batchSize), global batch \(Units.grouped(s.globalBatchSize)) (\(Units.grouped(s.gradientAccumulationSteps)) accumulation step\(s.gradientAccumulationSteps == 1 ? "" : "s")); MFU \(Units.trimmed(s.mfu))"
+      ),
       ("Run", run),
     ]
   }
@@ -47,12 +59,23 @@ struct PlanReport {
     let m = plan.memory
     func line(_ bytes: Int, _ note: String = "") -> String {
       let gib = Units.gib(bytes)
-      return String(repeating: " ", count: max(0, 12 - gib.count)) + gib + "  " + Units.grouped(bytes) + " bytes" + note
+      return String(repeating: " ", count: max(0, 12 - gib.count)) + gib + "  "
+        + Units.grouped(bytes) + " bytes" + note
     }
     var rows: [(String, String)] = [
       ("  parameters", line(m.parametersBytes)), ("  gradients", line(m.gradientsBytes)),
-      ("  optimizer state", line(m.optimizerStateBytes, " (AdamW moments\(plan.setup.precision == .fp32 ? "" : " and fp32 master weights"))")),
-      ("  activations", line(m.activationsBytes, " (\(m.batchSize) × \(Units.gib(m.activationBytesPerSequence)) per sequence)")),
+      (
+        "  optimizer state",
+        line(
+          m.optimizerStateBytes,
+          " (AdamW moments\(plan.setup.precision == .fp32 ? "" : " and fp32 master weights"))")
+      ),
+      (
+        "  activations",
+        line(
+          m.activationsBytes,
+          " (\(m.batchSize) × \(Units.gib(m.activationBytesPerSequence)) per sequence)")
+      ),
     ]
     if components {
       rows += m.activationComponentBytes.map { ("    " + $0.name, line($0.bytes, " per sequence")) }
@@ -74,15 +97,20 @@ struct PlanReport {
     if plan.fits {
       text = "Fits, with \(Units.gib(plan.usableBytes - plan.memory.totalBytes)) to spare."
     } else {
-      text = "Does NOT fit: \(Units.gib(plan.shortfallBytes)) (\(Units.grouped(plan.shortfallBytes)) bytes) over."
+      text =
+        "Does NOT fit: \(Units.gib(plan.shortfallBytes)) (\(Units.grouped(plan.shortfallBytes)) bytes) over."
     }
-    text += plan.maxBatchSize > 0
+    text +=
+      plan.maxBatchSize > 0
       ? " Largest micro-batch that fits: \(plan.maxBatchSize)."
       : " Even micro-batch 1 does not fit on one GPU of this setup."
     if let g = plan.gpusNeeded {
-      text += " GPUs needed at micro-batch \(plan.setup.batchSize) with ZeRO \(plan.setup.zeroStage): \(g)."
+      text +=
+        " GPUs needed at micro-batch \(plan.setup.batchSize) with ZeRO \(plan.setup.zeroStage): \(g)."
     } else {
-      text += " No GPU count fits micro-batch \(plan.setup.batchSize) with ZeRO \(plan.setup.zeroStage)" + (plan.setup.zeroStage < 3 ? " (a higher --zero stage shards more)." : ".")
+      text +=
+        " No GPU count fits micro-batch \(plan.setup.batchSize) with ZeRO \(plan.setup.zeroStage)"
+        + (plan.setup.zeroStage < 3 ? " (a higher --zero stage shards more)." : ".")
     }
     return text
   }
@@ -90,17 +118,34 @@ struct PlanReport {
   func compute() -> [(String, String)] {
     let c = plan.compute
     let s = plan.setup
-    var perStep = "forward \(Units.scientific(c.forwardPerStep)) + backward \(Units.scientific(c.backwardPerStep))"
+    var perStep =
+      "forward \(Units.scientific(c.forwardPerStep)) + backward \(Units.scientific(c.backwardPerStep))"
     if c.recomputePerStep > 0 { perStep += " + recompute \(Units.scientific(c.recomputePerStep))" }
-    perStep += " + AdamW \(Units.scientific(c.optimizerPerStep)) = \(Units.scientific(c.perStep)) FLOP"
+    perStep +=
+      " + AdamW \(Units.scientific(c.optimizerPerStep)) = \(Units.scientific(c.perStep)) FLOP"
     var rows: [(String, String)] = [
       ("  per step", perStep),
       ("  run", "\(Units.scientific(c.total)) FLOP"),
-      ("  training time", "\(Units.days(c.trainingDays)) on \(s.numGPUs) GPU\(s.numGPUs == 1 ? "" : "s") at \(Units.tflops(c.peakFLOPS)) \(s.precision.format.rawValue) × MFU \(Units.trimmed(s.mfu))"),
+      (
+        "  training time",
+        "\(Units.days(c.trainingDays)) on \(s.numGPUs) GPU\(s.numGPUs == 1 ? "" : "s") at \(Units.tflops(c.peakFLOPS)) \(s.precision.format.rawValue) × MFU \(Units.trimmed(s.mfu))"
+      ),
       ("  GPU-hours", Units.fixed(c.gpuHours, 1)),
     ]
-    rows.append(("  cost", c.cost.map { "\(Units.dollars($0)) at \(Units.dollars(plan.hardware.pricePerHour ?? 0)) per GPU-hour" } ?? "- (no price saved for this GPU: gpu add --price-per-hour)"))
-    rows.append(("  energy", c.energyKWh.map { "\(Units.fixed($0, 0)) kWh at \(Units.trimmed(plan.hardware.powerWatts ?? 0)) W per GPU" } ?? "- (no board power saved for this GPU)"))
+    rows.append(
+      (
+        "  cost",
+        c.cost.map {
+          "\(Units.dollars($0)) at \(Units.dollars(plan.hardware.pricePerHour ?? 0)) per GPU-hour"
+        } ?? "- (no price saved for this GPU: gpu add --price-per-hour)"
+      ))
+    rows.append(
+      (
+        "  energy",
+        c.energyKWh.map {
+          "\(Units.fixed($0, 0)) kWh at \(Units.trimmed(plan.hardware.powerWatts ?? 0)) W per GPU"
+        } ?? "- (no board power saved for this GPU)"
+      ))
     return rows
   }
 }

@@ -25,7 +25,10 @@ struct PlansCommand: ParsableCommand {
       return
     }
     var table = Table(
-      ["id", "created_at", "model", "gpu", "precision", "gpus", "batch", "global", "memory", "fits", "max_batch", "days"],
+      [
+        "id", "created_at", "model", "gpu", "precision", "gpus", "batch", "global", "memory",
+        "fits", "max_batch", "days",
+      ],
       rightAligned: [0, 5, 6, 7, 8, 10, 11])
     for s in plans {
       let p = s.plan
@@ -48,14 +51,18 @@ struct PlansCommand: ParsableCommand {
 struct PlanFilterOptions: ParsableArguments {
   @Option(help: "Only plans of this model name.") var model: String?
   @Option(help: "Only plans on this GPU name.") var gpu: String?
-  @Option(help: ArgumentHelp("Only plans made at or after this UTC date or time: 2026-11-29 or 2026-11-29T14:00.", valueName: "date"))
+  @Option(
+    help: ArgumentHelp(
+      "Only plans made at or after this UTC date or time: 2026-11-29 or 2026-11-29T14:00.",
+      valueName: "date"))
   var since: String?
 
   func filter() throws -> PlanFilter {
     var since: String?
     if let text = self.since {
       guard let bound = Timestamp.lowerBound(from: text) else {
-        throw CLIError("--since must be a UTC date like 2026-11-29 or 2026-11-29T14:00 (got '\(text)')")
+        throw CLIError(
+          "--since must be a UTC date like 2026-11-29 or 2026-11-29T14:00 (got '\(text)')")
       }
       since = bound
     }

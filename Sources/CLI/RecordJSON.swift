@@ -4,7 +4,9 @@ import Storage
 /// The JSON forms of models, GPUs and plans. Field names are SPEC's and the issue's: users
 /// script against them, so add fields freely but never rename one.
 enum RecordJSON {
-  static func model(_ m: ModelConfig, source: String? = nil, createdAt: String? = nil, updatedAt: String? = nil) -> JSONValue {
+  static func model(
+    _ m: ModelConfig, source: String? = nil, createdAt: String? = nil, updatedAt: String? = nil
+  ) -> JSONValue {
     var members: [(String, JSONValue)] = [
       ("name", .string(m.name)), ("vocab_size", .int(m.vocabSize)),
       ("context_length", .int(m.contextLength)), ("num_layers", .int(m.numLayers)),
@@ -22,9 +24,15 @@ enum RecordJSON {
     model(r.config, source: r.source, createdAt: r.createdAt, updatedAt: r.updatedAt)
   }
 
-  static func gpu(_ g: HardwareProfile, createdAt: String? = nil, updatedAt: String? = nil) -> JSONValue {
-    var members: [(String, JSONValue)] = [("name", .string(g.name)), ("memory_bytes", .int(g.memoryBytes))]
-    members += NumericFormat.allCases.map { f in ("\(f.rawValue)_tflops", JSONValue(g.peak[f].map { $0 / 1e12 })) }
+  static func gpu(_ g: HardwareProfile, createdAt: String? = nil, updatedAt: String? = nil)
+    -> JSONValue
+  {
+    var members: [(String, JSONValue)] = [
+      ("name", .string(g.name)), ("memory_bytes", .int(g.memoryBytes)),
+    ]
+    members += NumericFormat.allCases.map { f in
+      ("\(f.rawValue)_tflops", JSONValue(g.peak[f].map { $0 / 1e12 }))
+    }
     members += [
       ("price_per_hour", JSONValue(g.pricePerHour)), ("power_watts", JSONValue(g.powerWatts)),
       ("reserve_bytes", .int(g.reserveBytes)), ("source", .string(g.source)),
@@ -68,17 +76,22 @@ enum RecordJSON {
       ("optimizer_state_bytes", .int(p.memory.optimizerStateBytes)),
       ("activations_bytes", .int(p.memory.activationsBytes)),
       ("activation_bytes_per_sequence", .int(p.memory.activationBytesPerSequence)),
-      ("total_bytes", .int(p.memory.totalBytes)), ("gpu_memory_bytes", .int(p.hardware.memoryBytes)),
+      ("total_bytes", .int(p.memory.totalBytes)),
+      ("gpu_memory_bytes", .int(p.hardware.memoryBytes)),
       ("usable_bytes", .int(p.usableBytes)), ("shortfall_bytes", .int(p.shortfallBytes)),
     ]
     if fresh {
       memory.append(
-        ("activation_components", .object(p.memory.activationComponentBytes.map { ($0.name, .int($0.bytes)) })))
+        (
+          "activation_components",
+          .object(p.memory.activationComponentBytes.map { ($0.name, .int($0.bytes)) })
+        ))
     }
     var members: [(String, JSONValue)] = [
       ("id", JSONValue(id)), ("created_at", .string(createdAt)), ("model", model(p.model)),
       ("gpu", gpu(p.hardware)), ("setup", setup(p.setup)), ("parameters", .int(p.parameters)),
-      ("memory", .object(memory)), ("fits", .bool(p.fits)), ("max_batch_size", .int(p.maxBatchSize)),
+      ("memory", .object(memory)), ("fits", .bool(p.fits)),
+      ("max_batch_size", .int(p.maxBatchSize)),
       ("gpus_needed", JSONValue(p.gpusNeeded)),
       (
         "flops",
@@ -90,7 +103,8 @@ enum RecordJSON {
           ("per_step", .double(p.compute.perStep)), ("total", .double(p.compute.total)),
         ])
       ),
-      ("training_days", .double(p.compute.trainingDays)), ("gpu_hours", .double(p.compute.gpuHours)),
+      ("training_days", .double(p.compute.trainingDays)),
+      ("gpu_hours", .double(p.compute.gpuHours)),
       ("cost", JSONValue(p.compute.cost)), ("energy_kwh", JSONValue(p.compute.energyKWh)),
     ]
     if fresh { members.append(("notes", .array(p.notes.map { .string($0) }))) }
@@ -102,9 +116,13 @@ enum RecordJSON {
   /// A plan's shape, for the CSV header of an empty export: computed from a toy plan so the
   /// header always has exactly the columns a real row would.
   static var emptyPlanShape: JSONValue {
-    let model = ModelConfig(name: "", vocabSize: 1, contextLength: 1, numLayers: 1, dModel: 1, numHeads: 1)
+    let model = ModelConfig(
+      name: "", vocabSize: 1, contextLength: 1, numLayers: 1, dModel: 1, numHeads: 1)
     let gpu = HardwareProfile(name: "", memoryBytes: 1, peak: PeakThroughput(fp32: 1))
-    guard let plan = try? Planner.plan(model: model, hardware: gpu, setup: TrainingSetup(microBatchSize: 1)) else {
+    guard
+      let plan = try? Planner.plan(
+        model: model, hardware: gpu, setup: TrainingSetup(microBatchSize: 1))
+    else {
       return .object([])
     }
     return RecordJSON.plan(plan, id: 0, createdAt: "")

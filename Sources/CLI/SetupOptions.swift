@@ -6,13 +6,16 @@ import Planner
 struct SetupOptions: ParsableArguments {
   @Option(
     parsing: .unconditional,
-    help: "Micro-batch b: sequences per GPU per forward/backward pass. (default: the largest that fits)",
+    help:
+      "Micro-batch b: sequences per GPU per forward/backward pass. (default: the largest that fits)",
     transform: Count.parse)
   var batchSize: Int?
 
   @Option(
     parsing: .unconditional,
-    help: ArgumentHelp("Global batch B: sequences per optimizer step. (default: b × --num-gpus)", valueName: "sequences"),
+    help: ArgumentHelp(
+      "Global batch B: sequences per optimizer step. (default: b × --num-gpus)",
+      valueName: "sequences"),
     transform: Count.parse)
   var globalBatchSize: Int?
 
@@ -24,7 +27,9 @@ struct SetupOptions: ParsableArguments {
 
   @Option(
     parsing: .unconditional,
-    help: ArgumentHelp("Run length in tokens, e.g. 300B or 3e11. (default: 20 tokens per parameter, Hoffmann et al. 2022)", valueName: "n"),
+    help: ArgumentHelp(
+      "Run length in tokens, e.g. 300B or 3e11. (default: 20 tokens per parameter, Hoffmann et al. 2022)",
+      valueName: "n"),
     transform: Count.parse)
   var tokens: Int?
 
@@ -34,10 +39,13 @@ struct SetupOptions: ParsableArguments {
   @Option(help: "Training precision: fp32 (the seed), or bf16/fp16 mixed precision.")
   var precision: String = "fp32"
 
-  @Option(help: "Attention kernel: naive (keeps n·s² scores) or flash (FlashAttention, keeps none).")
+  @Option(
+    help: "Attention kernel: naive (keeps n·s² scores) or flash (FlashAttention, keeps none).")
   var attention: AttentionKernel = .naive
 
-  @Option(help: "Activation checkpointing: none, or full (keep block inputs, recompute one block at a time).")
+  @Option(
+    help:
+      "Activation checkpointing: none, or full (keep block inputs, recompute one block at a time).")
   var checkpointing: Checkpointing = .none
 
   @Option(parsing: .unconditional, help: "Data-parallel GPUs G.", transform: Count.parse)
@@ -51,11 +59,16 @@ struct SetupOptions: ParsableArguments {
 
   @Option(
     parsing: .unconditional,
-    help: ArgumentHelp("Memory kept by the framework (CUDA context, allocator slack), e.g. 2GiB. (default: the GPU's saved reserve, 0 for presets)", valueName: "size"),
+    help: ArgumentHelp(
+      "Memory kept by the framework (CUDA context, allocator slack), e.g. 2GiB. (default: the GPU's saved reserve, 0 for presets)",
+      valueName: "size"),
     transform: MemorySize.parseReserve)
   var reserve: Int?
 
-  @Flag(help: "Mixed precision with fp32 gradients (18 bytes per parameter, as Megatron keeps them) instead of SPEC's 16.")
+  @Flag(
+    help:
+      "Mixed precision with fp32 gradients (18 bytes per parameter, as Megatron keeps them) instead of SPEC's 16."
+  )
   var fp32Grads = false
 
   /// The options as the planner takes them; a clear error for any that cannot be.
@@ -63,7 +76,8 @@ struct SetupOptions: ParsableArguments {
     if steps != nil && tokens != nil {
       throw CLIError("--steps and --tokens both set the run length; give one of them")
     }
-    let runLength: RunLength = steps.map { .steps($0) } ?? tokens.map { .tokens($0) } ?? .computeOptimal
+    let runLength: RunLength =
+      steps.map { .steps($0) } ?? tokens.map { .tokens($0) } ?? .computeOptimal
     return TrainingSetup(
       microBatchSize: batchSize, globalBatchSize: globalBatchSize, runLength: runLength,
       mfu: mfu, numGPUs: numGpus, precision: try Self.trainingPrecision(precision),
@@ -75,7 +89,8 @@ struct SetupOptions: ParsableArguments {
     if let precision = TrainingPrecision(rawValue: text.lowercased()) { return precision }
     if text.lowercased() == "fp8" {
       throw CLIError(
-        "--precision fp8 is not supported for training: fp8 recipes keep bf16/fp32 copies whose memory the planner does not model; use bf16 or fp16")
+        "--precision fp8 is not supported for training: fp8 recipes keep bf16/fp32 copies whose memory the planner does not model; use bf16 or fp16"
+      )
     }
     throw CLIError("--precision must be fp32, bf16 or fp16 (got '\(text)')")
   }

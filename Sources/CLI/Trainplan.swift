@@ -35,7 +35,9 @@ extension Trainplan {
       let code = exitCode(for: error)
       if code == .success { exit(withError: error) }
       let message = Self.message(for: error)
-      let line = message.split(separator: "\n", omittingEmptySubsequences: true).first.map(String.init) ?? "\(error)"
+      let line =
+        message.split(separator: "\n", omittingEmptySubsequences: true).first.map(String.init)
+        ?? "\(error)"
       FileHandle.standardError.write(Data("Error: \(line)\n".utf8))
       exit(withError: ExitCode(code.rawValue))
     }

@@ -14,7 +14,10 @@ enum Units {
     guard value.isFinite, value != 0 else { return value == 0 ? "0" : "\(value)" }
     var exponent = Int(Foundation.log10(abs(value)).rounded(.down))
     var mantissa = value / Foundation.pow(10, Double(exponent))
-    if abs(mantissa) >= 9.99995 { mantissa /= 10; exponent += 1 }
+    if abs(mantissa) >= 9.99995 {
+      mantissa /= 10
+      exponent += 1
+    }
     return fixed(mantissa, 4) + "e" + String(exponent)
   }
 
@@ -78,6 +81,7 @@ struct KeyValueList {
 
   func render() -> String {
     let width = rows.map(\.0.count).max() ?? 0
-    return rows.map { k, v in k + String(repeating: " ", count: width - k.count + 2) + v + "\n" }.joined()
+    return rows.map { k, v in k + String(repeating: " ", count: width - k.count + 2) + v + "\n" }
+      .joined()
   }
 }

@@ -6,7 +6,8 @@ import Foundation
 
 let arguments = CommandLine.arguments.dropFirst()
 guard arguments.count >= 2 else {
-  FileHandle.standardError.write(Data("usage: EmbedFilesTool ENUM_NAME OUTPUT.swift FILE...\n".utf8))
+  FileHandle.standardError.write(
+    Data("usage: EmbedFilesTool ENUM_NAME OUTPUT.swift FILE...\n".utf8))
   exit(2)
 }
 let enumName = arguments[arguments.startIndex]
@@ -40,7 +41,8 @@ for path in inputPaths {
   guard let data = FileManager.default.contents(atPath: path),
     let text = String(data: data, encoding: .utf8)
   else {
-    FileHandle.standardError.write(Data("EmbedFilesTool: \(path) is not readable UTF-8 text\n".utf8))
+    FileHandle.standardError.write(
+      Data("EmbedFilesTool: \(path) is not readable UTF-8 text\n".utf8))
     exit(1)
   }
   source += "    (\(literal(url.lastPathComponent)), \(literal(text))),\n"
@@ -50,6 +52,7 @@ source += "  ]\n}\n"
 do {
   try source.write(toFile: outputPath, atomically: true, encoding: .utf8)
 } catch {
-  FileHandle.standardError.write(Data("EmbedFilesTool: cannot write \(outputPath): \(error)\n".utf8))
+  FileHandle.standardError.write(
+    Data("EmbedFilesTool: cannot write \(outputPath): \(error)\n".utf8))
   exit(1)
 }

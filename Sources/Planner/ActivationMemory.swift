@@ -14,8 +14,7 @@ public struct ActivationMemory: Equatable, Sendable {
   public var components: [ActivationComponent]
   public let elementsPerSequence: Int
 
-  public init(model: ModelConfig, attention: AttentionKernel, checkpointing: Checkpointing) throws
-  {
+  public init(model: ModelConfig, attention: AttentionKernel, checkpointing: Checkpointing) throws {
     let x = Exact(quantity: "the activations per sequence")
     let s = model.contextLength
     let h = model.dModel
@@ -39,9 +38,14 @@ public struct ActivationMemory: Equatable, Sendable {
     var parts: [ActivationComponent]
     switch checkpointing {
     case .none:
-      parts = try block.map { ActivationComponent(name: $0.0, elements: try x.mul(model.numLayers, $0.1)) }
+      parts = try block.map {
+        ActivationComponent(name: $0.0, elements: try x.mul(model.numLayers, $0.1))
+      }
     case .full:
-      parts = [ActivationComponent(name: "checkpointed_block_inputs", elements: try x.mul(model.numLayers, sh))]
+      parts = [
+        ActivationComponent(
+          name: "checkpointed_block_inputs", elements: try x.mul(model.numLayers, sh))
+      ]
       parts += block.map { ActivationComponent(name: "recomputed_block_\($0.0)", elements: $0.1) }
     }
     let sv = try x.mul(s, model.vocabSize)

@@ -20,7 +20,9 @@ public struct ComputeEstimate: Equatable, Sendable {
   /// Kilowatt-hours, where the GPU has a board power.
   public var energyKWh: Double?
 
-  public var perStep: Double { forwardPerStep + backwardPerStep + recomputePerStep + optimizerPerStep }
+  public var perStep: Double {
+    forwardPerStep + backwardPerStep + recomputePerStep + optimizerPerStep
+  }
   public var total: Double { Double(steps) * perStep }
 
   /// A recorded estimate, as stored with a plan.
@@ -56,7 +58,8 @@ public struct ComputeEstimate: Equatable, Sendable {
     self.steps = steps
     self.tokens = tokens
     self.peakFLOPS = peakFLOPS
-    let total = Double(steps) * (forwardPerStep + backwardPerStep + recomputePerStep + optimizerPerStep)
+    let total =
+      Double(steps) * (forwardPerStep + backwardPerStep + recomputePerStep + optimizerPerStep)
     trainingDays = total / (Double(numGPUs) * peakFLOPS * mfu * 86_400)
     gpuHours = trainingDays * 24 * Double(numGPUs)
     cost = hardware.pricePerHour.map { gpuHours * $0 }

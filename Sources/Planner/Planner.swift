@@ -17,7 +17,8 @@ public enum Planner {
     let usable = hardware.memoryBytes - reserve
     if usable <= 0 {
       throw PlannerError.outOfRange(
-        .reserveBytes, String(reserve), rule: "must be less than the GPU memory \(hardware.memoryBytes)")
+        .reserveBytes, String(reserve),
+        rule: "must be less than the GPU memory \(hardware.memoryBytes)")
     }
     let maxBatch = try memoryModel.maxBatchSize(usableBytes: usable, numGPUs: setup.numGPUs)
     let batch = setup.microBatchSize ?? max(1, maxBatch)
@@ -38,7 +39,9 @@ public enum Planner {
       compute: compute, notes: setup.notes)
   }
 
-  static func peakFLOPS(_ hardware: HardwareProfile, _ precision: TrainingPrecision) throws -> Double {
+  static func peakFLOPS(_ hardware: HardwareProfile, _ precision: TrainingPrecision) throws
+    -> Double
+  {
     guard let peak = hardware.peak[precision.format] else {
       throw PlannerError.unsupported(
         .precision, precision.rawValue,

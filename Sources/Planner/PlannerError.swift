@@ -73,7 +73,8 @@ public enum PlannerError: Error, Equatable, Sendable {
     case .outOfRange(let f, let v, let rule): return "\(name(f)) \(rule) (got \(v))"
     case .unsupported(let f, let v, let reason): return "\(name(f)) \(v): \(reason)"
     case .tooLarge(let q):
-      return "\(q) exceeds 9.2e18, the largest exact 64-bit integer; this input is too large to plan"
+      return
+        "\(q) exceeds 9.2e18, the largest exact 64-bit integer; this input is too large to plan"
     }
   }
 }

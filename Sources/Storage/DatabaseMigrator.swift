@@ -101,7 +101,9 @@ public struct DatabaseMigrator: Sendable {
       "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
     guard exists == 1 else { return nil }
     return try db.fetch("SELECT version, name, checksum FROM schema_migrations ORDER BY version") {
-      Applied(version: try $0.int("version"), name: try $0.text("name"), checksum: try $0.text("checksum"))
+      Applied(
+        version: try $0.int("version"), name: try $0.text("name"), checksum: try $0.text("checksum")
+      )
     }
   }
 }

@@ -39,7 +39,8 @@ public struct DatabaseLocation: Equatable, Sendable {
     var info = stat()
     guard stat(folder, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
       throw StoreError.cannotOpen(
-        path: path, reason: "the folder \(folder) does not exist; create it first or choose another --db")
+        path: path,
+        reason: "the folder \(folder) does not exist; create it first or choose another --db")
     }
   }
 
@@ -49,7 +50,8 @@ public struct DatabaseLocation: Equatable, Sendable {
       prefix += "/" + part
       if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
         throw StoreError.cannotOpen(
-          path: folder, reason: "cannot create folder \(prefix): \(String(cString: strerror(errno)))")
+          path: folder,
+          reason: "cannot create folder \(prefix): \(String(cString: strerror(errno)))")
       }
     }
   }

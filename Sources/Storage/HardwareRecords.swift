@@ -54,7 +54,8 @@ extension Store {
       Self.decodeGPU)
     guard let record = found.first else {
       throw StoreError.notFound(
-        kind: "GPU", name: name, suggestions: RecordName.suggestions(for: name, among: try gpuNames()))
+        kind: "GPU", name: name,
+        suggestions: RecordName.suggestions(for: name, among: try gpuNames()))
     }
     return record
   }

@@ -33,12 +33,24 @@ public struct PlanFilter: Equatable, Sendable {
   var clause: (sql: String, values: [any DatabaseValueConvertible]) {
     var conditions: [String] = []
     var values: [any DatabaseValueConvertible] = []
-    if let model { conditions.append("model_name = ?"); values.append(model) }
-    if let gpu { conditions.append("gpu_name = ?"); values.append(gpu) }
-    if let since { conditions.append("created_at >= ?"); values.append(since) }
+    if let model {
+      conditions.append("model_name = ?")
+      values.append(model)
+    }
+    if let gpu {
+      conditions.append("gpu_name = ?")
+      values.append(gpu)
+    }
+    if let since {
+      conditions.append("created_at >= ?")
+      values.append(since)
+    }
     var sql = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
     sql += " ORDER BY created_at DESC, id DESC"
-    if let limit { sql += " LIMIT ?"; values.append(limit) }
+    if let limit {
+      sql += " LIMIT ?"
+      values.append(limit)
+    }
     return (sql, values)
   }
 }
@@ -74,7 +86,10 @@ let planColumns: [(name: String, value: @Sendable (Plan) -> DatabaseValue)] = [
   ("steps", { $0.setup.steps.databaseValue }),
   ("tokens", { $0.setup.tokens.databaseValue }),
   ("run_length_basis", { RunLengthColumns(basis: $0.setup.runLengthBasis).basis.databaseValue }),
-  ("tokens_per_parameter", { RunLengthColumns(basis: $0.setup.runLengthBasis).tokensPerParameter.databaseValue }),
+  (
+    "tokens_per_parameter",
+    { RunLengthColumns(basis: $0.setup.runLengthBasis).tokensPerParameter.databaseValue }
+  ),
   ("mfu", { $0.setup.mfu.databaseValue }),
   ("num_gpus", { $0.setup.numGPUs.databaseValue }),
   ("precision", { $0.setup.precision.rawValue.databaseValue }),

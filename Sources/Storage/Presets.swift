@@ -17,7 +17,10 @@ public struct Presets: Sendable {
   }
 
   struct GPUFixture: Decodable {
-    struct Peak: Decodable { let fp32: Double; let tf32, bf16, fp16, fp8: Double? }
+    struct Peak: Decodable {
+      let fp32: Double
+      let tf32, bf16, fp16, fp8: Double?
+    }
     let name, display_name: String
     let memory_bytes: Int
     let reserve_bytes: Int?
@@ -28,7 +31,8 @@ public struct Presets: Sendable {
 
   public static func embedded() throws -> Presets {
     let files = Dictionary(uniqueKeysWithValues: FixturesFiles.all.map { ($0.name, $0.contents) })
-    return try Presets(modelsJSON: files["models.json"] ?? "[]", gpusJSON: files["gpus.json"] ?? "[]")
+    return try Presets(
+      modelsJSON: files["models.json"] ?? "[]", gpusJSON: files["gpus.json"] ?? "[]")
   }
 
   public init(modelsJSON: String, gpusJSON: String) throws {
@@ -66,7 +70,8 @@ public struct Presets: Sendable {
     }
   }
 
-  static func check(_ validation: @autoclosure () throws -> Void, file: String, name: String) throws {
+  static func check(_ validation: @autoclosure () throws -> Void, file: String, name: String) throws
+  {
     do { try validation() } catch let error as PlannerError {
       throw StoreError.badFixture(file: file, reason: "\(name): \(error.message())")
     }

@@ -13,7 +13,8 @@ public enum RecordName {
       throw StoreError.invalidName(kind: kind, rule: "must not contain control characters")
     }
     if name.contains(",") {
-      throw StoreError.invalidName(kind: kind, rule: "must not contain a comma (lists are comma-separated)")
+      throw StoreError.invalidName(
+        kind: kind, rule: "must not contain a comma (lists are comma-separated)")
     }
     if name.first!.isWhitespace || name.last!.isWhitespace {
       throw StoreError.invalidName(kind: kind, rule: "must not start or end with white space")

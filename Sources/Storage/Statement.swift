@@ -89,7 +89,8 @@ public final class Statement {
 
   func index(of column: String) throws -> Int32 {
     guard let i = columnIndex[column] else {
-      throw DatabaseError(code: SQLITE_RANGE, message: "no column \(column) in the result", sql: sql)
+      throw DatabaseError(
+        code: SQLITE_RANGE, message: "no column \(column) in the result", sql: sql)
     }
     return i
   }

@@ -20,21 +20,27 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case .notATrainplanDatabase(let path):
       return "\(path) is an SQLite database, but not trainplan's; choose another file with --db"
     case .notADatabase(let path):
-      return "\(path) is not an SQLite database or is damaged; it was left as it is: move it aside or choose another file with --db"
+      return
+        "\(path) is not an SQLite database or is damaged; it was left as it is: move it aside or choose another file with --db"
     case .newerDatabase(let path, let version, let name):
-      return "\(path) was written by a newer trainplan (migration \(version) \(name) is unknown here); it was left untouched: upgrade trainplan to use it"
+      return
+        "\(path) was written by a newer trainplan (migration \(version) \(name) is unknown here); it was left untouched: upgrade trainplan to use it"
     case .migrationChanged(let path, let version, let name):
-      return "\(path) records migration \(version) \(name) with a different checksum than this trainplan's; it was left untouched: use the trainplan that made it"
+      return
+        "\(path) records migration \(version) \(name) with a different checksum than this trainplan's; it was left untouched: use the trainplan that made it"
     case .cannotOpen(let path, let reason):
       return "cannot open database \(path): \(reason)"
     case .readOnly(let path):
-      return "database \(path) is read-only: nothing was written; check the file's and folder's permissions"
+      return
+        "database \(path) is read-only: nothing was written; check the file's and folder's permissions"
     case .diskFull(let path):
       return "the disk holding \(path) is full: nothing was written; free some space and try again"
     case .duplicateName(let kind, let name):
       return "a \(kind) named '\(name)' exists already; pass --replace to overwrite it"
     case .notFound(let kind, let name, let suggestions):
-      let hint = suggestions.isEmpty ? "" : "; did you mean \(suggestions.map { "'\($0)'" }.joined(separator: ", "))?"
+      let hint =
+        suggestions.isEmpty
+        ? "" : "; did you mean \(suggestions.map { "'\($0)'" }.joined(separator: ", "))?"
       return "no \(kind) named '\(name)'\(hint)"
     case .invalidName(let kind, let rule):
       return "\(kind) name \(rule)"

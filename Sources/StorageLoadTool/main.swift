@@ -1,7 +1,6 @@
+import Foundation
 import Planner
 import Storage
-
-import Foundation
 
 // A test helper, not part of trainplan: writes plans into a database through the Storage
 // layer, so tests can run it as many separate processes or kill it midway.

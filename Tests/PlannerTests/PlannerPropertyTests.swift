@@ -17,7 +17,9 @@ import Testing
       let plan = try Planner.plan(
         model: model, hardware: Shapes.a100_80GiB, setup: TrainingSetup(microBatchSize: b))
       #expect(plan.memory.totalBytes > previous)
-      #expect(plan.memory.totalBytes == plan.memory.constantBytes + b * plan.memory.activationBytesPerSequence)
+      #expect(
+        plan.memory.totalBytes == plan.memory.constantBytes + b
+          * plan.memory.activationBytesPerSequence)
       previous = plan.memory.totalBytes
     }
   }
@@ -26,7 +28,8 @@ import Testing
   func maxBatchFitsAndOneMoreDoesNot(_ model: ModelConfig, _ gpu: HardwareProfile) throws {
     let max = try Planner.plan(model: model, hardware: gpu).maxBatchSize
     if max > 0 {
-      let at = try Planner.plan(model: model, hardware: gpu, setup: TrainingSetup(microBatchSize: max))
+      let at = try Planner.plan(
+        model: model, hardware: gpu, setup: TrainingSetup(microBatchSize: max))
       #expect(at.fits)
       #expect(at.memory.totalBytes <= gpu.memoryBytes)
     }
@@ -85,7 +88,9 @@ import Testing
     let p = try ParameterCount(model: gqa)
     #expect(p.attentionPerBlock == 2 * 1_600 * 1_600 + 2 * 1_600 * 320)
     let act = try ActivationMemory(model: gqa, attention: .naive, checkpointing: .none)
-    #expect(act.components.first { $0.name == "qkv_projections" }?.elements == 48 * (1_024 * 1_600 + 2 * 1_024 * 320))
+    #expect(
+      act.components.first { $0.name == "qkv_projections" }?.elements == 48
+        * (1_024 * 1_600 + 2 * 1_024 * 320))
   }
 
   @Test func geluHasTwoFeedForwardMatrices() throws {
@@ -102,7 +107,8 @@ import Testing
   }
 
   @Test func explicitFeedForwardWidth() throws {
-    let m = ModelConfig(vocabSize: 10, contextLength: 8, numLayers: 2, dModel: 16, numHeads: 4, dFF: 40)
+    let m = ModelConfig(
+      vocabSize: 10, contextLength: 8, numLayers: 2, dModel: 16, numHeads: 4, dFF: 40)
     #expect(try ParameterCount(model: m).total == 2 * 10 * 16 + 2 * (4 * 16 * 16 + 3 * 16 * 40))
   }
 }

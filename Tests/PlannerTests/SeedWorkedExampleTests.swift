@@ -74,22 +74,27 @@ import Testing
     Case(
       name: "small", layers: 12, width: 768, heads: 12,
       parameters: 2 * 50_257 * 768 + 12 * 16 * 768 * 768,
-      activationBytes: 4 * (12 * (16 * 1_024 * 768 + 2 * 12 * 1_024 * 1_024) + 1_024 * 768 + 2 * 1_024 * 50_257),
+      activationBytes: 4
+        * (12 * (16 * 1_024 * 768 + 2 * 12 * 1_024 * 1_024) + 1_024 * 768 + 2 * 1_024 * 50_257),
       maxBatch80GiB: 37),
     Case(
       name: "medium", layers: 24, width: 1_024, heads: 16,
       parameters: 2 * 50_257 * 1_024 + 24 * 16 * 1_024 * 1_024,
-      activationBytes: 4 * (24 * (16 * 1_024 * 1_024 + 2 * 16 * 1_024 * 1_024) + 1_024 * 1_024 + 2 * 1_024 * 50_257),
+      activationBytes: 4
+        * (24 * (16 * 1_024 * 1_024 + 2 * 16 * 1_024 * 1_024) + 1_024 * 1_024 + 2 * 1_024 * 50_257),
       maxBatch80GiB: 14),
     Case(
       name: "large", layers: 36, width: 1_280, heads: 20,
       parameters: 2 * 50_257 * 1_280 + 36 * 16 * 1_280 * 1_280,
-      activationBytes: 4 * (36 * (16 * 1_024 * 1_280 + 2 * 20 * 1_024 * 1_024) + 1_024 * 1_280 + 2 * 1_024 * 50_257),
+      activationBytes: 4
+        * (36 * (16 * 1_024 * 1_280 + 2 * 20 * 1_024 * 1_024) + 1_024 * 1_280 + 2 * 1_024 * 50_257),
       maxBatch80GiB: 7),
   ]
 
   @Test(arguments: cases) func matchesHandComputation(_ c: Case) throws {
-    #expect(c.parameters == [190_440_960, 505_579_520, 1_072_376_320][Self.cases.firstIndex { $0.name == c.name }!])
+    #expect(
+      c.parameters
+        == [190_440_960, 505_579_520, 1_072_376_320][Self.cases.firstIndex { $0.name == c.name }!])
     let model = Shapes.gpt2(layers: c.layers, width: c.width, heads: c.heads)
     let plan = try Planner.plan(model: model, hardware: Shapes.a100_80GiB)
     #expect(plan.parameters == c.parameters)

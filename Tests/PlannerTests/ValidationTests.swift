@@ -9,12 +9,14 @@ import Testing
     return m
   }
 
-  @Test(arguments: [
-    (Field.vocabSize, \ModelConfig.vocabSize), (.contextLength, \.contextLength),
-    (.numLayers, \.numLayers), (.dModel, \.dModel), (.numHeads, \.numHeads),
-    (.numKVHeads, \.numKVHeads), (.dFF, \.dFF),
-  ] as [(Field, WritableKeyPath<ModelConfig, Int> & Sendable)])
-  func everySizeMustBePositive(_ field: Field, _ path: WritableKeyPath<ModelConfig, Int> & Sendable) {
+  @Test(
+    arguments: [
+      (Field.vocabSize, \ModelConfig.vocabSize), (.contextLength, \.contextLength),
+      (.numLayers, \.numLayers), (.dModel, \.dModel), (.numHeads, \.numHeads),
+      (.numKVHeads, \.numKVHeads), (.dFF, \.dFF),
+    ] as [(Field, WritableKeyPath<ModelConfig, Int> & Sendable)])
+  func everySizeMustBePositive(_ field: Field, _ path: WritableKeyPath<ModelConfig, Int> & Sendable)
+  {
     for bad in [0, -1, Int.min] {
       let m = model { $0[keyPath: path] = bad }
       #expect(throws: PlannerError.notPositive(field, String(bad))) { try m.validate() }
@@ -29,7 +31,10 @@ import Testing
   }
 
   @Test func headsMustDivideWidth() {
-    let m = model { $0.numHeads = 7; $0.numKVHeads = 7 }
+    let m = model {
+      $0.numHeads = 7
+      $0.numKVHeads = 7
+    }
     #expect(throws: PlannerError.notDivisible(.numHeads, 7, divides: .dModel, 1_600)) {
       try m.validate()
     }
@@ -48,12 +53,14 @@ import Testing
   @Test(arguments: [0.0, -0.1, 1.01, .nan, .infinity])
   func mfuMustBeInZeroOne(_ mfu: Double) {
     #expect(throws: PlannerError.self) {
-      try Planner.plan(model: Shapes.gpt2XL, hardware: Shapes.a100_80GiB, setup: TrainingSetup(mfu: mfu))
+      try Planner.plan(
+        model: Shapes.gpt2XL, hardware: Shapes.a100_80GiB, setup: TrainingSetup(mfu: mfu))
     }
   }
 
   @Test func mfuOfOneIsAllowed() throws {
-    _ = try Planner.plan(model: Shapes.gpt2XL, hardware: Shapes.a100_80GiB, setup: TrainingSetup(mfu: 1))
+    _ = try Planner.plan(
+      model: Shapes.gpt2XL, hardware: Shapes.a100_80GiB, setup: TrainingSetup(mfu: 1))
   }
 
   @Test func memoryMustBePositive() {
@@ -86,8 +93,12 @@ import Testing
   }
 
   @Test func precisionWithoutAPeakIsRefused() {
-    let v100 = HardwareProfile(name: "v100", memoryBytes: 16 << 30, peak: PeakThroughput(fp32: 15.7e12, fp16: 125e12))
-    #expect(throws: PlannerError.unsupported(.precision, "bf16", reason: "GPU v100 lists no bf16 peak FLOP/s")) {
+    let v100 = HardwareProfile(
+      name: "v100", memoryBytes: 16 << 30, peak: PeakThroughput(fp32: 15.7e12, fp16: 125e12))
+    #expect(
+      throws: PlannerError.unsupported(
+        .precision, "bf16", reason: "GPU v100 lists no bf16 peak FLOP/s")
+    ) {
       try Planner.plan(model: Shapes.gpt2XL, hardware: v100, setup: TrainingSetup(precision: .bf16))
     }
   }
@@ -98,7 +109,8 @@ import Testing
   @Test func aBillionLayersIsComputed() throws {
     var m = Shapes.gpt2XL
     m.numLayers = 1_000_000_000
-    let plan = try Planner.plan(model: m, hardware: Shapes.a100_80GiB, setup: TrainingSetup(runLength: .steps(1)))
+    let plan = try Planner.plan(
+      model: m, hardware: Shapes.a100_80GiB, setup: TrainingSetup(runLength: .steps(1)))
     #expect(plan.parameters == 2 * 50_257 * 1_600 + 1_000_000_000 * 16 * 1_600 * 1_600)
     #expect(plan.maxBatchSize == 0)
     #expect(!plan.fits)
@@ -109,9 +121,11 @@ import Testing
     let shapes = [
       ModelConfig(vocabSize: n, contextLength: 1_024, numLayers: 48, dModel: 1_600, numHeads: 25),
       ModelConfig(vocabSize: 50_257, contextLength: n, numLayers: 48, dModel: 1_600, numHeads: 25),
-      ModelConfig(vocabSize: 50_257, contextLength: 1_024, numLayers: n, dModel: 1_600, numHeads: 25),
+      ModelConfig(
+        vocabSize: 50_257, contextLength: 1_024, numLayers: n, dModel: 1_600, numHeads: 25),
       ModelConfig(vocabSize: 50_257, contextLength: 1_024, numLayers: 48, dModel: n, numHeads: 1),
-      ModelConfig(vocabSize: 50_257, contextLength: 1_024, numLayers: 48, dModel: 1_600, numHeads: 25, dFF: n),
+      ModelConfig(
+        vocabSize: 50_257, contextLength: 1_024, numLayers: 48, dModel: 1_600, numHeads: 25, dFF: n),
     ]
     for m in shapes {
       do {
@@ -126,12 +140,15 @@ import Testing
   }
 
   @Test func hugeRunsStayInFloatingPoint() throws {
-    let setup = TrainingSetup(microBatchSize: 1, globalBatchSize: Int.max / 2_048, runLength: .steps(Int.max / 1_000_000_000_000))
+    let setup = TrainingSetup(
+      microBatchSize: 1, globalBatchSize: Int.max / 2_048,
+      runLength: .steps(Int.max / 1_000_000_000_000))
     // B·s still fits in 64 bits, but steps × tokens per step does not.
     #expect(throws: PlannerError.tooLarge(quantity: "the run length")) {
       try Planner.plan(model: Shapes.gpt2XL, hardware: Shapes.a100_80GiB, setup: setup)
     }
-    let long = TrainingSetup(microBatchSize: 1, globalBatchSize: 1_024, runLength: .steps(4_000_000_000))
+    let long = TrainingSetup(
+      microBatchSize: 1, globalBatchSize: 1_024, runLength: .steps(4_000_000_000))
     let plan = try Planner.plan(model: Shapes.gpt2XL, hardware: Shapes.a100_80GiB, setup: long)
     #expect(plan.compute.total > 9.2e18)
     #expect(plan.compute.total.isFinite)

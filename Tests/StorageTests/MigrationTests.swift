@@ -1,7 +1,7 @@
 import Foundation
 import Migrations
-import Testing
 import TestSupport
+import Testing
 
 @testable import Storage
 
@@ -10,7 +10,9 @@ import TestSupport
 
   @Test func freshDatabaseIsMigratedSeededAndInWAL() throws {
     let store = try Store(path: folder.file("t.sqlite"))
-    let versions = try store.database.fetch("SELECT version, checksum FROM schema_migrations ORDER BY version") {
+    let versions = try store.database.fetch(
+      "SELECT version, checksum FROM schema_migrations ORDER BY version"
+    ) {
       (try $0.int("version"), try $0.text("checksum"))
     }
     let migrator = try DatabaseMigrator.embedded()
@@ -35,21 +37,25 @@ import TestSupport
     do {
       let store = try Store(path: path)
       try store.database.execute(
-        "INSERT INTO schema_migrations VALUES (9999, 'from_the_future', 'x', '2030-01-01T00:00:00.000Z')")
+        "INSERT INTO schema_migrations VALUES (9999, 'from_the_future', 'x', '2030-01-01T00:00:00.000Z')"
+      )
     }
     let before = try #require(fileBytes(path))
     #expect(throws: StoreError.newerDatabase(path: path, version: 9999, name: "from_the_future")) {
       try Store(path: path)
     }
     #expect(fileBytes(path) == before)
-    #expect(!FileManager.default.fileExists(atPath: path + "-wal") || fileBytes(path + "-wal")?.isEmpty == true)
+    #expect(
+      !FileManager.default.fileExists(atPath: path + "-wal")
+        || fileBytes(path + "-wal")?.isEmpty == true)
   }
 
   @Test func changedMigrationIsRefused() throws {
     let path = folder.file("changed.sqlite")
     do {
       let store = try Store(path: path)
-      try store.database.execute("UPDATE schema_migrations SET checksum = 'edited' WHERE version = 1")
+      try store.database.execute(
+        "UPDATE schema_migrations SET checksum = 'edited' WHERE version = 1")
     }
     let before = try #require(fileBytes(path))
     #expect(throws: StoreError.migrationChanged(path: path, version: 1, name: "initial")) {
@@ -80,7 +86,8 @@ import TestSupport
     let first = try DatabaseMigrator(migrations: [all.migrations[0]])
     _ = try Store(path: path, migrator: first, seedPresets: false)
     let store = try Store(path: path)
-    #expect(try store.database.int("SELECT count(*) FROM schema_migrations") == all.migrations.count)
+    #expect(
+      try store.database.int("SELECT count(*) FROM schema_migrations") == all.migrations.count)
   }
 
   @Test func embeddedMigrationsEqualTheFilesOnDisk() throws {
@@ -92,7 +99,9 @@ import TestSupport
 
   @Test func badMigrationNamesAreRefused() {
     for name in ["initial.sql", "1_initial.sql", "0000_zero.sql", "abcd_x.sql"] {
-      #expect(throws: StoreError.badMigrationFileName(name)) { try Migration(fileName: name, sql: "") }
+      #expect(throws: StoreError.badMigrationFileName(name)) {
+        try Migration(fileName: name, sql: "")
+      }
     }
   }
 

@@ -1,7 +1,7 @@
 import Foundation
 import Planner
-import Testing
 import TestSupport
+import Testing
 
 @testable import Storage
 
@@ -11,7 +11,8 @@ import TestSupport
 
   init() throws { store = try Store(path: folder.file("t.sqlite")) }
 
-  func plan(_ model: String, _ gpu: String, _ setup: TrainingSetup = TrainingSetup()) throws -> Plan {
+  func plan(_ model: String, _ gpu: String, _ setup: TrainingSetup = TrainingSetup()) throws -> Plan
+  {
     try Planner.plan(
       model: try store.model(named: model).config, hardware: try store.gpu(named: gpu).profile,
       setup: setup)
@@ -69,7 +70,8 @@ import TestSupport
   @Test func oldPlansReadWithTheSeedDefaultsAfterMigrating() throws {
     let path = folder.file("old.sqlite")
     let all = try DatabaseMigrator.embedded()
-    let old = try Store(path: path, migrator: DatabaseMigrator(migrations: [all.migrations[0]]), seedPresets: false)
+    let old = try Store(
+      path: path, migrator: DatabaseMigrator(migrations: [all.migrations[0]]), seedPresets: false)
     // A plan as the first schema stored it, column by column.
     try old.database.execute(
       """

@@ -1,7 +1,7 @@
 import Foundation
 import Planner
-import Testing
 import TestSupport
+import Testing
 
 @testable import Storage
 
@@ -67,7 +67,10 @@ import TestSupport
     #expect(try store.database.int("SELECT count(*) FROM sqlite_master WHERE name = 'plans'") == 1)
   }
 
-  @Test(arguments: ["", " leading", "trailing ", "a,b", "tab\there", "new\nline", String(repeating: "x", count: 129)])
+  @Test(arguments: [
+    "", " leading", "trailing ", "a,b", "tab\there", "new\nline",
+    String(repeating: "x", count: 129),
+  ])
   func badNamesAreRefused(_ name: String) throws {
     var m = Self.toy
     m.name = name
@@ -85,10 +88,14 @@ import TestSupport
   }
 
   @Test func unknownNamesSuggestTheClosest() throws {
-    #expect(throws: StoreError.notFound(kind: "GPU", name: "a100", suggestions: ["a100-40gb", "a100-80gb"])) {
+    #expect(
+      throws: StoreError.notFound(
+        kind: "GPU", name: "a100", suggestions: ["a100-40gb", "a100-80gb"])
+    ) {
       try store.gpu(named: "a100")
     }
-    #expect(throws: StoreError.notFound(kind: "model", name: "gpt2-xxl", suggestions: ["gpt2-xl"])) {
+    #expect(throws: StoreError.notFound(kind: "model", name: "gpt2-xxl", suggestions: ["gpt2-xl"]))
+    {
       try store.model(named: "gpt2-xxl")
     }
     #expect(throws: StoreError.self) { try store.removeGPU(named: "nope") }

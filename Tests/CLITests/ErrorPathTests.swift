@@ -1,0 +1,92 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Every refused command: one line on stderr, a non-zero exit, and the database unchanged.
+@Suite struct ErrorPathTests {
+  let cli = TrainplanRunner()
+
+  static let refused: [[String]] = [
+    [
+      "model", "add", "bad", "--vocab-size", "50257", "--context-length", "1024", "--layers", "48",
+      "--d-model", "1600", "--heads", "7",
+    ],
+    [
+      "model", "add", "bad", "--vocab-size", "-5", "--context-length", "1024", "--layers", "48",
+      "--d-model", "1600", "--heads", "25",
+    ],
+    [
+      "model", "add", "bad", "--vocab-size", "1e300", "--context-length", "1024", "--layers", "48",
+      "--d-model", "1600", "--heads", "25",
+    ],
+    [
+      "model", "add", "bad", "--vocab-size", "50257", "--context-length", "1024", "--layers", "48",
+      "--d-model", "1600", "--heads", "25", "--kv-heads", "4",
+    ],
+    [
+      "model", "add", "", "--vocab-size", "5", "--context-length", "5", "--layers", "1",
+      "--d-model", "4", "--heads", "2",
+    ],
+    [
+      "model", "add", "gpt2-xl", "--vocab-size", "5", "--context-length", "5", "--layers", "1",
+      "--d-model", "4", "--heads", "2",
+    ],
+    ["model", "remove", "nope"],
+    ["gpu", "add", "g", "--memory", "80XB", "--fp32-tflops", "5"],
+    ["gpu", "add", "g", "--memory", "-1GB", "--fp32-tflops", "5"],
+    ["gpu", "add", "g", "--memory", "80GiB", "--fp32-tflops", "nan"],
+    ["gpu", "add", "g", "--memory", "80GiB", "--fp32-tflops", "5", "--bf16-tflops", "-1"],
+    ["gpu", "add", "g", "--memory", "80GiB", "--fp32-tflops", "5", "--reserve", "90GiB"],
+    ["gpu", "remove", "nope"],
+    ["plan", "gpt2-xl", "a100"],
+    ["plan", "gpt2-xl", "a100-80gb", "--mfu", "0"],
+    ["plan", "gpt2-xl", "a100-80gb", "--mfu", "inf"],
+    ["plan", "gpt2-xl", "a100-80gb", "--batch-size", "0"],
+    ["plan", "gpt2-xl", "a100-80gb", "--steps", "1", "--tokens", "1"],
+    ["plan", "gpt2-xl", "a100-80gb", "--precision", "fp8"],
+    ["plan", "gpt2-xl", "a100-80gb", "--zero", "4"],
+    ["plan", "gpt2-xl", "v100-16gb", "--precision", "bf16"],
+    ["fit", "--models", "a,,b"],
+    ["plans", "--since", "yesterday"],
+    ["plans", "--limit", "-1"],
+    ["export", "--format", "xml"],
+  ]
+
+  @Test func refusedCommandsChangeNothing() throws {
+    try cli.run("plan gpt2-small a100-80gb --batch-size 1")
+    let before = cli.databaseBytes()
+    #expect(before[0] != nil)
+    for args in Self.refused {
+      let r = try cli.run(args)
+      #expect(r.status != 0 && !r.signaled, "\(args) exited \(r.status)")
+      let lines = r.stderr.split(separator: "\n")
+      #expect(lines.count == 1, "\(args): \(r.stderr)")
+      #expect(lines.first?.hasPrefix("Error: ") == true, "\(args): \(r.stderr)")
+      #expect(cli.databaseBytes() == before, "\(args) changed the database")
+    }
+  }
+
+  @Test func errorsNameTheFlagAndTheRule() throws {
+    let r = try cli.run(Self.refused[0])
+    #expect(r.stderr == "Error: --heads 7 does not divide --d-model 1600\n")
+    let unknown = try cli.run(["plan", "gpt2-xl", "a100"])
+    #expect(unknown.stderr.contains("did you mean 'a100-40gb', 'a100-80gb'"))
+  }
+
+  @Test func missingFolderIsAClearError() throws {
+    let db = cli.folder.file("missing/plans.sqlite")
+    let r = try cli.run(["plans"], db: db)
+    #expect(r.status != 0)
+    #expect(r.stderr.contains("does not exist"))
+    #expect(!FileManager.default.fileExists(atPath: cli.folder.file("missing")))
+  }
+
+  @Test func defaultLocationIsCreatedUnderHome() throws {
+    let r = try TestSupport.run(
+      cli.binary, ["gpu", "list"], environment: cli.environment, in: cli.folder)
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(
+      FileManager.default.fileExists(
+        atPath: cli.folder.file(".local/share/trainplan/trainplan.sqlite")))
+  }
+}
