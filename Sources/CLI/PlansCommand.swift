@@ -34,7 +34,9 @@ struct PlansCommand: ParsableCommand {
       let p = s.plan
       table.append([
         String(s.id), s.createdAt, p.model.name, p.hardware.name, p.setup.precision.rawValue,
-        String(p.setup.numGPUs), String(p.setup.batchSize), Units.grouped(p.setup.globalBatchSize),
+        p.setup.attention.rawValue, p.setup.checkpointing.rawValue, String(p.setup.numGPUs),
+        String(p.setup.zeroStage), String(p.setup.batchSize),
+        Units.grouped(p.setup.globalBatchSize),
         Units.gib(p.memory.totalBytes), p.fits ? "yes" : "no", String(p.maxBatchSize),
         Units.fixed(p.compute.trainingDays, 1),
       ])

@@ -1,5 +1,9 @@
 import CSQLite
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// One connection to an SQLite file, set up for a CLI that several processes run at once:
 /// a busy timeout so writers wait for each other instead of failing, foreign keys on,
 /// extended result codes. Write through `write { }`, which takes the write lock up front.
@@ -79,22 +83,53 @@ public final class Database {
   /// (`BEGIN IMMEDIATE`), so concurrent writers queue on the busy timeout instead of failing
   /// midway. Commits when `body` returns, rolls back when it throws.
   public func write<T>(_ body: () throws -> T) throws -> T {
-    try execute("BEGIN IMMEDIATE")
-    do {
-      let result = try body()
-      try execute("COMMIT")
-      return result
-    } catch {
-      if !isAutocommit { try? execute("ROLLBACK") }
-      throw error
+    try retryingWhenBusy {
+      try execute("BEGIN IMMEDIATE")
+      do {
+        let result = try body()
+        try execute("COMMIT")
+        return result
+      } catch {
+        if !isAutocommit { try? execute("ROLLBACK") }
+        throw error
+      }
     }
   }
 
   /// Runs `body` in a read transaction: one consistent snapshot for every statement in it.
   public func read<T>(_ body: () throws -> T) throws -> T {
-    try execute("BEGIN DEFERRED")
+    // The snapshot is taken by the first read; take it here, where a busy answer can be
+    // retried, rather than midway through `body`'s output.
+    try retryingWhenBusy {
+      try execute("BEGIN DEFERRED")
+      do {
+        _ = try int("SELECT count(*) FROM sqlite_master")
+      } catch {
+        try? execute("ROLLBACK")
+        throw error
+      }
+    }
     defer { if !isAutocommit { try? execute("COMMIT") } }
     return try body()
+  }
+
+  /// Runs `body` again while SQLite answers SQLITE_BUSY where its busy handler does not
+  /// apply (WAL recovery, or the last connection of another process cleaning up its WAL on
+  /// close; see SQLite's wal.html), until the busy timeout has passed. Only for work that
+  /// leaves nothing behind when it fails: a rolled-back transaction, a read.
+  public func retryingWhenBusy<T>(_ body: () throws -> T) throws -> T {
+    var pause: UInt32 = 1_000
+    var waited: UInt32 = 0
+    while true {
+      do {
+        return try body()
+      } catch let error as DatabaseError where error.isBusy && isAutocommit {
+        if waited >= UInt32(Self.busyTimeoutMilliseconds) * 1_000 { throw error }
+        usleep(pause)
+        waited += pause
+        pause = min(pause * 2, 100_000)
+      }
+    }
   }
 
   /// False inside a transaction.

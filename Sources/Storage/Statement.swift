@@ -1,5 +1,9 @@
 import CSQLite
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// SQLite copies bound text at bind time, so callers' strings need not outlive the call.
 private let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
@@ -9,6 +13,8 @@ public final class Statement {
   let handle: OpaquePointer
   unowned let database: Database
   public let sql: String
+  /// Whether this run has returned a row: a busy statement is retried only before that.
+  private var returnedRows = false
   private lazy var columnIndex: [String: Int32] = {
     var index: [String: Int32] = [:]
     for i in 0..<sqlite3_column_count(handle) {
@@ -33,6 +39,7 @@ public final class Statement {
   /// Binds `values` to parameters 1…n, after clearing what an earlier run left.
   public func bind(_ values: [any DatabaseValueConvertible]) throws {
     sqlite3_reset(handle)
+    returnedRows = false
     sqlite3_clear_bindings(handle)
     for (offset, value) in values.enumerated() {
       try bind(value.databaseValue, at: Int32(offset + 1))
@@ -50,14 +57,29 @@ public final class Statement {
     try check(code)
   }
 
-  /// Advances to the next row; false when the statement is done.
+  /// Advances to the next row; false when the statement is done. Outside a transaction a
+  /// busy answer is retried (see `Database.retryingWhenBusy`): SQLite allows retrying such a
+  /// statement, and its busy handler does not cover WAL recovery or another process's close.
   @discardableResult
   public func step() throws -> Bool {
-    let code = sqlite3_step(handle)
-    switch code {
-    case SQLITE_ROW: return true
-    case SQLITE_DONE: return false
-    default: throw DatabaseError(code: code, connection: database.handle, sql: sql)
+    var pause: UInt32 = 1_000
+    var waited: UInt32 = 0
+    while true {
+      let code = sqlite3_step(handle)
+      switch code {
+      case SQLITE_ROW:
+        returnedRows = true
+        return true
+      case SQLITE_DONE: return false
+      case _
+      where code & 0xFF == SQLITE_BUSY && database.isAutocommit && !returnedRows
+        && waited < UInt32(Database.busyTimeoutMilliseconds) * 1_000:
+        sqlite3_reset(handle)
+        usleep(pause)
+        waited += pause
+        pause = min(pause * 2, 100_000)
+      default: throw DatabaseError(code: code, connection: database.handle, sql: sql)
+      }
     }
   }
 

@@ -17,17 +17,22 @@ public final class Store {
     do {
       database = try Database(path: path)
       let migrator = try migrator ?? DatabaseMigrator.embedded()
-      // Everything up to here only reads, so a refused file keeps its bytes.
-      let pending = try migrator.checkCompatible(database)
-      let journal = try database.text("PRAGMA journal_mode")
-      if !pending.isEmpty || journal != "wal" {
-        try database.execute("PRAGMA journal_mode = WAL")
-      }
-      try migrator.migrate(database)
+      try database.retryingWhenBusy { try Self.prepare(database, migrator: migrator) }
       if seedPresets { try Presets.embedded().seed(into: self) }
     } catch let error as DatabaseError {
       throw Self.explain(error, path: path)
     }
+  }
+
+  /// Checks, switches to WAL and migrates. Everything before the switch only reads, so a
+  /// refused file keeps its bytes.
+  static func prepare(_ database: Database, migrator: DatabaseMigrator) throws {
+    let pending = try migrator.checkCompatible(database)
+    let journal = try database.text("PRAGMA journal_mode")
+    if !pending.isEmpty || journal != "wal" {
+      try database.execute("PRAGMA journal_mode = WAL")
+    }
+    try migrator.migrate(database)
   }
 
   /// Turns SQLite's errors about the file itself into a sentence about what to do.
