@@ -93,3 +93,7 @@ extension String {
 extension AttentionKernel: ExpressibleByArgument {}
 extension Checkpointing: ExpressibleByArgument {}
 extension FeedForwardKind: ExpressibleByArgument {}
+extension NormKind: ExpressibleByArgument {}
+extension BiasKind: ExpressibleByArgument {}
+extension PositionalKind: ExpressibleByArgument {}
+extension AccountingMethod: ExpressibleByArgument {}

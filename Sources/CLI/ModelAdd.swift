@@ -33,6 +33,15 @@ struct ModelAdd: ParsableCommand {
   @Option(help: "Feed-forward kind: swiglu (three h×f matrices) or gelu (two).")
   var ffn: FeedForwardKind = .swiglu
   @Flag(help: "The LM head shares the embedding matrix.") var tiedEmbeddings = false
+  @Option(help: "Normalisation: rmsnorm (a gain of h) or layernorm (gain and bias, 2h).")
+  var norm: NormKind = .rmsnorm
+  @Option(
+    help:
+      "Biases: none, qkv (Q, K and V only, as in Qwen2) or all (every linear in the blocks, as in GPT-2)."
+  )
+  var bias: BiasKind = .none
+  @Option(help: "Positions: rope (no parameters) or learned (an s×h table, as in GPT-2).")
+  var positional: PositionalKind = .rope
   @Option(help: "Where the figures come from (a paper, a config.json).") var source = ""
   @Flag(help: "Overwrite a saved config of the same name.") var replace = false
 
@@ -40,10 +49,13 @@ struct ModelAdd: ParsableCommand {
     let config = ModelConfig(
       name: name, vocabSize: vocabSize, contextLength: contextLength, numLayers: layers,
       dModel: dModel, numHeads: heads, numKVHeads: kvHeads, dFF: dFf, ffn: ffn,
-      tiedEmbeddings: tiedEmbeddings)
+      tiedEmbeddings: tiedEmbeddings, norm: norm, bias: bias, positional: positional)
     let store = try store.open()
     try reporting { try store.saveModel(config, source: source, replace: replace) }
-    let p = try reporting { try ParameterCount(model: config).total }
-    print("saved model '\(name)' (\(Units.grouped(p)) parameters in the seed method)")
+    let seed = try reporting { try ParameterCount(model: config).total }
+    let detailed = try reporting { try DetailedMethod.parameterCount(config) }
+    print(
+      "saved model '\(name)': \(Units.grouped(detailed)) parameters (\(Units.grouped(seed)) in the seed method, matrices only)"
+    )
   }
 }

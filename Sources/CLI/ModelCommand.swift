@@ -5,6 +5,8 @@ struct ModelCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "model",
     abstract: "Save, list, show and remove model configs.",
-    subcommands: [ModelAdd.self, ModelList.self, ModelShow.self, ModelRemove.self]
+    subcommands: [
+      ModelAdd.self, ModelImport.self, ModelList.self, ModelShow.self, ModelRemove.self,
+    ]
   )
 }

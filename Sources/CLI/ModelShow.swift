@@ -18,15 +18,20 @@ struct ModelShow: ParsableCommand {
     }
     let m = record.config
     let p = try reporting { try ParameterCount(model: m) }
+    let detailed = try reporting { try DetailedMethod.parameterCount(m) }
     let rows: [(String, String)] = [
       ("name", m.name),
-      ("parameters", "\(Units.grouped(p.total)) (seed method: matrices only)"),
+      (
+        "parameters",
+        "\(Units.grouped(detailed)) (detailed); \(Units.grouped(p.total)) (seed: matrices only)"
+      ),
       ("vocab_size", Units.grouped(m.vocabSize)),
       ("context_length", Units.grouped(m.contextLength)),
       ("num_layers", String(m.numLayers)), ("d_model", Units.grouped(m.dModel)),
       ("num_heads", String(m.numHeads)), ("num_kv_heads", String(m.numKVHeads)),
       ("d_ff", Units.grouped(m.dFF)), ("ffn", m.ffn.rawValue),
-      ("tied_embeddings", m.tiedEmbeddings ? "yes" : "no"), ("source", record.source),
+      ("tied_embeddings", m.tiedEmbeddings ? "yes" : "no"), ("norm", m.norm.rawValue),
+      ("bias", m.bias.rawValue), ("positional", m.positional.rawValue), ("source", record.source),
       ("created_at", record.createdAt), ("updated_at", record.updatedAt),
     ]
     print(KeyValueList(rows).render(), terminator: "")

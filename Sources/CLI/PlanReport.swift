@@ -49,7 +49,7 @@ struct PlanReport {
       ),
       (
         "Setup",
-        "\(s.precision.rawValue), \(s.attention.rawValue) attention, checkpointing \(s.checkpointing.rawValue), \(s.numGPUs) GPU\(s.numGPUs == 1 ? "" : "s"), ZeRO \(s.zeroStage); micro-batch \(s.batchSize), global batch \(Units.grouped(s.globalBatchSize)) (\(Units.grouped(s.gradientAccumulationSteps)) accumulation step\(s.gradientAccumulationSteps == 1 ? "" : "s")); MFU \(Units.trimmed(s.mfu))"
+        "\(s.method.rawValue) method, \(s.precision.rawValue), \(s.attention.rawValue) attention, checkpointing \(s.checkpointing.rawValue), \(s.numGPUs) GPU\(s.numGPUs == 1 ? "" : "s"), ZeRO \(s.zeroStage); micro-batch \(s.batchSize), global batch \(Units.grouped(s.globalBatchSize)) (\(Units.grouped(s.gradientAccumulationSteps)) accumulation step\(s.gradientAccumulationSteps == 1 ? "" : "s")); MFU \(Units.trimmed(s.mfu))"
       ),
       ("Run", run),
     ]

@@ -12,7 +12,8 @@ enum RecordJSON {
       ("context_length", .int(m.contextLength)), ("num_layers", .int(m.numLayers)),
       ("d_model", .int(m.dModel)), ("num_heads", .int(m.numHeads)),
       ("num_kv_heads", .int(m.numKVHeads)), ("d_ff", .int(m.dFF)), ("ffn", .string(m.ffn.rawValue)),
-      ("tied_embeddings", .bool(m.tiedEmbeddings)),
+      ("tied_embeddings", .bool(m.tiedEmbeddings)), ("norm", .string(m.norm.rawValue)),
+      ("bias", .string(m.bias.rawValue)), ("positional", .string(m.positional.rawValue)),
     ]
     if let source { members.append(("source", .string(source))) }
     if let createdAt { members.append(("created_at", .string(createdAt))) }
@@ -64,6 +65,7 @@ enum RecordJSON {
       ("steps", .int(s.steps)), ("tokens", .int(s.tokens)), ("run_length_basis", .string(basis)),
       ("tokens_per_parameter", JSONValue(perParameter)), ("mfu", .double(s.mfu)),
       ("reserve_bytes", .int(s.reserveBytes)), ("fp32_gradients", .bool(s.fp32Gradients)),
+      ("method", .string(s.method.rawValue)),
     ])
   }
 

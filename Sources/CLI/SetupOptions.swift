@@ -65,6 +65,12 @@ struct SetupOptions: ParsableArguments {
     transform: MemorySize.parseReserve)
   var reserve: Int?
 
+  @Option(
+    help:
+      "Accounting: seed (SPEC's formulas, exact) or detailed (every parameter; the activations and FLOPs of the PyTorch reference implementation)."
+  )
+  var method: AccountingMethod = .seed
+
   @Flag(
     help:
       "Mixed precision with fp32 gradients (18 bytes per parameter, as Megatron keeps them) instead of SPEC's 16."
@@ -82,7 +88,7 @@ struct SetupOptions: ParsableArguments {
       microBatchSize: batchSize, globalBatchSize: globalBatchSize, runLength: runLength,
       mfu: mfu, numGPUs: numGpus, precision: try Self.trainingPrecision(precision),
       attention: attention, checkpointing: checkpointing, zeroStage: zero,
-      fp32Gradients: fp32Grads, reserveBytes: reserve)
+      fp32Gradients: fp32Grads, reserveBytes: reserve, method: method)
   }
 
   static func trainingPrecision(_ text: String) throws -> TrainingPrecision {

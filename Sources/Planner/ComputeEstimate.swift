@@ -1,3 +1,26 @@
+/// The FLOPs one sequence costs in a training step, before the optimizer.
+public struct SequenceFLOPs: Equatable, Sendable {
+  public var forward: Double
+  public var backward: Double
+  /// The extra forward pass of activation checkpointing; 0 without it.
+  public var recompute: Double
+
+  public init(forward: Double, backward: Double, recompute: Double) {
+    self.forward = forward
+    self.backward = backward
+    self.recompute = recompute
+  }
+
+  /// The seed method: forward 2·P·s, backward 4·P·s, recompute 2·P·s under checkpointing.
+  public static func seed(parameters: Int, contextLength: Int, checkpointing: Checkpointing)
+    -> SequenceFLOPs
+  {
+    let ps = Double(parameters) * Double(contextLength)
+    return SequenceFLOPs(
+      forward: 2 * ps, backward: 4 * ps, recompute: checkpointing == .full ? 2 * ps : 0)
+  }
+}
+
 /// FLOPs and time of a run. FLOPs are floating point: a long run's total exceeds 9.2 × 10¹⁸,
 /// the 64-bit integer range.
 ///
@@ -44,17 +67,16 @@ public struct ComputeEstimate: Equatable, Sendable {
     self.energyKWh = energyKWh
   }
 
-  /// Estimates a run of `steps` optimizer steps of `tokensPerStep` tokens each.
+  /// Estimates a run of `steps` optimizer steps of `sequencesPerStep` sequences each.
   public init(
-    parameters: Int, tokensPerStep: Int, steps: Int, tokens: Int, recompute: Bool,
+    perSequence: SequenceFLOPs, sequencesPerStep: Int, parameters: Int, steps: Int, tokens: Int,
     hardware: HardwareProfile, peakFLOPS: Double, numGPUs: Int, mfu: Double
   ) {
-    let p = Double(parameters)
-    let pbs = p * Double(tokensPerStep)
-    forwardPerStep = 2 * pbs
-    backwardPerStep = 4 * pbs
-    recomputePerStep = recompute ? 2 * pbs : 0
-    optimizerPerStep = 16 * p
+    let b = Double(sequencesPerStep)
+    forwardPerStep = perSequence.forward * b
+    backwardPerStep = perSequence.backward * b
+    recomputePerStep = perSequence.recompute * b
+    optimizerPerStep = 16 * Double(parameters)
     self.steps = steps
     self.tokens = tokens
     self.peakFLOPS = peakFLOPS

@@ -46,15 +46,42 @@ public struct NamedBytes: Equatable, Sendable {
   }
 }
 
+/// The activation bytes of a method: a part per sequence (times the micro-batch) and a part
+/// held once whatever the batch (buffers shared by every sequence; 0 in the seed method).
+public struct ActivationBytes: Equatable, Sendable {
+  public var perSequence: Int
+  public var fixed: Int
+  /// `perSequence` by component.
+  public var components: [NamedBytes]
+
+  public init(perSequence: Int, fixed: Int = 0, components: [NamedBytes]) {
+    self.perSequence = perSequence
+    self.fixed = fixed
+    self.components = components
+  }
+
+  /// The seed method's activations: its elements at the precision's bytes per element.
+  public init(seed activations: ActivationMemory, precision: TrainingPrecision) throws {
+    let bytes = precision.bytesPerElement
+    perSequence = try Exact(quantity: "the activation bytes per sequence")
+      .mul(activations.elementsPerSequence, bytes)
+    fixed = 0
+    // Each component is at most the checked total, so these products cannot overflow.
+    components = activations.components.map {
+      NamedBytes(name: $0.name, bytes: $0.elements * bytes)
+    }
+  }
+}
+
 /// Builds `MemoryBreakdown`s for one model under one setup, at any batch size or GPU count.
 public struct MemoryModel: Sendable {
   public let parameters: Int
-  public let activations: ActivationMemory
+  public let activations: ActivationBytes
   public let precision: TrainingPrecision
   public let zeroStage: Int
   public let fp32Gradients: Bool
 
-  public init(parameters: Int, activations: ActivationMemory, setup: TrainingSetup) {
+  public init(parameters: Int, activations: ActivationBytes, setup: TrainingSetup) {
     self.parameters = parameters
     self.activations = activations
     self.precision = setup.precision
@@ -81,30 +108,29 @@ public struct MemoryModel: Sendable {
     ]
   }
 
-  public func activationBytesPerSequence() throws -> Int {
-    try Exact(quantity: "the activation bytes per sequence")
-      .mul(activations.elementsPerSequence, precision.bytesPerElement)
+  public func activationBytesPerSequence() throws -> Int { activations.perSequence }
+
+  /// fixed + b × per sequence.
+  func activationBytes(batchSize: Int) throws -> Int {
+    let x = Exact(quantity: "the activation bytes")
+    return try x.add(activations.fixed, try x.mul(activations.perSequence, batchSize))
   }
 
   /// Per-GPU memory at micro-batch `batchSize` over `numGPUs` data-parallel GPUs.
   public func breakdown(batchSize: Int, numGPUs: Int) throws -> MemoryBreakdown {
     let state = try stateBytes().map { $0.sharded ? ceilDiv($0.bytes, numGPUs) : $0.bytes }
     let x = Exact(quantity: "the total memory")
-    let perSequence = try activationBytesPerSequence()
-    let activationsBytes = try x.mul(perSequence, batchSize)
-    let bytesPerElement = precision.bytesPerElement
+    let activationsBytes = try activationBytes(batchSize: batchSize)
     return MemoryBreakdown(
       parametersBytes: state[0], gradientsBytes: state[1], optimizerStateBytes: state[2],
-      activationBytesPerSequence: perSequence,
-      activationComponentBytes: activations.components.map {
-        NamedBytes(name: $0.name, bytes: $0.elements * bytesPerElement)
-      },
+      activationBytesPerSequence: activations.perSequence,
+      activationComponentBytes: activations.components,
       batchSize: batchSize, activationsBytes: activationsBytes,
       totalBytes: try x.sum(state + [activationsBytes]))
   }
 
   /// The largest micro-batch whose total fits in `usableBytes`; 0 when the constant part
-  /// alone reaches it.
+  /// (with any fixed activations) alone reaches it.
   public func maxBatchSize(usableBytes: Int, numGPUs: Int) throws -> Int {
     let constant = try breakdown(batchSize: 0, numGPUs: numGPUs).totalBytes
     if constant >= usableBytes { return 0 }
@@ -118,8 +144,7 @@ public struct MemoryModel: Sendable {
     let state = try stateBytes()
     let fixed = try x.sum(state.filter { !$0.sharded }.map(\.bytes))
     let sharded = try x.sum(state.filter { $0.sharded }.map(\.bytes))
-    let activations = try x.mul(try activationBytesPerSequence(), batchSize)
-    let room = usableBytes - (try x.add(fixed, activations))
+    let room = usableBytes - (try x.add(fixed, try activationBytes(batchSize: batchSize)))
     if room < 0 { return nil }
     if sharded == 0 { return 1 }
     if room == 0 { return nil }

@@ -14,6 +14,32 @@ public enum FeedForwardKind: String, Sendable, CaseIterable, Codable {
   }
 }
 
+/// The normalisation layers.
+public enum NormKind: String, Sendable, CaseIterable, Codable {
+  /// A gain of h per norm: the seed architecture.
+  case rmsnorm
+  /// A gain and a bias, 2h per norm (GPT-2, GPT-NeoX).
+  case layernorm
+}
+
+/// Which linear layers carry a bias.
+public enum BiasKind: String, Sendable, CaseIterable, Codable {
+  /// No biases: the seed architecture (Llama, Mistral).
+  case none
+  /// Only the Q, K and V projections (Qwen2).
+  case qkv
+  /// Every linear layer of the blocks (GPT-2, GPT-NeoX); never the LM head.
+  case all
+}
+
+/// How positions enter the model.
+public enum PositionalKind: String, Sendable, CaseIterable, Codable {
+  /// Rotary embeddings: no parameters. The seed architecture.
+  case rope
+  /// A learned s×h table added to the token embeddings (GPT-2).
+  case learned
+}
+
 /// The shape of a decoder-only transformer LM, named as in SPEC.md's symbol table.
 public struct ModelConfig: Equatable, Hashable, Sendable {
   public var name: String
@@ -34,11 +60,15 @@ public struct ModelConfig: Equatable, Hashable, Sendable {
   public var ffn: FeedForwardKind
   /// Whether the LM head shares the embedding matrix.
   public var tiedEmbeddings: Bool
+  public var norm: NormKind
+  public var bias: BiasKind
+  public var positional: PositionalKind
 
   public init(
     name: String = "", vocabSize: Int, contextLength: Int, numLayers: Int, dModel: Int,
     numHeads: Int, numKVHeads: Int? = nil, dFF: Int? = nil, ffn: FeedForwardKind = .swiglu,
-    tiedEmbeddings: Bool = false
+    tiedEmbeddings: Bool = false, norm: NormKind = .rmsnorm, bias: BiasKind = .none,
+    positional: PositionalKind = .rope
   ) {
     self.name = name
     self.vocabSize = vocabSize
@@ -52,6 +82,9 @@ public struct ModelConfig: Equatable, Hashable, Sendable {
     self.dFF = dFF ?? (fourH.overflow ? Int.max : fourH.partialValue)
     self.ffn = ffn
     self.tiedEmbeddings = tiedEmbeddings
+    self.norm = norm
+    self.bias = bias
+    self.positional = positional
   }
 
   /// Width of the K and V projections: h·kv/n.

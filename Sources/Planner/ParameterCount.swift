@@ -1,8 +1,11 @@
 /// The seed method's parameter count: matrices only, no norm gains or biases.
 /// P = 2vh + l·(4h² + 3hf) for the seed shape; GQA shrinks K and V to h × (h·kv/n),
-/// `gelu` has two feed-forward matrices, tied embeddings count v·h once.
+/// `gelu` has two feed-forward matrices, tied embeddings count v·h once, and a learned
+/// positional table adds its s×h matrix.
 public struct ParameterCount: Equatable, Sendable {
   public var embedding: Int
+  /// The learned positional table (s×h); 0 under RoPE.
+  public var positional: Int
   public var lmHead: Int
   public var attentionPerBlock: Int
   public var feedForwardPerBlock: Int
@@ -16,12 +19,13 @@ public struct ParameterCount: Equatable, Sendable {
     let x = Exact(quantity: "the parameter count")
     let h = model.dModel
     embedding = try x.mul(model.vocabSize, h)
+    positional = model.positional == .learned ? try x.mul(model.contextLength, h) : 0
     lmHead = model.tiedEmbeddings ? 0 : embedding
     // Q and O are h×h; K and V are h×(h·kv/n).
     attentionPerBlock = try x.add(try x.product(2, h, h), try x.product(2, h, model.kvWidth))
     feedForwardPerBlock = try x.product(model.ffn.matrixCount, h, model.dFF)
     numLayers = model.numLayers
     let blocks = try x.mul(model.numLayers, try x.add(attentionPerBlock, feedForwardPerBlock))
-    total = try x.sum([embedding, lmHead, blocks])
+    total = try x.sum([embedding, positional, lmHead, blocks])
   }
 }

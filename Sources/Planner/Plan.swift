@@ -25,12 +25,13 @@ public struct ResolvedSetup: Equatable, Hashable, Sendable {
   public var zeroStage: Int
   public var fp32Gradients: Bool
   public var reserveBytes: Int
+  public var method: AccountingMethod
 
   public init(
     batchSize: Int, batchSizeChosen: Bool, globalBatchSize: Int, gradientAccumulationSteps: Int,
     steps: Int, tokens: Int, runLengthBasis: RunLengthBasis, mfu: Double, numGPUs: Int,
     precision: TrainingPrecision, attention: AttentionKernel, checkpointing: Checkpointing,
-    zeroStage: Int, fp32Gradients: Bool, reserveBytes: Int
+    zeroStage: Int, fp32Gradients: Bool, reserveBytes: Int, method: AccountingMethod = .seed
   ) {
     self.batchSize = batchSize
     self.batchSizeChosen = batchSizeChosen
@@ -47,6 +48,7 @@ public struct ResolvedSetup: Equatable, Hashable, Sendable {
     self.zeroStage = zeroStage
     self.fp32Gradients = fp32Gradients
     self.reserveBytes = reserveBytes
+    self.method = method
   }
 }
 

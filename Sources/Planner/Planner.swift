@@ -9,10 +9,10 @@ public enum Planner {
     try hardware.validate()
     try setup.validate()
     let peak = try peakFLOPS(hardware, setup.precision)
-    let parameters = try ParameterCount(model: model).total
-    let activations = try ActivationMemory(
-      model: model, attention: setup.attention, checkpointing: setup.checkpointing)
-    let memoryModel = MemoryModel(parameters: parameters, activations: activations, setup: setup)
+    let method = try accounting(model, setup)
+    let parameters = method.parameters
+    let memoryModel = MemoryModel(
+      parameters: parameters, activations: method.activations, setup: setup)
     let reserve = setup.reserveBytes ?? hardware.reserveBytes
     let usable = hardware.memoryBytes - reserve
     if usable <= 0 {
@@ -27,16 +27,44 @@ public enum Planner {
       setup, batchSize: batch, parameters: parameters, contextLength: model.contextLength,
       reserve: reserve)
     let compute = ComputeEstimate(
-      parameters: parameters,
-      tokensPerStep: try Exact(quantity: "the tokens per step")
-        .mul(resolved.globalBatchSize, model.contextLength),
-      steps: resolved.steps, tokens: resolved.tokens, recompute: setup.checkpointing == .full,
-      hardware: hardware, peakFLOPS: peak, numGPUs: setup.numGPUs, mfu: setup.mfu)
+      perSequence: method.flops, sequencesPerStep: resolved.globalBatchSize,
+      parameters: parameters, steps: resolved.steps, tokens: resolved.tokens, hardware: hardware,
+      peakFLOPS: peak, numGPUs: setup.numGPUs, mfu: setup.mfu)
     return Plan(
       model: model, hardware: hardware, setup: resolved, parameters: parameters, memory: memory,
       usableBytes: usable, fits: memory.totalBytes <= usable, maxBatchSize: maxBatch,
       gpusNeeded: try memoryModel.gpusNeeded(batchSize: batch, usableBytes: usable),
       compute: compute, notes: setup.notes)
+  }
+
+  /// What a method counts for a model under a setup.
+  struct Accounting {
+    let parameters: Int
+    let activations: ActivationBytes
+    let flops: SequenceFLOPs
+  }
+
+  static func accounting(_ model: ModelConfig, _ setup: TrainingSetup) throws -> Accounting {
+    switch setup.method {
+    case .seed:
+      let parameters = try ParameterCount(model: model).total
+      let elements = try ActivationMemory(
+        model: model, attention: setup.attention, checkpointing: setup.checkpointing)
+      return Accounting(
+        parameters: parameters,
+        activations: try ActivationBytes(seed: elements, precision: setup.precision),
+        flops: .seed(
+          parameters: parameters, contextLength: model.contextLength,
+          checkpointing: setup.checkpointing))
+    case .detailed:
+      return Accounting(
+        parameters: try DetailedMethod.parameterCount(model),
+        activations: try DetailedMethod.activations(
+          model, precision: setup.precision, attention: setup.attention,
+          checkpointing: setup.checkpointing),
+        flops: try DetailedMethod.flops(
+          model, attention: setup.attention, checkpointing: setup.checkpointing))
+    }
   }
 
   static func peakFLOPS(_ hardware: HardwareProfile, _ precision: TrainingPrecision) throws
@@ -75,6 +103,6 @@ public enum Planner {
       gradientAccumulationSteps: ceilDiv(global, perPass), steps: steps, tokens: tokens,
       runLengthBasis: basis, mfu: setup.mfu, numGPUs: setup.numGPUs, precision: setup.precision,
       attention: setup.attention, checkpointing: setup.checkpointing, zeroStage: setup.zeroStage,
-      fp32Gradients: setup.fp32Gradients, reserveBytes: reserve)
+      fp32Gradients: setup.fp32Gradients, reserveBytes: reserve, method: setup.method)
   }
 }

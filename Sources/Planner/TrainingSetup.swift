@@ -33,6 +33,14 @@ public enum Checkpointing: String, Sendable, CaseIterable, Codable {
   case full
 }
 
+/// Which accounting the planner uses.
+public enum AccountingMethod: String, Sendable, CaseIterable, Codable {
+  /// SPEC.md's seed method: matrices only, the activations of its component table. Default.
+  case seed
+  /// Every parameter, and the activations and FLOPs of SPEC's PyTorch reference implementation.
+  case detailed
+}
+
 /// How long a run is.
 public enum RunLength: Equatable, Hashable, Sendable {
   case steps(Int)
@@ -62,13 +70,14 @@ public struct TrainingSetup: Equatable, Hashable, Sendable {
   public var fp32Gradients: Bool
   /// Overrides the GPU's reserved bytes when set.
   public var reserveBytes: Int?
+  public var method: AccountingMethod
 
   public init(
     microBatchSize: Int? = nil, globalBatchSize: Int? = nil,
     runLength: RunLength = .computeOptimal, mfu: Double = 0.5, numGPUs: Int = 1,
     precision: TrainingPrecision = .fp32, attention: AttentionKernel = .naive,
     checkpointing: Checkpointing = .none, zeroStage: Int = 0, fp32Gradients: Bool = false,
-    reserveBytes: Int? = nil
+    reserveBytes: Int? = nil, method: AccountingMethod = .seed
   ) {
     self.microBatchSize = microBatchSize
     self.globalBatchSize = globalBatchSize
@@ -81,6 +90,7 @@ public struct TrainingSetup: Equatable, Hashable, Sendable {
     self.zeroStage = zeroStage
     self.fp32Gradients = fp32Gradients
     self.reserveBytes = reserveBytes
+    self.method = method
   }
 
   public func validate() throws {

@@ -8,8 +8,17 @@ public struct HardwareRecord: Equatable, Sendable {
 }
 
 extension Store {
-  static let gpuColumns =
-    "name, memory_bytes, reserve_bytes, fp32_flops, tf32_flops, bf16_flops, fp16_flops, fp8_flops, price_per_hour, power_watts, source"
+  static let gpuColumnList = [
+    "name", "memory_bytes", "reserve_bytes", "fp32_flops", "tf32_flops", "bf16_flops",
+    "fp16_flops", "fp8_flops", "price_per_hour", "power_watts", "source",
+  ]
+  static let gpuColumns = gpuColumnList.joined(separator: ", ")
+
+  /// The INSERT of a GPU row with its timestamps.
+  static func insertGPUSQL(_ onConflict: InsertStatement.OnConflict) -> String {
+    InsertStatement.sql(
+      table: "gpus", columns: gpuColumnList + ["created_at", "updated_at"], onConflict: onConflict)
+  }
 
   /// Saves a GPU under its name; refuses an existing name unless `replace`.
   public func saveGPU(_ gpu: HardwareProfile, replace: Bool = false) throws {
@@ -21,18 +30,7 @@ extension Store {
         throw StoreError.duplicateName(kind: "GPU", name: gpu.name)
       }
       try database.execute(
-        """
-        INSERT INTO gpus (\(Self.gpuColumns), created_at, updated_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (name) DO UPDATE SET
-          memory_bytes = excluded.memory_bytes, reserve_bytes = excluded.reserve_bytes,
-          fp32_flops = excluded.fp32_flops, tf32_flops = excluded.tf32_flops,
-          bf16_flops = excluded.bf16_flops, fp16_flops = excluded.fp16_flops,
-          fp8_flops = excluded.fp8_flops, price_per_hour = excluded.price_per_hour,
-          power_watts = excluded.power_watts, source = excluded.source,
-          updated_at = excluded.updated_at
-        """,
-        Self.gpuValues(gpu) + [now, now])
+        Self.insertGPUSQL(.update(key: "name")), Self.gpuValues(gpu) + [now, now])
     }
   }
 

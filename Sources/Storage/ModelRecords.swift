@@ -9,8 +9,18 @@ public struct ModelRecord: Equatable, Sendable {
 }
 
 extension Store {
-  static let modelColumns =
-    "name, vocab_size, context_length, num_layers, d_model, num_heads, num_kv_heads, d_ff, ffn, tied_embeddings, source"
+  static let modelColumnList = [
+    "name", "vocab_size", "context_length", "num_layers", "d_model", "num_heads", "num_kv_heads",
+    "d_ff", "ffn", "tied_embeddings", "norm", "bias", "positional", "source",
+  ]
+  static let modelColumns = modelColumnList.joined(separator: ", ")
+
+  /// The INSERT of a model row with its timestamps.
+  static func insertModelSQL(_ onConflict: InsertStatement.OnConflict) -> String {
+    InsertStatement.sql(
+      table: "models", columns: modelColumnList + ["created_at", "updated_at"],
+      onConflict: onConflict)
+  }
 
   /// Saves a config under its name; refuses an existing name unless `replace`.
   public func saveModel(_ config: ModelConfig, source: String = "", replace: Bool = false) throws {
@@ -22,16 +32,7 @@ extension Store {
         throw StoreError.duplicateName(kind: "model", name: config.name)
       }
       try database.execute(
-        """
-        INSERT INTO models (\(Self.modelColumns), created_at, updated_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (name) DO UPDATE SET
-          vocab_size = excluded.vocab_size, context_length = excluded.context_length,
-          num_layers = excluded.num_layers, d_model = excluded.d_model,
-          num_heads = excluded.num_heads, num_kv_heads = excluded.num_kv_heads,
-          d_ff = excluded.d_ff, ffn = excluded.ffn, tied_embeddings = excluded.tied_embeddings,
-          source = excluded.source, updated_at = excluded.updated_at
-        """,
+        Self.insertModelSQL(.update(key: "name")),
         Self.modelValues(config, source: source) + [now, now])
     }
   }
@@ -39,7 +40,8 @@ extension Store {
   static func modelValues(_ c: ModelConfig, source: String) -> [any DatabaseValueConvertible] {
     [
       c.name, c.vocabSize, c.contextLength, c.numLayers, c.dModel, c.numHeads, c.numKVHeads,
-      c.dFF, c.ffn.rawValue, c.tiedEmbeddings, source,
+      c.dFF, c.ffn.rawValue, c.tiedEmbeddings, c.norm.rawValue, c.bias.rawValue,
+      c.positional.rawValue, source,
     ]
   }
 
@@ -87,7 +89,10 @@ extension Store {
         dModel: try row.int("d_model"), numHeads: try row.int("num_heads"),
         numKVHeads: try row.int("num_kv_heads"), dFF: try row.int("d_ff"),
         ffn: FeedForwardKind(rawValue: try row.text("ffn")) ?? .swiglu,
-        tiedEmbeddings: try row.bool("tied_embeddings")),
+        tiedEmbeddings: try row.bool("tied_embeddings"),
+        norm: NormKind(rawValue: try row.text("norm")) ?? .rmsnorm,
+        bias: BiasKind(rawValue: try row.text("bias")) ?? BiasKind.none,
+        positional: PositionalKind(rawValue: try row.text("positional")) ?? .rope),
       source: try row.text("source"), createdAt: try row.text("created_at"),
       updatedAt: try row.text("updated_at"))
   }

@@ -69,6 +69,9 @@ let planColumns: [(name: String, value: @Sendable (Plan) -> DatabaseValue)] = [
   ("d_ff", { $0.model.dFF.databaseValue }),
   ("ffn", { $0.model.ffn.rawValue.databaseValue }),
   ("tied_embeddings", { $0.model.tiedEmbeddings.databaseValue }),
+  ("norm", { $0.model.norm.rawValue.databaseValue }),
+  ("bias", { $0.model.bias.rawValue.databaseValue }),
+  ("positional", { $0.model.positional.rawValue.databaseValue }),
   ("gpu_memory_bytes", { $0.hardware.memoryBytes.databaseValue }),
   ("gpu_reserve_bytes", { $0.hardware.reserveBytes.databaseValue }),
   ("gpu_fp32_flops", { $0.hardware.peak.fp32.databaseValue }),
@@ -98,6 +101,7 @@ let planColumns: [(name: String, value: @Sendable (Plan) -> DatabaseValue)] = [
   ("zero_stage", { $0.setup.zeroStage.databaseValue }),
   ("fp32_gradients", { $0.setup.fp32Gradients.databaseValue }),
   ("reserve_bytes", { $0.setup.reserveBytes.databaseValue }),
+  ("method", { $0.setup.method.rawValue.databaseValue }),
   ("parameters", { $0.parameters.databaseValue }),
   ("parameters_bytes", { $0.memory.parametersBytes.databaseValue }),
   ("gradients_bytes", { $0.memory.gradientsBytes.databaseValue }),
@@ -147,9 +151,9 @@ public final class PlanWriter {
   let statement: Statement
 
   init(database: Database) throws {
-    let names = planColumns.map(\.name).joined(separator: ", ")
-    let marks = Array(repeating: "?", count: planColumns.count + 1).joined(separator: ", ")
-    statement = try database.prepare("INSERT INTO plans (created_at, \(names)) VALUES (\(marks))")
+    statement = try database.prepare(
+      InsertStatement.sql(
+        table: "plans", columns: ["created_at"] + planColumns.map(\.name), onConflict: .fail))
   }
 
   /// Inserts one plan; the caller holds the transaction.
@@ -216,7 +220,10 @@ extension Store {
       dModel: try row.int("d_model"), numHeads: try row.int("num_heads"),
       numKVHeads: try row.int("num_kv_heads"), dFF: try row.int("d_ff"),
       ffn: FeedForwardKind(rawValue: try row.text("ffn")) ?? .swiglu,
-      tiedEmbeddings: try row.bool("tied_embeddings"))
+      tiedEmbeddings: try row.bool("tied_embeddings"),
+      norm: NormKind(rawValue: try row.text("norm")) ?? .rmsnorm,
+      bias: BiasKind(rawValue: try row.text("bias")) ?? BiasKind.none,
+      positional: PositionalKind(rawValue: try row.text("positional")) ?? .rope)
     let hardware = HardwareProfile(
       name: try row.text("gpu_name"), memoryBytes: try row.int("gpu_memory_bytes"),
       reserveBytes: try row.int("gpu_reserve_bytes"),
@@ -239,7 +246,8 @@ extension Store {
       attention: AttentionKernel(rawValue: try row.text("attention")) ?? .naive,
       checkpointing: Checkpointing(rawValue: try row.text("checkpointing")) ?? .none,
       zeroStage: try row.int("zero_stage"), fp32Gradients: try row.bool("fp32_gradients"),
-      reserveBytes: try row.int("reserve_bytes"))
+      reserveBytes: try row.int("reserve_bytes"),
+      method: AccountingMethod(rawValue: try row.text("method")) ?? .seed)
     let memory = MemoryBreakdown(
       parametersBytes: try row.int("parameters_bytes"),
       gradientsBytes: try row.int("gradients_bytes"),

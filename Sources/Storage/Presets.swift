@@ -13,6 +13,9 @@ public struct Presets: Sendable {
     let vocab_size, context_length, num_layers, d_model, num_heads, num_kv_heads, d_ff: Int
     let ffn: FeedForwardKind
     let tied_embeddings: Bool
+    let norm: NormKind?
+    let bias: BiasKind?
+    let positional: PositionalKind?
     let source: String
   }
 
@@ -41,7 +44,9 @@ public struct Presets: Sendable {
       ModelConfig(
         name: $0.name, vocabSize: $0.vocab_size, contextLength: $0.context_length,
         numLayers: $0.num_layers, dModel: $0.d_model, numHeads: $0.num_heads,
-        numKVHeads: $0.num_kv_heads, dFF: $0.d_ff, ffn: $0.ffn, tiedEmbeddings: $0.tied_embeddings)
+        numKVHeads: $0.num_kv_heads, dFF: $0.d_ff, ffn: $0.ffn, tiedEmbeddings: $0.tied_embeddings,
+        norm: $0.norm ?? .rmsnorm, bias: $0.bias ?? BiasKind.none,
+        positional: $0.positional ?? .rope)
     }
     modelSources = Dictionary(modelFixtures.map { ($0.name, $0.source) }) { a, _ in a }
     gpus = try Self.decode([GPUFixture].self, gpusJSON, file: "gpus.json").map { g in
@@ -87,12 +92,12 @@ public struct Presets: Sendable {
       let todo = Set(try missing(wanted, in: store).map { "\($0.0)/\($0.1)" })
       for model in models where todo.contains("model/\(model.name)") {
         try store.database.execute(
-          "INSERT OR IGNORE INTO models (\(Store.modelColumns), created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          Store.insertModelSQL(.ignore),
           Store.modelValues(model, source: modelSources[model.name] ?? "") + [now, now])
       }
       for gpu in gpus where todo.contains("gpu/\(gpu.name)") {
         try store.database.execute(
-          "INSERT OR IGNORE INTO gpus (\(Store.gpuColumns), created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          Store.insertGPUSQL(.ignore),
           Store.gpuValues(gpu) + [now, now])
       }
       for (kind, name) in wanted where todo.contains("\(kind)/\(name)") {

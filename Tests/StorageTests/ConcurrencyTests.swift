@@ -21,7 +21,9 @@ import Testing
     }
     let store = try Store(path: path)
     #expect(try store.countPlans() == 4_000)
-    #expect(try store.database.int("SELECT count(*) FROM schema_migrations") == 2)
+    #expect(
+      try store.database.int("SELECT count(*) FROM schema_migrations")
+        == DatabaseMigrator.embedded().migrations.count)
     #expect(try store.database.text("PRAGMA integrity_check") == "ok")
   }
 

@@ -5,7 +5,9 @@ public final class TemporaryFolder: @unchecked Sendable {
   public let path: String
 
   public init() {
-    var template = Array((NSTemporaryDirectory() + "/trainplan-test-XXXXXX").utf8CString)
+    let base =
+      NSTemporaryDirectory().hasSuffix("/") ? NSTemporaryDirectory() : NSTemporaryDirectory() + "/"
+    var template = Array((base + "trainplan-test-XXXXXX").utf8CString)
     let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
     precondition(made != nil, "mkdtemp failed")
     path = String(cString: template.withUnsafeBufferPointer { $0.baseAddress! })

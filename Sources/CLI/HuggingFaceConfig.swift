@@ -1,0 +1,150 @@
+import Foundation
+import Planner
+
+/// Reads a Hugging Face `config.json` into a model config, offline, mapping each supported
+/// `model_type`'s real architecture (GPT-2's learned positions, biases, LayerNorm, GELU and tied
+/// embeddings; Qwen2's Q/K/V biases; …). Every refusal names the key.
+struct HuggingFaceConfig {
+  static let supported = ["gpt2", "llama", "mistral", "qwen2", "gpt_neox"]
+  static let maximumFileBytes = 16 << 20
+
+  let json: [String: Any]
+  let file: String
+
+  init(file: String) throws {
+    guard let handle = FileHandle(forReadingAtPath: file) else {
+      throw CLIError("\(file): cannot read the file")
+    }
+    defer { try? handle.close() }
+    let data = try handle.read(upToCount: Self.maximumFileBytes + 1) ?? Data()
+    if data.count > Self.maximumFileBytes {
+      throw CLIError("\(file): larger than 16 MiB; not a config.json")
+    }
+    guard String(data: data, encoding: .utf8) != nil else {
+      throw CLIError("\(file): not UTF-8 text")
+    }
+    guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+      throw CLIError("\(file): not a JSON object (malformed or truncated JSON)")
+    }
+    self.init(json: object, file: file)
+  }
+
+  init(json: [String: Any], file: String) {
+    self.json = json
+    self.file = file
+  }
+
+  /// The model config `json` describes, named `name` (default: the last part of `_name_or_path`).
+  func modelConfig(name: String?, contextLength: Int?) throws -> ModelConfig {
+    let type = try string("model_type")
+    guard Self.supported.contains(type) else {
+      throw CLIError(
+        "\(file): model_type '\(type)' is not supported; supported: \(Self.supported.joined(separator: ", "))"
+      )
+    }
+    var config = type == "gpt2" ? try gpt2() : try llamaFamily(type)
+    config.name = try name ?? defaultName()
+    if let contextLength { config.contextLength = contextLength }
+    return config
+  }
+
+  func gpt2() throws -> ModelConfig {
+    let h = try int("n_embd")
+    return ModelConfig(
+      vocabSize: try int("vocab_size"), contextLength: try int("n_positions"),
+      numLayers: try int("n_layer"), dModel: h, numHeads: try int("n_head"),
+      dFF: try optionalInt("n_inner") ?? h * 4, ffn: .gelu,
+      tiedEmbeddings: try optionalBool("tie_word_embeddings") ?? true, norm: .layernorm,
+      bias: .all, positional: .learned)
+  }
+
+  func llamaFamily(_ type: String) throws -> ModelConfig {
+    let heads = try int("num_attention_heads")
+    let neox = type == "gpt_neox"
+    let act = try optionalString("hidden_act") ?? (neox ? "gelu" : "silu")
+    let ffn: FeedForwardKind = act.hasPrefix("gelu") ? .gelu : .swiglu
+    if neox && ffn == .swiglu {
+      throw CLIError(
+        "\(file): hidden_act '\(act)' with gpt_neox is not a supported feed-forward (gelu)")
+    }
+    return ModelConfig(
+      vocabSize: try int("vocab_size"), contextLength: try int("max_position_embeddings"),
+      numLayers: try int("num_hidden_layers"), dModel: try int("hidden_size"), numHeads: heads,
+      numKVHeads: try optionalInt("num_key_value_heads") ?? heads,
+      dFF: try int("intermediate_size"), ffn: ffn,
+      tiedEmbeddings: try optionalBool("tie_word_embeddings") ?? false,
+      norm: neox ? .layernorm : .rmsnorm, bias: try bias(type), positional: .rope)
+  }
+
+  func bias(_ type: String) throws -> BiasKind {
+    switch type {
+    case "qwen2": return .qkv
+    case "gpt_neox": return try optionalBool("attention_bias") ?? true ? .all : .none
+    default:
+      let attention = try optionalBool("attention_bias") ?? false
+      let mlp = try optionalBool("mlp_bias") ?? false
+      switch (attention, mlp) {
+      case (false, false): return .none
+      case (true, true): return .all
+      default:
+        throw CLIError(
+          "\(file): attention_bias=\(attention) with mlp_bias=\(mlp) is not a bias layout trainplan models (none, qkv, all)"
+        )
+      }
+    }
+  }
+
+  func defaultName() throws -> String {
+    guard let path = try optionalString("_name_or_path"), let last = path.split(separator: "/").last
+    else {
+      throw CLIError("\(file): no _name_or_path to name the model; give --name")
+    }
+    return last.lowercased()
+  }
+
+  // Typed access, each refusal naming the key.
+
+  func int(_ key: String) throws -> Int {
+    guard let value = try optionalInt(key) else { throw CLIError("\(file): missing key '\(key)'") }
+    return value
+  }
+
+  func optionalInt(_ key: String) throws -> Int? {
+    guard let raw = json[key], !(raw is NSNull) else { return nil }
+    guard let number = raw as? NSNumber, !Self.isBoolean(raw),
+      let value = Int(exactly: number.doubleValue),
+      Double(value) == number.doubleValue, abs(number.doubleValue) < 9.2e18
+    else {
+      throw CLIError("\(file): key '\(key)' must be a whole number (got \(raw))")
+    }
+    return value
+  }
+
+  func string(_ key: String) throws -> String {
+    guard let value = try optionalString(key) else {
+      throw CLIError("\(file): missing key '\(key)'")
+    }
+    return value
+  }
+
+  func optionalString(_ key: String) throws -> String? {
+    guard let raw = json[key], !(raw is NSNull) else { return nil }
+    guard let value = raw as? String else {
+      throw CLIError("\(file): key '\(key)' must be a string (got \(raw))")
+    }
+    return value
+  }
+
+  func optionalBool(_ key: String) throws -> Bool? {
+    guard let raw = json[key], !(raw is NSNull) else { return nil }
+    guard Self.isBoolean(raw), let value = raw as? Bool else {
+      throw CLIError("\(file): key '\(key)' must be true or false (got \(raw))")
+    }
+    return value
+  }
+
+  /// JSON true/false, as Foundation boxes them (an NSNumber of type char), not 0 or 1.
+  static func isBoolean(_ raw: Any) -> Bool {
+    (raw as? NSNumber).map { String(cString: $0.objCType) == "c" } ?? false
+  }
+}

@@ -1,0 +1,35 @@
+import ArgumentParser
+import Planner
+
+/// `trainplan model import FILE`
+struct ModelImport: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "import",
+    abstract: "Save a model config read from a Hugging Face config.json (offline).",
+    discussion:
+      "Supported model_type values: \(HuggingFaceConfig.supported.joined(separator: ", ")).")
+
+  @OptionGroup var store: StoreOptions
+
+  @Argument(help: "The config.json file.") var file: String
+  @Option(help: "The name to save it under. (default: the last part of _name_or_path, lowercased)")
+  var name: String?
+  @Option(
+    parsing: .unconditional,
+    help:
+      "Override the context length. (default: the file's max_position_embeddings or n_positions)",
+    transform: Count.parse)
+  var contextLength: Int?
+  @Flag(help: "Overwrite a saved config of the same name.") var replace = false
+
+  func run() throws {
+    let config = try HuggingFaceConfig(file: file).modelConfig(
+      name: name, contextLength: contextLength)
+    let store = try store.open()
+    try reporting { try store.saveModel(config, source: "imported from \(file)", replace: replace) }
+    let detailed = try reporting { try DetailedMethod.parameterCount(config) }
+    print(
+      "saved model '\(config.name)': \(config.numLayers) layers, d_model \(config.dModel), \(Units.grouped(detailed)) parameters"
+    )
+  }
+}
