@@ -45,16 +45,17 @@ struct ExportCommand: ParsableCommand {
         case .json:
           try sink.write((first ? "\n" : ",\n") + json.text())
         case .csv:
-          let columns = CSV.flatten(json)
-          if first { try sink.write(CSV.row(columns.map(\.0))) }
-          try sink.write(CSV.row(columns.map(\.1)))
+          try sink.write { out in
+            if first { CSV.appendRecord(CSV.header(json), to: &out) }
+            CSV.appendRow(json, to: &out)
+          }
         }
         first = false
       }
     }
     if format == .json { try sink.write(first ? "]\n" : "\n]\n") }
     if format == .csv && first {
-      try sink.write(CSV.row(CSV.flatten(RecordJSON.emptyPlanShape).map(\.0)))
+      try sink.write { CSV.appendRecord(CSV.header(RecordJSON.emptyPlanShape), to: &$0) }
     }
   }
 }

@@ -45,6 +45,12 @@ final class FileSink {
     if buffer.count >= Self.capacity { try flush() }
   }
 
+  /// Lets `body` append bytes to the buffer directly.
+  func write(_ body: (inout [UInt8]) -> Void) throws {
+    body(&buffer)
+    if buffer.count >= Self.capacity { try flush() }
+  }
+
   func flush() throws {
     var offset = 0
     while offset < buffer.count {

@@ -59,6 +59,9 @@ struct PlanFilterOptions: ParsableArguments {
       valueName: "date"))
   var since: String?
 
+  @Option(help: "Only plans of this sweep (see `trainplan sweeps`).", transform: Count.parse)
+  var sweep: Int?
+
   func filter() throws -> PlanFilter {
     var since: String?
     if let text = self.since {
@@ -68,6 +71,6 @@ struct PlanFilterOptions: ParsableArguments {
       }
       since = bound
     }
-    return PlanFilter(model: model, gpu: gpu, since: since)
+    return PlanFilter(model: model, gpu: gpu, since: since, sweep: sweep)
   }
 }

@@ -11,6 +11,57 @@ struct SetupOptions: ParsableArguments {
     transform: Count.parse)
   var batchSize: Int?
 
+  @Option(help: "Training precision: fp32 (the seed), or bf16/fp16 mixed precision.")
+  var precision: String = "fp32"
+
+  @Option(
+    help: "Attention kernel: naive (keeps n·s² scores) or flash (FlashAttention, keeps none).")
+  var attention: AttentionKernel = .naive
+
+  @Option(
+    help:
+      "Activation checkpointing: none, or full (keep block inputs, recompute one block at a time).")
+  var checkpointing: Checkpointing = .none
+
+  @Option(parsing: .unconditional, help: "Data-parallel GPUs G.", transform: Count.parse)
+  var numGpus: Int = 1
+
+  @Option(
+    parsing: .unconditional,
+    help: "ZeRO stage: 0 none, 1 shards optimizer state, 2 also gradients, 3 also parameters.",
+    transform: Count.parse)
+  var zero: Int = 0
+
+  @OptionGroup var run: RunOptions
+
+  /// The options as the planner takes them; a clear error for any that cannot be.
+  func setup() throws -> TrainingSetup {
+    var setup = try run.setup()
+    setup.microBatchSize = batchSize
+    setup.numGPUs = numGpus
+    setup.precision = try Self.trainingPrecision(precision)
+    setup.attention = attention
+    setup.checkpointing = checkpointing
+    setup.zeroStage = zero
+    return setup
+  }
+
+  static func trainingPrecision(_ text: String, flag: String = "--precision") throws
+    -> TrainingPrecision
+  {
+    if let precision = TrainingPrecision(rawValue: text.lowercased()) { return precision }
+    if text.lowercased() == "fp8" {
+      throw CLIError(
+        "\(flag) fp8 is not supported for training: fp8 recipes keep bf16/fp32 copies whose memory the planner does not model; use bf16 or fp16"
+      )
+    }
+    throw CLIError("\(flag) must be fp32, bf16 or fp16 (got '\(text)')")
+  }
+}
+
+/// The options every plan of a command shares: run length, global batch, MFU, reserve and
+/// accounting method (`plan`, `fit` and `sweep`).
+struct RunOptions: ParsableArguments {
   @Option(
     parsing: .unconditional,
     help: ArgumentHelp(
@@ -36,27 +87,6 @@ struct SetupOptions: ParsableArguments {
   @Option(parsing: .unconditional, help: "Model FLOPs utilisation, in (0, 1].")
   var mfu: Double = 0.5
 
-  @Option(help: "Training precision: fp32 (the seed), or bf16/fp16 mixed precision.")
-  var precision: String = "fp32"
-
-  @Option(
-    help: "Attention kernel: naive (keeps n·s² scores) or flash (FlashAttention, keeps none).")
-  var attention: AttentionKernel = .naive
-
-  @Option(
-    help:
-      "Activation checkpointing: none, or full (keep block inputs, recompute one block at a time).")
-  var checkpointing: Checkpointing = .none
-
-  @Option(parsing: .unconditional, help: "Data-parallel GPUs G.", transform: Count.parse)
-  var numGpus: Int = 1
-
-  @Option(
-    parsing: .unconditional,
-    help: "ZeRO stage: 0 none, 1 shards optimizer state, 2 also gradients, 3 also parameters.",
-    transform: Count.parse)
-  var zero: Int = 0
-
   @Option(
     parsing: .unconditional,
     help: ArgumentHelp(
@@ -77,7 +107,6 @@ struct SetupOptions: ParsableArguments {
   )
   var fp32Grads = false
 
-  /// The options as the planner takes them; a clear error for any that cannot be.
   func setup() throws -> TrainingSetup {
     if steps != nil && tokens != nil {
       throw CLIError("--steps and --tokens both set the run length; give one of them")
@@ -85,19 +114,7 @@ struct SetupOptions: ParsableArguments {
     let runLength: RunLength =
       steps.map { .steps($0) } ?? tokens.map { .tokens($0) } ?? .computeOptimal
     return TrainingSetup(
-      microBatchSize: batchSize, globalBatchSize: globalBatchSize, runLength: runLength,
-      mfu: mfu, numGPUs: numGpus, precision: try Self.trainingPrecision(precision),
-      attention: attention, checkpointing: checkpointing, zeroStage: zero,
-      fp32Gradients: fp32Grads, reserveBytes: reserve, method: method)
-  }
-
-  static func trainingPrecision(_ text: String) throws -> TrainingPrecision {
-    if let precision = TrainingPrecision(rawValue: text.lowercased()) { return precision }
-    if text.lowercased() == "fp8" {
-      throw CLIError(
-        "--precision fp8 is not supported for training: fp8 recipes keep bf16/fp32 copies whose memory the planner does not model; use bf16 or fp16"
-      )
-    }
-    throw CLIError("--precision must be fp32, bf16 or fp16 (got '\(text)')")
+      globalBatchSize: globalBatchSize, runLength: runLength, mfu: mfu, fp32Gradients: fp32Grads,
+      reserveBytes: reserve, method: method)
   }
 }

@@ -3,12 +3,15 @@ import Planner
 /// A plan as the history holds it.
 public struct StoredPlan: Equatable, Sendable {
   public var id: Int
+  /// The sweep that made it, if one did.
+  public var sweepID: Int?
   /// ISO 8601 UTC, e.g. `2026-11-29T14:05:43.123Z`.
   public var createdAt: String
   public var plan: Plan
 
-  public init(id: Int, createdAt: String, plan: Plan) {
+  public init(id: Int, sweepID: Int? = nil, createdAt: String, plan: Plan) {
     self.id = id
+    self.sweepID = sweepID
     self.createdAt = createdAt
     self.plan = plan
   }
@@ -20,11 +23,16 @@ public struct PlanFilter: Equatable, Sendable {
   public var gpu: String?
   /// Plans created at or after this timestamp prefix (see `Timestamp.lowerBound`).
   public var since: String?
+  public var sweep: Int?
   public var limit: Int?
 
-  public init(model: String? = nil, gpu: String? = nil, since: String? = nil, limit: Int? = nil) {
+  public init(
+    model: String? = nil, gpu: String? = nil, since: String? = nil, sweep: Int? = nil,
+    limit: Int? = nil
+  ) {
     self.model = model
     self.gpu = gpu
+    self.sweep = sweep
     self.since = since
     self.limit = limit
   }
@@ -147,21 +155,24 @@ struct RunLengthColumns {
 }
 
 /// Writes plans through one prepared statement, reused for every row.
-public final class PlanWriter {
+final class PlanWriter {
   let statement: Statement
+  let sweepIndex = Int32(planColumns.count + 2)
 
   init(database: Database) throws {
     statement = try database.prepare(
       InsertStatement.sql(
-        table: "plans", columns: ["created_at"] + planColumns.map(\.name), onConflict: .fail))
+        table: "plans", columns: ["created_at"] + planColumns.map(\.name) + ["sweep_id"],
+        onConflict: .fail))
   }
 
   /// Inserts one plan; the caller holds the transaction.
-  func insert(_ plan: Plan, createdAt: String) throws -> Int {
+  func insert(_ plan: Plan, createdAt: String, sweepID: Int? = nil) throws -> Int {
     try statement.bind([createdAt])
     for (offset, column) in planColumns.enumerated() {
       try statement.bind(column.value(plan), at: Int32(offset + 2))
     }
+    try statement.bind(sweepID.databaseValue, at: sweepIndex)
     try statement.step()
     return statement.database.lastInsertedRowID
   }
@@ -268,6 +279,8 @@ extension Store {
       memory: memory, usableBytes: try row.int("usable_bytes"), fits: try row.bool("fits"),
       maxBatchSize: try row.int("max_batch_size"), gpusNeeded: try row.optionalInt("gpus_needed"),
       compute: compute)
-    return StoredPlan(id: try row.int("id"), createdAt: try row.text("created_at"), plan: plan)
+    return StoredPlan(
+      id: try row.int("id"), sweepID: try row.optionalInt("sweep_id"),
+      createdAt: try row.text("created_at"), plan: plan)
   }
 }

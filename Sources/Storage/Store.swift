@@ -48,8 +48,13 @@ public final class Store {
 
   /// Runs a write transaction, translating file-level failures like `init` does.
   func write<T>(_ body: () throws -> T) throws -> T {
+    try translating { try database.write(body) }
+  }
+
+  /// Runs `body`, turning SQLite's errors about the file into `StoreError`s.
+  func translating<T>(_ body: () throws -> T) throws -> T {
     do {
-      return try database.write(body)
+      return try body()
     } catch let error as DatabaseError {
       throw Self.explain(error, path: path)
     }

@@ -1,0 +1,167 @@
+import ArgumentParser
+import Foundation
+import Planner
+import Storage
+
+/// `trainplan sweep`: every plan of a cross product, stored under one sweep id.
+struct SweepCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "sweep",
+    abstract: "Plan the cross product of models (or generated shapes), GPUs and setups, and store every plan.",
+    discussion: """
+      Lists are comma-separated; numbers also take start:end:step ranges (--layers 12:48:4). \
+      Plans are written in chunks, one transaction each: Ctrl-C stops cleanly, keeping the \
+      committed chunks and marking the sweep incomplete.
+      """)
+
+  @OptionGroup var store: StoreOptions
+  @OptionGroup var output: OutputOptions
+
+  @Option(help: ArgumentHelp("Saved model names. (default: every saved model, unless shapes are generated)", valueName: "a,b,..."))
+  var models: String?
+  @Option(help: ArgumentHelp("Generate shapes with these layer counts, e.g. 12:48:4.", valueName: "list"))
+  var layers: String?
+  @Option(help: ArgumentHelp("Generate shapes with these widths, e.g. 768:4096:256.", valueName: "list"))
+  var dModel: String?
+  @Option(help: "Head dimension of generated shapes: heads = d_model / this.", transform: Count.parse)
+  var headsDim: Int = 64
+  @Option(help: "Vocabulary size of generated shapes.", transform: Count.parse)
+  var vocabSize: Int = 50_257
+  @Option(help: "Context length of generated shapes.", transform: Count.parse)
+  var contextLength: Int = 2_048
+  @Option(help: "d_ff = this × d_model for generated shapes.", transform: Count.parse)
+  var ffnMultiplier: Int = 4
+
+  @Option(help: ArgumentHelp("GPU names. (default: every saved GPU)", valueName: "x,y,..."))
+  var gpus: String?
+  @Option(help: ArgumentHelp("Micro-batch sizes. (default: the largest that fits, per plan)", valueName: "list"))
+  var batchSizes: String?
+  @Option(help: ArgumentHelp("Precisions: fp32, bf16, fp16.", valueName: "list"))
+  var precisions = "fp32"
+  @Option(help: ArgumentHelp("Attention kernels: naive, flash.", valueName: "list"))
+  var attention = "naive"
+  @Option(help: ArgumentHelp("Checkpointing: none, full.", valueName: "list"))
+  var checkpointing = "none"
+  @Option(help: ArgumentHelp("GPU counts.", valueName: "list"))
+  var numGpus = "1"
+  @Option(help: ArgumentHelp("ZeRO stages.", valueName: "list"))
+  var zero = "0"
+  @OptionGroup var runOptions: RunOptions
+
+  @Flag(help: "Print how many plans the sweep would make, and stop.") var dryRun = false
+  @Option(help: "Plans per transaction.", transform: Count.parse) var chunkSize = 50_000
+
+  func run() throws {
+    if chunkSize <= 0 { throw CLIError("--chunk-size must be positive (got \(chunkSize))") }
+    let store = try store.open()
+    let grid = try makeGrid(store)
+    let planned = try reporting { try grid.count() }
+    if dryRun {
+      report(["planned": .int(planned)], text: "sweep would make \(Units.grouped(planned)) plans")
+      return
+    }
+    Interrupt.install()
+    let writer = try reporting {
+      try store.beginSweep(arguments: arguments(grid).text(), planned: planned, chunkSize: chunkSize)
+    }
+    let progress = ProgressReporter(total: planned, label: "sweep \(writer.sweepID)")
+    var done = 0
+    var skipped: [String: Int] = [:]
+    try reporting {
+      try grid.forEach { model, gpu, setup in
+        if Interrupt.requested { return false }
+        do {
+          try writer.add(try Planner.plan(model: model, hardware: gpu, setup: setup))
+        } catch let error as PlannerError {
+          skipped[error.message(naming: CLIError.flag), default: 0] += 1
+        }
+        done += 1
+        progress.update(done)
+        return true
+      }
+    }
+    try finish(store, writer, progress: progress, planned: planned, skipped: skipped)
+  }
+
+  func finish(
+    _ store: Store, _ writer: SweepWriter, progress: ProgressReporter, planned: Int,
+    skipped: [String: Int]
+  ) throws {
+    let interrupted = Interrupt.requested
+    if interrupted { writer.rollback() } else { try reporting { try writer.commit() } }
+    try reporting { try store.finishSweep(writer.sweepID, status: interrupted ? .incomplete : .complete) }
+    progress.finish()
+    let seconds = Date().timeIntervalSince(progress.start)
+    let skippedCount = skipped.values.reduce(0, +)
+    var text = "sweep \(writer.sweepID): \(Units.grouped(writer.written)) of \(Units.grouped(planned)) plans stored in \(Units.fixed(seconds, 1)) s"
+    if skippedCount > 0, let reason = skipped.max(by: { $0.value < $1.value }) {
+      text += "; \(Units.grouped(skippedCount)) skipped (e.g. \(reason.key))"
+    }
+    if interrupted { text += "; interrupted: the sweep is marked incomplete and the partial chunk was dropped" }
+    report(
+      [
+        "sweep_id": .int(writer.sweepID), "planned": .int(planned), "written": .int(writer.written),
+        "skipped": .int(skippedCount), "status": .string(interrupted ? "incomplete" : "complete"),
+        "seconds": .double(seconds),
+      ], text: text)
+    if interrupted { throw ExitCode(130) }
+  }
+
+  func report(_ members: [String: JSONValue], text: String) {
+    if output.json {
+      print(JSONValue.object(members.sorted { $0.key < $1.key }).text())
+    } else {
+      print(text)
+    }
+  }
+
+  /// The cross product the options describe.
+  func makeGrid(_ store: Store) throws -> SweepGrid {
+    let modelList = try reporting { try sweepModels(store) }
+    let gpuList = try reporting {
+      try gpus.map { try ListArgument.items($0, flag: "--gpus").map { try store.gpu(named: $0).profile } }
+        ?? store.gpus().map(\.profile)
+    }
+    let batches: [Int?] = try batchSizes.map { try ListArgument.integers($0, flag: "--batch-sizes") } ?? [nil]
+    return SweepGrid(
+      models: modelList, gpus: gpuList, batchSizes: batches,
+      precisions: try ListArgument.items(precisions, flag: "--precisions").map {
+        try SetupOptions.trainingPrecision($0, flag: "--precisions")
+      },
+      attentions: try ListArgument.values(attention, flag: "--attention", as: AttentionKernel.self),
+      checkpointings: try ListArgument.values(checkpointing, flag: "--checkpointing", as: Checkpointing.self),
+      gpuCounts: try ListArgument.integers(numGpus, flag: "--num-gpus"),
+      zeroStages: try ListArgument.integers(zero, flag: "--zero"), base: try runOptions.setup())
+  }
+
+  func sweepModels(_ store: Store) throws -> [ModelConfig] {
+    if layers == nil && dModel == nil {
+      return try models.map { try ListArgument.items($0, flag: "--models").map { try store.model(named: $0).config } }
+        ?? store.models().map(\.config)
+    }
+    guard let layers, let dModel else { throw CLIError("--layers and --d-model go together to generate shapes") }
+    let generated = try ShapeGrid(
+      layers: try ListArgument.integers(layers, flag: "--layers"),
+      widths: try ListArgument.integers(dModel, flag: "--d-model"), headDim: headsDim,
+      vocabSize: vocabSize, contextLength: contextLength, ffnMultiplier: ffnMultiplier
+    ).models()
+    let saved = try models.map { try ListArgument.items($0, flag: "--models").map { try store.model(named: $0).config } } ?? []
+    return saved + generated
+  }
+
+  /// What the sweep was asked for, stored with it.
+  func arguments(_ grid: SweepGrid) -> JSONValue {
+    .object([
+      ("argv", .array(CommandLine.arguments.dropFirst().map { .string($0) })),
+      ("models", .array(grid.models.map { .string($0.name) })),
+      ("gpus", .array(grid.gpus.map { .string($0.name) })),
+      ("batch_sizes", .array(grid.batchSizes.map { JSONValue($0) })),
+      ("precisions", .array(grid.precisions.map { .string($0.rawValue) })),
+      ("attention", .array(grid.attentions.map { .string($0.rawValue) })),
+      ("checkpointing", .array(grid.checkpointings.map { .string($0.rawValue) })),
+      ("num_gpus", .array(grid.gpuCounts.map { .int($0) })),
+      ("zero_stages", .array(grid.zeroStages.map { .int($0) })),
+      ("method", .string(grid.base.method.rawValue)), ("mfu", .double(grid.base.mfu)),
+    ])
+  }
+}

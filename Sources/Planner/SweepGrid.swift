@@ -1,0 +1,120 @@
+/// Model shapes generated from ranges, for scaling studies: every (layers, width) pair with
+/// heads of a fixed dimension, named after its shape (`l12-d768-n12`).
+public struct ShapeGrid: Equatable, Sendable {
+  public var layers: [Int]
+  public var widths: [Int]
+  public var headDim: Int
+  public var vocabSize: Int
+  public var contextLength: Int
+  /// d_ff = multiplier × d_model.
+  public var ffnMultiplier: Int
+  public var ffn: FeedForwardKind
+
+  public init(
+    layers: [Int], widths: [Int], headDim: Int, vocabSize: Int, contextLength: Int,
+    ffnMultiplier: Int = 4, ffn: FeedForwardKind = .swiglu
+  ) {
+    self.layers = layers
+    self.widths = widths
+    self.headDim = headDim
+    self.vocabSize = vocabSize
+    self.contextLength = contextLength
+    self.ffnMultiplier = ffnMultiplier
+    self.ffn = ffn
+  }
+
+  /// Every shape, layers outermost; refuses a width the head dimension does not divide.
+  public func models() throws -> [ModelConfig] {
+    if headDim <= 0 { throw PlannerError.notPositive(.dModel, "head dimension \(headDim)") }
+    for w in widths where w <= 0 || w % headDim != 0 {
+      throw PlannerError.outOfRange(
+        .dModel, String(w), rule: "must be a positive multiple of the head dimension \(headDim)")
+    }
+    let x = Exact(quantity: "the feed-forward width")
+    return try layers.flatMap { l in
+      try widths.map { h in
+        let model = ModelConfig(
+          name: "l\(l)-d\(h)-n\(h / headDim)", vocabSize: vocabSize, contextLength: contextLength,
+          numLayers: l, dModel: h, numHeads: h / headDim, dFF: try x.mul(ffnMultiplier, h), ffn: ffn)
+        try model.validate()
+        return model
+      }
+    }
+  }
+}
+
+/// The cross product a sweep computes: models × GPUs × setups, enumerated lazily so a
+/// million plans never sit in memory at once.
+public struct SweepGrid: Sendable {
+  public var models: [ModelConfig]
+  public var gpus: [HardwareProfile]
+  /// nil plans at the largest micro-batch that fits.
+  public var batchSizes: [Int?]
+  public var precisions: [TrainingPrecision]
+  public var attentions: [AttentionKernel]
+  public var checkpointings: [Checkpointing]
+  public var gpuCounts: [Int]
+  public var zeroStages: [Int]
+  /// The options every plan shares (run length, MFU, method, …).
+  public var base: TrainingSetup
+
+  public init(
+    models: [ModelConfig], gpus: [HardwareProfile], batchSizes: [Int?] = [nil],
+    precisions: [TrainingPrecision] = [.fp32], attentions: [AttentionKernel] = [.naive],
+    checkpointings: [Checkpointing] = [.none], gpuCounts: [Int] = [1], zeroStages: [Int] = [0],
+    base: TrainingSetup = TrainingSetup()
+  ) {
+    self.models = models
+    self.gpus = gpus
+    self.batchSizes = batchSizes
+    self.precisions = precisions
+    self.attentions = attentions
+    self.checkpointings = checkpointings
+    self.gpuCounts = gpuCounts
+    self.zeroStages = zeroStages
+    self.base = base
+  }
+
+  /// How many plans the grid holds; throws when it passes the 64-bit range.
+  public func count() throws -> Int {
+    let sizes = [
+      models.count, gpus.count, batchSizes.count, precisions.count, attentions.count,
+      checkpointings.count, gpuCounts.count, zeroStages.count,
+    ]
+    return try sizes.reduce(1) { try Exact(quantity: "the number of plans").mul($0, $1) }
+  }
+
+  /// Every setup of the grid, for one model and GPU, in a fixed order.
+  public func setups() -> [TrainingSetup] {
+    var out: [TrainingSetup] = []
+    for precision in precisions {
+      for attention in attentions {
+        for checkpointing in checkpointings {
+          for g in gpuCounts {
+            for zero in zeroStages {
+              for b in batchSizes {
+                var s = base
+                (s.precision, s.attention, s.checkpointing) = (precision, attention, checkpointing)
+                (s.numGPUs, s.zeroStage, s.microBatchSize) = (g, zero, b)
+                out.append(s)
+              }
+            }
+          }
+        }
+      }
+    }
+    return out
+  }
+
+  /// Calls `body` with every (model, GPU, setup) in order; stops when it returns false.
+  public func forEach(_ body: (ModelConfig, HardwareProfile, TrainingSetup) throws -> Bool) rethrows {
+    let setups = setups()
+    for model in models {
+      for gpu in gpus {
+        for setup in setups {
+          if try !body(model, gpu, setup) { return }
+        }
+      }
+    }
+  }
+}

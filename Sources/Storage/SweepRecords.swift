@@ -1,0 +1,115 @@
+import Planner
+
+/// A sweep: its arguments, how many plans it was to make and how many it stored.
+public struct SweepRecord: Equatable, Sendable {
+  public enum Status: String, Sendable { case running, complete, incomplete }
+
+  public var id: Int
+  public var createdAt: String
+  public var finishedAt: String?
+  public var status: Status
+  /// The command's arguments, as JSON text.
+  public var arguments: String
+  public var planned: Int
+  public var written: Int
+}
+
+/// Stores a sweep's plans in chunks: each chunk is one transaction through one reused
+/// statement, so a killed or interrupted sweep keeps every committed chunk whole and none
+/// of the partial one.
+public final class SweepWriter {
+  let store: Store
+  public let sweepID: Int
+  public let chunkSize: Int
+  private var writer: PlanWriter?
+  private var inChunk = 0
+  private var createdAt = ""
+  /// Plans committed so far.
+  public private(set) var written = 0
+
+  init(store: Store, sweepID: Int, chunkSize: Int) {
+    self.store = store
+    self.sweepID = sweepID
+    self.chunkSize = chunkSize
+  }
+
+  /// Adds a plan to the open chunk, committing the chunk when it is full.
+  public func add(_ plan: Plan) throws {
+    if inChunk == 0 { try begin() }
+    _ = try writer!.insert(plan, createdAt: createdAt, sweepID: sweepID)
+    inChunk += 1
+    if inChunk == chunkSize { try commit() }
+  }
+
+  /// Commits the open chunk, if any.
+  public func commit() throws {
+    guard inChunk > 0 else { return }
+    try store.translating {
+      try store.database.execute(
+        "UPDATE sweeps SET written = written + ? WHERE id = ?", [inChunk, sweepID])
+      try store.database.execute("COMMIT")
+    }
+    written += inChunk
+    inChunk = 0
+  }
+
+  /// Drops the open chunk.
+  public func rollback() {
+    guard inChunk > 0 else { return }
+    try? store.database.execute("ROLLBACK")
+    inChunk = 0
+  }
+
+  private func begin() throws {
+    try store.translating {
+      try store.database.retryingWhenBusy { try store.database.execute("BEGIN IMMEDIATE") }
+      if writer == nil { writer = try PlanWriter(database: store.database) }
+    }
+    createdAt = Timestamp.now()
+  }
+}
+
+extension Store {
+  /// Records a new sweep as running and returns a writer for its plans.
+  public func beginSweep(arguments: String, planned: Int, chunkSize: Int = 50_000) throws
+    -> SweepWriter
+  {
+    let id = try write {
+      try database.execute(
+        "INSERT INTO sweeps (created_at, status, arguments, planned) VALUES (?, 'running', ?, ?)",
+        [Timestamp.now(), arguments, planned])
+      return database.lastInsertedRowID
+    }
+    return SweepWriter(store: self, sweepID: id, chunkSize: max(1, chunkSize))
+  }
+
+  /// Marks a sweep complete or incomplete.
+  public func finishSweep(_ id: Int, status: SweepRecord.Status) throws {
+    try write {
+      try database.execute(
+        "UPDATE sweeps SET status = ?, finished_at = ? WHERE id = ?",
+        [status.rawValue, Timestamp.now(), id])
+    }
+  }
+
+  public func sweep(id: Int) throws -> SweepRecord {
+    guard let record = try sweeps(where: "WHERE id = ?", [id]).first else {
+      throw StoreError.notFound(kind: "sweep", name: String(id), suggestions: [])
+    }
+    return record
+  }
+
+  /// Every sweep, newest first.
+  public func sweeps() throws -> [SweepRecord] { try sweeps(where: "", []) }
+
+  func sweeps(where clause: String, _ values: [any DatabaseValueConvertible]) throws -> [SweepRecord] {
+    try database.fetch("SELECT * FROM sweeps \(clause) ORDER BY id DESC", values) { row in
+      SweepRecord(
+        id: try row.int("id"), createdAt: try row.text("created_at"),
+        finishedAt: try row.isNull("finished_at") ? nil : try row.text("finished_at"),
+        status: SweepRecord.Status(rawValue: try row.text("status")) ?? .incomplete,
+        arguments: try row.text("arguments"), planned: try row.int("planned"),
+        written: try row.int("written"))
+    }
+  }
+}
