@@ -25,6 +25,7 @@ struct ExportCommand: ParsableCommand {
   func run() throws {
     let planFilter = try filter.filter()
     let store = try store.open()
+    try filter.check(in: store)
     let sink = try output.map { try FileSink(replacing: $0) } ?? FileSink.standardOutput()
     do {
       try write(store: store, filter: planFilter, to: sink)

@@ -27,6 +27,10 @@ struct FitCommand: ParsableCommand {
   var gpus: String?
   @Flag(help: "Show the fewest GPUs at which the micro-batch (default 1) fits under --zero.")
   var minGpus = false
+  @Option(
+    help: "Answer from this sweep's stored plans made with the same options, without computing (see `trainplan sweeps`).",
+    transform: Count.parse)
+  var sweep: Int?
 
   /// One cell: a plan, or why there is none (e.g. the GPU lacks the precision).
   struct Cell {
@@ -39,32 +43,66 @@ struct FitCommand: ParsableCommand {
     var setup = try options.setup()
     if minGpus && setup.microBatchSize == nil { setup.microBatchSize = 1 }
     let store = try store.open()
+    let (modelNames, gpuNames, cells) =
+      try sweep.map { try fromSweep(store, id: $0, setup: setup) } ?? computed(store, setup: setup)
+    if output.json {
+      print(JSONValue.array(cells.map(json)).text(pretty: true))
+    } else {
+      print(table(cells, models: modelNames, gpus: gpuNames), terminator: "")
+    }
+  }
+
+  /// Every requested model on every requested GPU, planned now.
+  func computed(_ store: Store, setup: TrainingSetup) throws -> ([String], [String], [Cell]) {
     let (modelList, gpuList) = try reporting {
       (
-        try pick(models, all: { try store.models().map(\.config) }) {
-          try store.model(named: $0).config
-        },
-        try pick(gpus, all: { try store.gpus().map(\.profile) }) {
-          try store.gpu(named: $0).profile
-        }
+        try pick(models, all: { try store.models().map(\.config) }) { try store.model(named: $0).config },
+        try pick(gpus, all: { try store.gpus().map(\.profile) }) { try store.gpu(named: $0).profile }
       )
     }
     let cells = modelList.flatMap { m in
       gpuList.map { g in
         Cell(
           model: m.name, gpu: g.name,
-          result: Result {
-            try reporting { try Planner.plan(model: m, hardware: g, setup: setup) }
-          }.mapError { $0 as? CLIError ?? CLIError($0) })
+          result: Result { try reporting { try Planner.plan(model: m, hardware: g, setup: setup) } }
+            .mapError { $0 as? CLIError ?? CLIError($0) })
       }
     }
-    if output.json {
-      print(JSONValue.array(cells.map(json)).text(pretty: true))
-    } else {
-      print(
-        table(cells, models: modelList.map { $0.name }, gpus: gpuList.map { $0.name }),
-        terminator: "")
+    return (modelList.map(\.name), gpuList.map(\.name), cells)
+  }
+
+  /// The newest stored plan of each (model, GPU) in a sweep made with the same options.
+  func fromSweep(_ store: Store, id: Int, setup: TrainingSetup) throws -> ([String], [String], [Cell]) {
+    let wantedModels = try models.map { Set(try ListArgument.items($0, flag: "--models")) }
+    let wantedGPUs = try gpus.map { Set(try ListArgument.items($0, flag: "--gpus")) }
+    var found: [String: Plan] = [:]
+    var (modelOrder, gpuOrder): ([String], [String]) = ([], [])
+    var (seenModels, seenGPUs): (Set<String>, Set<String>) = ([], [])
+    try reporting {
+      _ = try store.sweep(id: id)
+      var filter = PlanFilter(sweep: id)
+      filter.setup = SetupMatch(setup)
+      try store.forEachPlan(filter) { stored in
+        let (m, g) = (stored.plan.model.name, stored.plan.hardware.name)
+        guard wantedModels?.contains(m) ?? true, wantedGPUs?.contains(g) ?? true,
+          found["\(m)\u{0}\(g)"] == nil
+        else { return }
+        found["\(m)\u{0}\(g)"] = stored.plan
+        if seenModels.insert(m).inserted { modelOrder.append(m) }
+        if seenGPUs.insert(g).inserted { gpuOrder.append(g) }
+      }
     }
+    // Rows come newest first; the sweep made them in the reverse order.
+    let (ms, gs) = (Array(modelOrder.reversed()), Array(gpuOrder.reversed()))
+    let cells = ms.flatMap { m in
+      gs.map { g in
+        Cell(
+          model: m, gpu: g,
+          result: found["\(m)\u{0}\(g)"].map { .success($0) }
+            ?? .failure(CLIError("sweep \(id) has no plan of \(m) on \(g) with these options")))
+      }
+    }
+    return (ms, gs, cells)
   }
 
   /// The named records, in the order given, or all of them.
@@ -122,11 +160,11 @@ struct FitCommand: ParsableCommand {
     let b = options.batchSize ?? 1
     if minGpus {
       return
-        "(fewest GPUs at which micro-batch \(b) fits with ZeRO \(options.zero); n/a: the GPU lacks the precision)"
+        "(fewest GPUs at which micro-batch \(b) fits with ZeRO \(options.zero); n/a: no plan, e.g. the GPU lacks the precision)"
     }
     if let b = options.batchSize {
-      return "(fits at micro-batch \(b)? and total GiB per GPU; n/a: the GPU lacks the precision)"
+      return "(fits at micro-batch \(b)? and total GiB per GPU; n/a: no plan, e.g. the GPU lacks the precision)"
     }
-    return "(largest micro-batch that fits; none: not even 1; n/a: the GPU lacks the precision)"
+    return "(largest micro-batch that fits; none: not even 1; n/a: no plan, e.g. the GPU lacks the precision)"
   }
 }

@@ -19,6 +19,7 @@ struct PlansCommand: ParsableCommand {
     var planFilter = try filter.filter()
     planFilter.limit = limit == 0 ? nil : limit
     let store = try store.open()
+    try filter.check(in: store)
     let plans = try reporting { try store.plans(planFilter) }
     if output.json {
       print(JSONValue.array(plans.map(RecordJSON.plan)).text(pretty: true))
@@ -26,10 +27,10 @@ struct PlansCommand: ParsableCommand {
     }
     var table = Table(
       [
-        "id", "created_at", "model", "gpu", "precision", "gpus", "batch", "global", "memory",
-        "fits", "max_batch", "days",
+        "id", "created_at", "model", "gpu", "precision", "attention", "ckpt", "gpus", "zero",
+        "batch", "global", "memory", "fits", "max_batch", "days",
       ],
-      rightAligned: [0, 5, 6, 7, 8, 10, 11])
+      rightAligned: [0, 7, 8, 9, 10, 11, 13, 14])
     for s in plans {
       let p = s.plan
       table.append([
@@ -72,5 +73,10 @@ struct PlanFilterOptions: ParsableArguments {
       since = bound
     }
     return PlanFilter(model: model, gpu: gpu, since: since, sweep: sweep)
+  }
+
+  /// Refuses a sweep id the database does not have, rather than listing nothing.
+  func check(in store: Store) throws {
+    if let sweep { _ = try reporting { try store.sweep(id: sweep) } }
   }
 }

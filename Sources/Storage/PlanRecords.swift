@@ -17,6 +17,38 @@ public struct StoredPlan: Equatable, Sendable {
   }
 }
 
+/// The setup options a plan must have been made with.
+public struct SetupMatch: Equatable, Sendable {
+  public var precision: TrainingPrecision
+  public var attention: AttentionKernel
+  public var checkpointing: Checkpointing
+  public var numGPUs: Int
+  public var zeroStage: Int
+  public var method: AccountingMethod
+  /// nil matches any micro-batch.
+  public var batchSize: Int?
+
+  public init(_ setup: TrainingSetup) {
+    precision = setup.precision
+    attention = setup.attention
+    checkpointing = setup.checkpointing
+    numGPUs = setup.numGPUs
+    zeroStage = setup.zeroStage
+    method = setup.method
+    batchSize = setup.microBatchSize
+  }
+
+  var conditions: [(String, any DatabaseValueConvertible)] {
+    var out: [(String, any DatabaseValueConvertible)] = [
+      ("precision = ?", precision.rawValue), ("attention = ?", attention.rawValue),
+      ("checkpointing = ?", checkpointing.rawValue), ("num_gpus = ?", numGPUs),
+      ("zero_stage = ?", zeroStage), ("method = ?", method.rawValue),
+    ]
+    if let batchSize { out.append(("batch_size = ?", batchSize)) }
+    return out
+  }
+}
+
 /// Which plans to read: every field optional, all of them combined.
 public struct PlanFilter: Equatable, Sendable {
   public var model: String?
@@ -24,6 +56,7 @@ public struct PlanFilter: Equatable, Sendable {
   /// Plans created at or after this timestamp prefix (see `Timestamp.lowerBound`).
   public var since: String?
   public var sweep: Int?
+  public var setup: SetupMatch?
   public var limit: Int?
 
   public init(
@@ -39,22 +72,16 @@ public struct PlanFilter: Equatable, Sendable {
 
   /// The WHERE/LIMIT clause and its bound values; never the values themselves in the SQL.
   var clause: (sql: String, values: [any DatabaseValueConvertible]) {
-    var conditions: [String] = []
-    var values: [any DatabaseValueConvertible] = []
-    if let model {
-      conditions.append("model_name = ?")
-      values.append(model)
-    }
-    if let gpu {
-      conditions.append("gpu_name = ?")
-      values.append(gpu)
-    }
-    if let since {
-      conditions.append("created_at >= ?")
-      values.append(since)
-    }
-    var sql = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-    sql += " ORDER BY created_at DESC, id DESC"
+    var pairs: [(String, any DatabaseValueConvertible)] = []
+    if let model { pairs.append(("model_name = ?", model)) }
+    if let gpu { pairs.append(("gpu_name = ?", gpu)) }
+    if let since { pairs.append(("created_at >= ?", since)) }
+    if let sweep { pairs.append(("sweep_id = ?", sweep)) }
+    pairs += setup?.conditions ?? []
+    var sql = pairs.isEmpty ? "" : " WHERE " + pairs.map(\.0).joined(separator: " AND ")
+    // A sweep's rows share their chunk's timestamp, so its index orders them by id alone.
+    sql += sweep == nil ? " ORDER BY created_at DESC, id DESC" : " ORDER BY id DESC"
+    var values = pairs.map(\.1)
     if let limit {
       sql += " LIMIT ?"
       values.append(limit)
