@@ -51,5 +51,7 @@ let package = Package(
         "Storage", "Planner", "Migrations", "Fixtures", "TestSupport", "StorageLoadTool",
       ]),
     .testTarget(name: "CLITests", dependencies: ["CLI", "Planner", "TestSupport", "trainplan"]),
+    .testTarget(
+      name: "ReliabilityTests", dependencies: ["TestSupport", "trainplan", "StorageLoadTool"]),
   ]
 )

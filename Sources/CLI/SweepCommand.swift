@@ -55,6 +55,8 @@ struct SweepCommand: ParsableCommand {
     if chunkSize <= 0 { throw CLIError("--chunk-size must be positive (got \(chunkSize))") }
     let store = try store.open()
     let grid = try makeGrid(store)
+    // A bad option value (--zero 5, --num-gpus 0) fails every plan: refuse it up front.
+    for setup in grid.setups() { try reporting { try setup.validate() } }
     let planned = try reporting { try grid.count() }
     if dryRun {
       report(["planned": .int(planned)], text: "sweep would make \(Units.grouped(planned)) plans")

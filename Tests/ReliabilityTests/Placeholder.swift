@@ -1,0 +1,1 @@
+// The reliability suite (issue 8) lives in this folder.
