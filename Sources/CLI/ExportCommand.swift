@@ -41,14 +41,13 @@ struct ExportCommand: ParsableCommand {
     if format == .json { try sink.write("[") }
     try reporting {
       try store.forEachPlan(filter) { stored in
-        let json = RecordJSON.plan(stored)
         switch format {
         case .json:
-          try sink.write((first ? "\n" : ",\n") + json.text())
+          try sink.write((first ? "\n" : ",\n") + RecordJSON.plan(stored).text())
         case .csv:
           try sink.write { out in
-            if first { CSV.appendRecord(CSV.header(json), to: &out) }
-            CSV.appendRow(json, to: &out)
+            if first { CSV.appendRecord(RecordJSON.planColumns, to: &out) }
+            CSV.appendPlan(stored, to: &out)
           }
         }
         first = false
@@ -56,7 +55,7 @@ struct ExportCommand: ParsableCommand {
     }
     if format == .json { try sink.write(first ? "]\n" : "\n]\n") }
     if format == .csv && first {
-      try sink.write { CSV.appendRecord(CSV.header(RecordJSON.emptyPlanShape), to: &$0) }
+      try sink.write { CSV.appendRecord(RecordJSON.planColumns, to: &$0) }
     }
   }
 }

@@ -1,13 +1,14 @@
 /// A JSON value that keeps its keys in order and its integers exact (Foundation's encoders
 /// would print a 64-bit byte count through a Double).
-public indirect enum JSONValue: Equatable, Sendable {
+public enum JSONValue: Equatable, Sendable {
   case null
   case bool(Bool)
   case int(Int)
   case double(Double)
   case string(String)
-  case array([JSONValue])
-  case object([(String, JSONValue)])
+  // Only the containers are boxed: a scalar leaf costs no allocation.
+  indirect case array([JSONValue])
+  indirect case object([(String, JSONValue)])
 
   public static func == (a: JSONValue, b: JSONValue) -> Bool { a.text() == b.text() }
 

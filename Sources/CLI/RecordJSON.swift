@@ -3,22 +3,128 @@ import Storage
 
 /// The JSON forms of models, GPUs and plans. Field names are SPEC's and the issue's: users
 /// script against them, so add fields freely but never rename one.
+///
+/// Each record's fields are listed once, by an emitter that hands them out one leaf at a time:
+/// the JSON objects collect them, and `export --format csv` writes them straight out as
+/// columns (`memory.total_bytes`) without building a tree per row.
 enum RecordJSON {
+  /// Receives one field: its key and value.
+  typealias Emit = (String, JSONValue) -> Void
+
+  /// Collects emitted fields into an object.
+  static func object(_ fields: (Emit) -> Void) -> JSONValue {
+    var members: [(String, JSONValue)] = []
+    fields { members.append(($0, $1)) }
+    return .object(members)
+  }
+
+  static func modelFields(_ m: ModelConfig, _ emit: Emit) {
+    emit("name", .string(m.name))
+    emit("vocab_size", .int(m.vocabSize))
+    emit("context_length", .int(m.contextLength))
+    emit("num_layers", .int(m.numLayers))
+    emit("d_model", .int(m.dModel))
+    emit("num_heads", .int(m.numHeads))
+    emit("num_kv_heads", .int(m.numKVHeads))
+    emit("d_ff", .int(m.dFF))
+    emit("ffn", .string(m.ffn.rawValue))
+    emit("tied_embeddings", .bool(m.tiedEmbeddings))
+    emit("norm", .string(m.norm.rawValue))
+    emit("bias", .string(m.bias.rawValue))
+    emit("positional", .string(m.positional.rawValue))
+  }
+
+  static func gpuFields(_ g: HardwareProfile, _ emit: Emit) {
+    emit("name", .string(g.name))
+    emit("memory_bytes", .int(g.memoryBytes))
+    // Spelled out, not built from NumericFormat: an export emits these a million times.
+    emit("fp32_tflops", .double(g.peak.fp32 / 1e12))
+    emit("tf32_tflops", JSONValue(g.peak.tf32.map { $0 / 1e12 }))
+    emit("bf16_tflops", JSONValue(g.peak.bf16.map { $0 / 1e12 }))
+    emit("fp16_tflops", JSONValue(g.peak.fp16.map { $0 / 1e12 }))
+    emit("fp8_tflops", JSONValue(g.peak.fp8.map { $0 / 1e12 }))
+    emit("price_per_hour", JSONValue(g.pricePerHour))
+    emit("power_watts", JSONValue(g.powerWatts))
+    emit("reserve_bytes", .int(g.reserveBytes))
+    emit("source", .string(g.source))
+  }
+
+  static func setupFields(_ s: ResolvedSetup, _ emit: Emit) {
+    emit("precision", .string(s.precision.rawValue))
+    emit("attention", .string(s.attention.rawValue))
+    emit("checkpointing", .string(s.checkpointing.rawValue))
+    emit("num_gpus", .int(s.numGPUs))
+    emit("zero_stage", .int(s.zeroStage))
+    emit("batch_size", .int(s.batchSize))
+    emit("batch_size_chosen", .bool(s.batchSizeChosen))
+    emit("global_batch_size", .int(s.globalBatchSize))
+    emit("gradient_accumulation_steps", .int(s.gradientAccumulationSteps))
+    emit("steps", .int(s.steps))
+    emit("tokens", .int(s.tokens))
+    switch s.runLengthBasis {
+    case .steps: emit("run_length_basis", .string("steps")); emit("tokens_per_parameter", .null)
+    case .tokens: emit("run_length_basis", .string("tokens")); emit("tokens_per_parameter", .null)
+    case .tokensPerParameter(let k):
+      emit("run_length_basis", .string("tokens_per_parameter"))
+      emit("tokens_per_parameter", .int(k))
+    }
+    emit("mfu", .double(s.mfu))
+    emit("reserve_bytes", .int(s.reserveBytes))
+    emit("fp32_gradients", .bool(s.fp32Gradients))
+    emit("method", .string(s.method.rawValue))
+  }
+
+  static func memoryFields(_ p: Plan, _ emit: Emit) {
+    emit("parameters_bytes", .int(p.memory.parametersBytes))
+    emit("gradients_bytes", .int(p.memory.gradientsBytes))
+    emit("optimizer_state_bytes", .int(p.memory.optimizerStateBytes))
+    emit("activations_bytes", .int(p.memory.activationsBytes))
+    emit("activation_bytes_per_sequence", .int(p.memory.activationBytesPerSequence))
+    emit("total_bytes", .int(p.memory.totalBytes))
+    emit("gpu_memory_bytes", .int(p.hardware.memoryBytes))
+    emit("usable_bytes", .int(p.usableBytes))
+    emit("shortfall_bytes", .int(p.shortfallBytes))
+  }
+
+  static func flopsFields(_ c: ComputeEstimate, _ emit: Emit) {
+    emit("forward_per_step", .double(c.forwardPerStep))
+    emit("backward_per_step", .double(c.backwardPerStep))
+    emit("recompute_per_step", .double(c.recomputePerStep))
+    emit("optimizer_per_step", .double(c.optimizerPerStep))
+    emit("per_step", .double(c.perStep))
+    emit("total", .double(c.total))
+  }
+
+  /// Every leaf of a stored plan as (group, key, value); group is "" for top-level fields.
+  static func planLeaves(
+    _ p: Plan, id: Int?, createdAt: String, _ emit: (String, String, JSONValue) -> Void
+  ) {
+    emit("", "id", JSONValue(id))
+    emit("", "created_at", .string(createdAt))
+    modelFields(p.model) { emit("model", $0, $1) }
+    gpuFields(p.hardware) { emit("gpu", $0, $1) }
+    setupFields(p.setup) { emit("setup", $0, $1) }
+    emit("", "parameters", .int(p.parameters))
+    memoryFields(p) { emit("memory", $0, $1) }
+    emit("", "fits", .bool(p.fits))
+    emit("", "max_batch_size", .int(p.maxBatchSize))
+    emit("", "gpus_needed", JSONValue(p.gpusNeeded))
+    flopsFields(p.compute) { emit("flops", $0, $1) }
+    emit("", "training_days", .double(p.compute.trainingDays))
+    emit("", "gpu_hours", .double(p.compute.gpuHours))
+    emit("", "cost", JSONValue(p.compute.cost))
+    emit("", "energy_kwh", JSONValue(p.compute.energyKWh))
+  }
+
   static func model(
     _ m: ModelConfig, source: String? = nil, createdAt: String? = nil, updatedAt: String? = nil
   ) -> JSONValue {
-    var members: [(String, JSONValue)] = [
-      ("name", .string(m.name)), ("vocab_size", .int(m.vocabSize)),
-      ("context_length", .int(m.contextLength)), ("num_layers", .int(m.numLayers)),
-      ("d_model", .int(m.dModel)), ("num_heads", .int(m.numHeads)),
-      ("num_kv_heads", .int(m.numKVHeads)), ("d_ff", .int(m.dFF)), ("ffn", .string(m.ffn.rawValue)),
-      ("tied_embeddings", .bool(m.tiedEmbeddings)), ("norm", .string(m.norm.rawValue)),
-      ("bias", .string(m.bias.rawValue)), ("positional", .string(m.positional.rawValue)),
-    ]
-    if let source { members.append(("source", .string(source))) }
-    if let createdAt { members.append(("created_at", .string(createdAt))) }
-    if let updatedAt { members.append(("updated_at", .string(updatedAt))) }
-    return .object(members)
+    object { emit in
+      modelFields(m, emit)
+      if let source { emit("source", .string(source)) }
+      if let createdAt { emit("created_at", .string(createdAt)) }
+      if let updatedAt { emit("updated_at", .string(updatedAt)) }
+    }
   }
 
   static func model(_ r: ModelRecord) -> JSONValue {
@@ -28,105 +134,55 @@ enum RecordJSON {
   static func gpu(_ g: HardwareProfile, createdAt: String? = nil, updatedAt: String? = nil)
     -> JSONValue
   {
-    var members: [(String, JSONValue)] = [
-      ("name", .string(g.name)), ("memory_bytes", .int(g.memoryBytes)),
-    ]
-    members += NumericFormat.allCases.map { f in
-      ("\(f.rawValue)_tflops", JSONValue(g.peak[f].map { $0 / 1e12 }))
+    object { emit in
+      gpuFields(g, emit)
+      if let createdAt { emit("created_at", .string(createdAt)) }
+      if let updatedAt { emit("updated_at", .string(updatedAt)) }
     }
-    members += [
-      ("price_per_hour", JSONValue(g.pricePerHour)), ("power_watts", JSONValue(g.powerWatts)),
-      ("reserve_bytes", .int(g.reserveBytes)), ("source", .string(g.source)),
-    ]
-    if let createdAt { members.append(("created_at", .string(createdAt))) }
-    if let updatedAt { members.append(("updated_at", .string(updatedAt))) }
-    return .object(members)
   }
 
   static func gpu(_ r: HardwareRecord) -> JSONValue {
     gpu(r.profile, createdAt: r.createdAt, updatedAt: r.updatedAt)
   }
 
-  static func setup(_ s: ResolvedSetup) -> JSONValue {
-    let (basis, perParameter): (String, Int?) = {
-      switch s.runLengthBasis {
-      case .steps: return ("steps", nil)
-      case .tokens: return ("tokens", nil)
-      case .tokensPerParameter(let k): return ("tokens_per_parameter", k)
-      }
-    }()
-    return .object([
-      ("precision", .string(s.precision.rawValue)), ("attention", .string(s.attention.rawValue)),
-      ("checkpointing", .string(s.checkpointing.rawValue)), ("num_gpus", .int(s.numGPUs)),
-      ("zero_stage", .int(s.zeroStage)), ("batch_size", .int(s.batchSize)),
-      ("batch_size_chosen", .bool(s.batchSizeChosen)),
-      ("global_batch_size", .int(s.globalBatchSize)),
-      ("gradient_accumulation_steps", .int(s.gradientAccumulationSteps)),
-      ("steps", .int(s.steps)), ("tokens", .int(s.tokens)), ("run_length_basis", .string(basis)),
-      ("tokens_per_parameter", JSONValue(perParameter)), ("mfu", .double(s.mfu)),
-      ("reserve_bytes", .int(s.reserveBytes)), ("fp32_gradients", .bool(s.fp32Gradients)),
-      ("method", .string(s.method.rawValue)),
-    ])
-  }
+  static func setup(_ s: ResolvedSetup) -> JSONValue { object { setupFields(s, $0) } }
 
-  /// A plan, as `plan --json` prints it and `export` writes it. `fresh` adds what only a just-computed plan has: the
-  /// activation bytes per sequence by component and the notes (neither is kept in the history).
+  /// A plan, as `plan --json` prints it and `export` writes it. `fresh` adds what only a
+  /// just-computed plan has: the activation bytes per sequence by component and the notes
+  /// (neither is kept in the history).
   static func plan(_ p: Plan, id: Int?, createdAt: String, fresh: Bool = false) -> JSONValue {
-    var memory: [(String, JSONValue)] = [
-      ("parameters_bytes", .int(p.memory.parametersBytes)),
-      ("gradients_bytes", .int(p.memory.gradientsBytes)),
-      ("optimizer_state_bytes", .int(p.memory.optimizerStateBytes)),
-      ("activations_bytes", .int(p.memory.activationsBytes)),
-      ("activation_bytes_per_sequence", .int(p.memory.activationBytesPerSequence)),
-      ("total_bytes", .int(p.memory.totalBytes)),
-      ("gpu_memory_bytes", .int(p.hardware.memoryBytes)),
-      ("usable_bytes", .int(p.usableBytes)), ("shortfall_bytes", .int(p.shortfallBytes)),
-    ]
-    if fresh {
-      memory.append(
-        (
-          "activation_components",
-          .object(p.memory.activationComponentBytes.map { ($0.name, .int($0.bytes)) })
-        ))
+    var members: [(String, JSONValue)] = []
+    var group = ""
+    var inner: [(String, JSONValue)] = []
+    func close() {
+      if !group.isEmpty { members.append((group, .object(inner))) }
+      (group, inner) = ("", [])
     }
-    var members: [(String, JSONValue)] = [
-      ("id", JSONValue(id)), ("created_at", .string(createdAt)), ("model", model(p.model)),
-      ("gpu", gpu(p.hardware)), ("setup", setup(p.setup)), ("parameters", .int(p.parameters)),
-      ("memory", .object(memory)), ("fits", .bool(p.fits)),
-      ("max_batch_size", .int(p.maxBatchSize)),
-      ("gpus_needed", JSONValue(p.gpusNeeded)),
-      (
-        "flops",
-        .object([
-          ("forward_per_step", .double(p.compute.forwardPerStep)),
-          ("backward_per_step", .double(p.compute.backwardPerStep)),
-          ("recompute_per_step", .double(p.compute.recomputePerStep)),
-          ("optimizer_per_step", .double(p.compute.optimizerPerStep)),
-          ("per_step", .double(p.compute.perStep)), ("total", .double(p.compute.total)),
-        ])
-      ),
-      ("training_days", .double(p.compute.trainingDays)),
-      ("gpu_hours", .double(p.compute.gpuHours)),
-      ("cost", JSONValue(p.compute.cost)), ("energy_kwh", JSONValue(p.compute.energyKWh)),
-    ]
+    planLeaves(p, id: id, createdAt: createdAt) { g, key, value in
+      if g != group { close(); group = g }
+      if g.isEmpty { members.append((key, value)) } else { inner.append((key, value)) }
+      if fresh && g == "memory" && key == "shortfall_bytes" {
+        inner.append(
+          ("activation_components", .object(p.memory.activationComponentBytes.map { ($0.name, .int($0.bytes)) })))
+      }
+    }
+    close()
     if fresh { members.append(("notes", .array(p.notes.map { .string($0) }))) }
     return .object(members)
   }
 
   static func plan(_ s: StoredPlan) -> JSONValue { plan(s.plan, id: s.id, createdAt: s.createdAt) }
 
-  /// A plan's shape, for the CSV header of an empty export: computed from a toy plan so the
-  /// header always has exactly the columns a real row would.
-  static var emptyPlanShape: JSONValue {
-    let model = ModelConfig(
-      name: "", vocabSize: 1, contextLength: 1, numLayers: 1, dModel: 1, numHeads: 1)
+  /// A plan's CSV columns: its leaves' paths.
+  static var planColumns: [String] {
+    let model = ModelConfig(name: "", vocabSize: 1, contextLength: 1, numLayers: 1, dModel: 1, numHeads: 1)
     let gpu = HardwareProfile(name: "", memoryBytes: 1, peak: PeakThroughput(fp32: 1))
-    guard
-      let plan = try? Planner.plan(
-        model: model, hardware: gpu, setup: TrainingSetup(microBatchSize: 1))
-    else {
-      return .object([])
+    // Any plan has the same leaves; this one is only for their names.
+    guard let plan = try? Planner.plan(model: model, hardware: gpu, setup: TrainingSetup(microBatchSize: 1)) else {
+      return []
     }
-    return RecordJSON.plan(plan, id: 0, createdAt: "")
+    var names: [String] = []
+    planLeaves(plan, id: 0, createdAt: "") { g, key, _ in names.append(g.isEmpty ? key : g + "." + key) }
+    return names
   }
 }

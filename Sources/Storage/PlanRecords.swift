@@ -238,7 +238,7 @@ extension Store {
   {
     let (clause, values) = filter.clause
     try database.read {
-      try database.prepare("SELECT * FROM plans" + clause).forEachRow(values) {
+      try database.prepare("SELECT \(Self.planReadOrder) FROM plans" + clause).forEachRow(values) {
         try body(try Self.decodePlan($0))
       }
     }
@@ -250,6 +250,21 @@ extension Store {
     let (clause, values) = f.clause
     return try database.int("SELECT count(*) FROM (SELECT id FROM plans\(clause))", values) ?? 0
   }
+
+  /// The columns `decodePlan` reads, in the order it reads them.
+  static let planReadOrder = """
+    model_name, vocab_size, context_length, num_layers, d_model, num_heads, num_kv_heads, d_ff,
+    ffn, tied_embeddings, norm, bias, positional, gpu_name, gpu_memory_bytes, gpu_reserve_bytes,
+    gpu_fp32_flops, gpu_tf32_flops, gpu_bf16_flops, gpu_fp16_flops, gpu_fp8_flops,
+    gpu_price_per_hour, gpu_power_watts, gpu_source, precision, batch_size, batch_size_chosen,
+    global_batch_size, gradient_accumulation_steps, steps, tokens, run_length_basis,
+    tokens_per_parameter, mfu, num_gpus, attention, checkpointing, zero_stage, fp32_gradients,
+    reserve_bytes, method, parameters_bytes, gradients_bytes, optimizer_state_bytes,
+    activation_bytes_per_sequence, activations_bytes, total_bytes, forward_flops_per_step,
+    backward_flops_per_step, recompute_flops_per_step, optimizer_flops_per_step, training_days,
+    gpu_hours, cost, energy_kwh, parameters, usable_bytes, fits, max_batch_size, gpus_needed, id,
+    sweep_id, created_at
+    """
 
   static func decodePlan(_ row: Row) throws -> StoredPlan {
     let model = ModelConfig(

@@ -42,10 +42,14 @@ public struct Row {
   public func bool(_ column: String) throws -> Bool { try int(column) != 0 }
 
   public func optionalInt(_ column: String) throws -> Int? {
-    try isNull(column) ? nil : try int(column)
+    let i = try statement.index(of: column)
+    if sqlite3_column_type(statement.handle, i) == SQLITE_NULL { return nil }
+    return Int(sqlite3_column_int64(statement.handle, i))
   }
 
   public func optionalDouble(_ column: String) throws -> Double? {
-    try isNull(column) ? nil : try double(column)
+    let i = try statement.index(of: column)
+    if sqlite3_column_type(statement.handle, i) == SQLITE_NULL { return nil }
+    return sqlite3_column_double(statement.handle, i)
   }
 }
