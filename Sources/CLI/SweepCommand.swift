@@ -70,12 +70,11 @@ struct SweepCommand: ParsableCommand {
     var done = 0
     var skipped: [String: Int] = [:]
     try reporting {
-      try grid.forEach { model, gpu, setup in
+      try grid.forEachPlan { result in
         if Interrupt.requested { return false }
-        do {
-          try writer.add(try Planner.plan(model: model, hardware: gpu, setup: setup))
-        } catch let error as PlannerError {
-          skipped[error.message(naming: CLIError.flag), default: 0] += 1
+        switch result {
+        case .success(let plan): try writer.add(plan)
+        case .failure(let error): skipped[error.message(naming: CLIError.flag), default: 0] += 1
         }
         done += 1
         progress.update(done)

@@ -97,15 +97,24 @@ public struct MemoryModel: Sendable {
     }
   }
 
-  /// Unsharded (parameters, gradients, optimizer) bytes and the shard flags of the ZeRO stage.
-  func stateBytes() throws -> [(bytes: Int, sharded: Bool)] {
+  /// The model state of one GPU over `numGPUs`: each part the ZeRO stage shards is divided,
+  /// rounded up to whole bytes. A sweep calls this for every plan, so it allocates nothing.
+  func state(numGPUs: Int) throws -> (params: Int, grads: Int, optimizer: Int) {
     let x = Exact(quantity: "the model state bytes")
     let per = bytesPerParameter
-    return [
-      (try x.mul(per.params, parameters), zeroStage >= 3),
-      (try x.mul(per.grads, parameters), zeroStage >= 2),
-      (try x.mul(per.optimizer, parameters), zeroStage >= 1),
-    ]
+    func share(_ bytes: Int, sharded: Bool) -> Int { sharded ? ceilDiv(bytes, numGPUs) : bytes }
+    return (
+      share(try x.mul(per.params, parameters), sharded: zeroStage >= 3),
+      share(try x.mul(per.grads, parameters), sharded: zeroStage >= 2),
+      share(try x.mul(per.optimizer, parameters), sharded: zeroStage >= 1)
+    )
+  }
+
+  /// Total model state bytes of one GPU over `numGPUs`.
+  func stateTotal(numGPUs: Int) throws -> Int {
+    let s = try state(numGPUs: numGPUs)
+    let x = Exact(quantity: "the model state bytes")
+    return try x.add(try x.add(s.params, s.grads), s.optimizer)
   }
 
   public func activationBytesPerSequence() throws -> Int { activations.perSequence }
@@ -118,21 +127,22 @@ public struct MemoryModel: Sendable {
 
   /// Per-GPU memory at micro-batch `batchSize` over `numGPUs` data-parallel GPUs.
   public func breakdown(batchSize: Int, numGPUs: Int) throws -> MemoryBreakdown {
-    let state = try stateBytes().map { $0.sharded ? ceilDiv($0.bytes, numGPUs) : $0.bytes }
-    let x = Exact(quantity: "the total memory")
+    let s = try state(numGPUs: numGPUs)
     let activationsBytes = try activationBytes(batchSize: batchSize)
     return MemoryBreakdown(
-      parametersBytes: state[0], gradientsBytes: state[1], optimizerStateBytes: state[2],
+      parametersBytes: s.params, gradientsBytes: s.grads, optimizerStateBytes: s.optimizer,
       activationBytesPerSequence: activations.perSequence,
       activationComponentBytes: activations.components,
       batchSize: batchSize, activationsBytes: activationsBytes,
-      totalBytes: try x.sum(state + [activationsBytes]))
+      totalBytes: try Exact(quantity: "the total memory")
+        .add(try stateTotal(numGPUs: numGPUs), activationsBytes))
   }
 
   /// The largest micro-batch whose total fits in `usableBytes`; 0 when the constant part
   /// (with any fixed activations) alone reaches it.
   public func maxBatchSize(usableBytes: Int, numGPUs: Int) throws -> Int {
-    let constant = try breakdown(batchSize: 0, numGPUs: numGPUs).totalBytes
+    let constant = try Exact(quantity: "the total memory")
+      .add(try stateTotal(numGPUs: numGPUs), try activationBytes(batchSize: 0))
     if constant >= usableBytes { return 0 }
     return (usableBytes - constant) / (try activationBytesPerSequence())
   }
@@ -141,16 +151,17 @@ public struct MemoryModel: Sendable {
   /// or nil when no count can make it fit (the unsharded part alone is too large).
   public func gpusNeeded(batchSize: Int, usableBytes: Int) throws -> Int? {
     let x = Exact(quantity: "the total memory")
-    let state = try stateBytes()
-    let fixed = try x.sum(state.filter { !$0.sharded }.map(\.bytes))
-    let sharded = try x.sum(state.filter { $0.sharded }.map(\.bytes))
-    let room = usableBytes - (try x.add(fixed, try activationBytes(batchSize: batchSize)))
+    let whole = try state(numGPUs: 1)
+    let total = try stateTotal(numGPUs: 1)
+    let sharded = (zeroStage >= 3 ? whole.params : 0) + (zeroStage >= 2 ? whole.grads : 0)
+      + (zeroStage >= 1 ? whole.optimizer : 0)
+    let room = usableBytes - (try x.add(total - sharded, try activationBytes(batchSize: batchSize)))
     if room < 0 { return nil }
     if sharded == 0 { return 1 }
     if room == 0 { return nil }
     // Each rounded-up shard adds under one byte, so the lower bound is at most a few short.
     var g = max(1, ceilDiv(sharded, room))
-    while try breakdown(batchSize: batchSize, numGPUs: g).totalBytes > usableBytes { g += 1 }
+    while try stateTotal(numGPUs: g) - (total - sharded) > room { g += 1 }
     return g
   }
 }

@@ -5,11 +5,19 @@ public enum Planner {
   public static func plan(
     model: ModelConfig, hardware: HardwareProfile, setup: TrainingSetup = TrainingSetup()
   ) throws -> Plan {
+    try plan(model: model, hardware: hardware, setup: setup, accounting: nil)
+  }
+
+  /// The same, reusing an `Accounting` computed for this model and setup (a sweep plans one
+  /// model on many GPUs and batch sizes; what the method counts does not change with them).
+  public static func plan(
+    model: ModelConfig, hardware: HardwareProfile, setup: TrainingSetup, accounting: Accounting?
+  ) throws -> Plan {
     try model.validate()
     try hardware.validate()
     try setup.validate()
     let peak = try peakFLOPS(hardware, setup.precision)
-    let method = try accounting(model, setup)
+    let method = try accounting ?? Self.accounting(model, setup)
     let parameters = method.parameters
     let memoryModel = MemoryModel(
       parameters: parameters, activations: method.activations, setup: setup)
@@ -37,14 +45,21 @@ public enum Planner {
       compute: compute, notes: setup.notes)
   }
 
-  /// What a method counts for a model under a setup.
-  struct Accounting {
+  /// What a method counts for a model under a setup: it depends on the model and on the
+  /// setup's method, precision, attention and checkpointing only.
+  public struct Accounting: Sendable {
     let parameters: Int
     let activations: ActivationBytes
     let flops: SequenceFLOPs
+
+    /// Whether two setups count the same for one model.
+    public static func sameKey(_ a: TrainingSetup, _ b: TrainingSetup) -> Bool {
+      a.method == b.method && a.precision == b.precision && a.attention == b.attention
+        && a.checkpointing == b.checkpointing
+    }
   }
 
-  static func accounting(_ model: ModelConfig, _ setup: TrainingSetup) throws -> Accounting {
+  public static func accounting(_ model: ModelConfig, _ setup: TrainingSetup) throws -> Accounting {
     switch setup.method {
     case .seed:
       let parameters = try ParameterCount(model: model).total

@@ -117,4 +117,30 @@ public struct SweepGrid: Sendable {
       }
     }
   }
+
+  /// Plans every cell in order, or says why a cell has no plan; stops when `body` returns
+  /// false. What the method counts is computed once per model and setup kind, not per GPU.
+  public func forEachPlan(_ body: (Result<Plan, PlannerError>) throws -> Bool) rethrows {
+    let setups = setups()
+    for model in models {
+      var cache: [Int: Result<Planner.Accounting, PlannerError>] = [:]
+      let kinds = setups.map { s in setups.firstIndex { Planner.Accounting.sameKey($0, s) }! }
+      for gpu in gpus {
+        for (i, setup) in setups.enumerated() {
+          let accounting = cache[kinds[i]] ?? Self.catching { try Planner.accounting(model, setup) }
+          cache[kinds[i]] = accounting
+          let plan = accounting.flatMap { a in
+            Self.catching { try Planner.plan(model: model, hardware: gpu, setup: setup, accounting: a) }
+          }
+          if try !body(plan) { return }
+        }
+      }
+    }
+  }
+
+  static func catching<T>(_ body: () throws -> T) -> Result<T, PlannerError> {
+    do { return .success(try body()) } catch let e as PlannerError { return .failure(e) } catch {
+      return .failure(.unsupported(.name, "", reason: "\(error)"))
+    }
+  }
 }

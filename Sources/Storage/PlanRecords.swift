@@ -79,8 +79,8 @@ public struct PlanFilter: Equatable, Sendable {
     if let sweep { pairs.append(("sweep_id = ?", sweep)) }
     pairs += setup?.conditions ?? []
     var sql = pairs.isEmpty ? "" : " WHERE " + pairs.map(\.0).joined(separator: " AND ")
-    // A sweep's rows share their chunk's timestamp, so its index orders them by id alone.
-    sql += sweep == nil ? " ORDER BY created_at DESC, id DESC" : " ORDER BY id DESC"
+    // Ids only grow, so id order is creation order (migration 0005 explains the indexes).
+    sql += " ORDER BY id DESC"
     var values = pairs.map(\.1)
     if let limit {
       sql += " LIMIT ?"
@@ -195,7 +195,8 @@ final class PlanWriter {
 
   /// Inserts one plan; the caller holds the transaction.
   func insert(_ plan: Plan, createdAt: String, sweepID: Int? = nil) throws -> Int {
-    try statement.bind([createdAt])
+    statement.reset()
+    try statement.bind(.text(createdAt), at: 1)
     for (offset, column) in planColumns.enumerated() {
       try statement.bind(column.value(plan), at: Int32(offset + 2))
     }

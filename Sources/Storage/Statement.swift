@@ -47,13 +47,22 @@ public final class Statement {
     }
   }
 
+  /// Readies the statement for another run; bindings stay until rebound, so a caller that
+  /// rebinds every parameter (a bulk insert) skips clearing them.
+  public func reset() {
+    sqlite3_reset(handle)
+    returnedRows = false
+  }
+
   public func bind(_ value: DatabaseValue, at index: Int32) throws {
     let code: Int32
     switch value {
     case .null: code = sqlite3_bind_null(handle, index)
     case .integer(let v): code = sqlite3_bind_int64(handle, index, v)
     case .real(let v): code = sqlite3_bind_double(handle, index, v)
-    case .text(let v): code = sqlite3_bind_text(handle, index, v, -1, transient)
+    // withCString lends the string's own bytes; passing the String directly would copy it
+    // into a new array first, once per text column per row of a bulk insert.
+    case .text(let v): code = v.withCString { sqlite3_bind_text(handle, index, $0, -1, transient) }
     }
     try check(code)
   }

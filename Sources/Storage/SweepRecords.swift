@@ -80,6 +80,9 @@ extension Store {
         [Timestamp.now(), arguments, planned])
       return database.lastInsertedRowID
     }
+    // A chunk touches many index pages; 16 MiB of page cache (SQLite's default is 2 MiB) keeps
+    // them in memory until the commit, within the sweep's 64 MiB memory budget.
+    try database.execute("PRAGMA cache_size = -16384")
     return SweepWriter(store: self, sweepID: id, chunkSize: max(1, chunkSize))
   }
 
