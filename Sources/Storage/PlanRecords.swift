@@ -76,7 +76,12 @@ public struct PlanFilter: Equatable, Sendable {
     if let model { pairs.append(("model_name = ?", model)) }
     if let gpu { pairs.append(("gpu_name = ?", gpu)) }
     if let since { pairs.append(("created_at >= ?", since)) }
-    if let sweep { pairs.append(("sweep_id = ?", sweep)) }
+    if let sweep {
+      // The sweep's id range bounds the scan (migration 0006); sweep_id picks its rows in it.
+      pairs.append(("sweep_id = ?", sweep))
+      pairs.append(("id >= (SELECT first_plan_id FROM sweeps WHERE id = ?)", sweep))
+      pairs.append(("id <= (SELECT last_plan_id FROM sweeps WHERE id = ?)", sweep))
+    }
     pairs += setup?.conditions ?? []
     var sql = pairs.isEmpty ? "" : " WHERE " + pairs.map(\.0).joined(separator: " AND ")
     // Ids only grow, so id order is creation order (migration 0005 explains the indexes).

@@ -24,6 +24,8 @@ public final class SweepWriter {
   private var writer: PlanWriter?
   private var inChunk = 0
   private var createdAt = ""
+  /// The ids the open chunk took, first and last.
+  private var chunkIDs: (first: Int, last: Int) = (0, 0)
   /// Plans committed so far.
   public private(set) var written = 0
 
@@ -36,7 +38,8 @@ public final class SweepWriter {
   /// Adds a plan to the open chunk, committing the chunk when it is full.
   public func add(_ plan: Plan) throws {
     if inChunk == 0 { try begin() }
-    _ = try writer!.insert(plan, createdAt: createdAt, sweepID: sweepID)
+    let id = try writer!.insert(plan, createdAt: createdAt, sweepID: sweepID)
+    chunkIDs = (inChunk == 0 ? id : chunkIDs.first, id)
     inChunk += 1
     if inChunk == chunkSize { try commit() }
   }
@@ -46,7 +49,10 @@ public final class SweepWriter {
     guard inChunk > 0 else { return }
     try store.translating {
       try store.database.execute(
-        "UPDATE sweeps SET written = written + ? WHERE id = ?", [inChunk, sweepID])
+        """
+        UPDATE sweeps SET written = written + ?, first_plan_id = coalesce(first_plan_id, ?),
+          last_plan_id = ? WHERE id = ?
+        """, [inChunk, chunkIDs.first, chunkIDs.last, sweepID])
       try store.database.execute("COMMIT")
     }
     written += inChunk
