@@ -79,15 +79,44 @@ extension Store {
 
   static func decodeGPU(_ row: Row) throws -> HardwareRecord {
     HardwareRecord(
-      profile: HardwareProfile(
-        name: try row.text("name"), memoryBytes: try row.int("memory_bytes"),
-        reserveBytes: try row.int("reserve_bytes"),
-        peak: PeakThroughput(
-          fp32: try row.double("fp32_flops"), tf32: try row.optionalDouble("tf32_flops"),
-          bf16: try row.optionalDouble("bf16_flops"), fp16: try row.optionalDouble("fp16_flops"),
-          fp8: try row.optionalDouble("fp8_flops")),
-        pricePerHour: try row.optionalDouble("price_per_hour"),
-        powerWatts: try row.optionalDouble("power_watts"), source: try row.text("source")),
+      profile: try decodeHardware(row, HardwareColumns.gpus),
       createdAt: try row.text("created_at"), updatedAt: try row.text("updated_at"))
   }
+
+  /// A hardware profile from a row of `gpus` or (its snapshot) of `plans`.
+  static func decodeHardware(_ row: Row, _ c: HardwareColumns) throws -> HardwareProfile {
+    HardwareProfile(
+      name: try row.text(c.name), memoryBytes: try row.int(c.memoryBytes),
+      reserveBytes: try row.int(c.reserveBytes),
+      peak: PeakThroughput(
+        fp32: try row.double(c.fp32), tf32: try row.optionalDouble(c.tf32),
+        bf16: try row.optionalDouble(c.bf16), fp16: try row.optionalDouble(c.fp16),
+        fp8: try row.optionalDouble(c.fp8)),
+      pricePerHour: try row.optionalDouble(c.pricePerHour),
+      powerWatts: try row.optionalDouble(c.powerWatts), source: try row.text(c.source))
+  }
+}
+
+/// The hardware columns of a table: `gpus` names them plainly, `plans` with a `gpu_` prefix.
+/// Built once, so decoding a million plans does not build a million column names.
+struct HardwareColumns: Sendable {
+  let name, memoryBytes, reserveBytes, fp32, tf32, bf16, fp16, fp8, pricePerHour, powerWatts,
+    source: String
+
+  init(prefix: String) {
+    name = prefix + "name"
+    memoryBytes = prefix + "memory_bytes"
+    reserveBytes = prefix + "reserve_bytes"
+    fp32 = prefix + "fp32_flops"
+    tf32 = prefix + "tf32_flops"
+    bf16 = prefix + "bf16_flops"
+    fp16 = prefix + "fp16_flops"
+    fp8 = prefix + "fp8_flops"
+    pricePerHour = prefix + "price_per_hour"
+    powerWatts = prefix + "power_watts"
+    source = prefix + "source"
+  }
+
+  static let gpus = HardwareColumns(prefix: "")
+  static let plans = HardwareColumns(prefix: "gpu_")
 }

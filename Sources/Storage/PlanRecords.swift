@@ -273,26 +273,8 @@ extension Store {
     """
 
   static func decodePlan(_ row: Row) throws -> StoredPlan {
-    let model = ModelConfig(
-      name: try row.text("model_name"), vocabSize: try row.int("vocab_size"),
-      contextLength: try row.int("context_length"), numLayers: try row.int("num_layers"),
-      dModel: try row.int("d_model"), numHeads: try row.int("num_heads"),
-      numKVHeads: try row.int("num_kv_heads"), dFF: try row.int("d_ff"),
-      ffn: FeedForwardKind(rawValue: try row.text("ffn")) ?? .swiglu,
-      tiedEmbeddings: try row.bool("tied_embeddings"),
-      norm: NormKind(rawValue: try row.text("norm")) ?? .rmsnorm,
-      bias: BiasKind(rawValue: try row.text("bias")) ?? BiasKind.none,
-      positional: PositionalKind(rawValue: try row.text("positional")) ?? .rope)
-    let hardware = HardwareProfile(
-      name: try row.text("gpu_name"), memoryBytes: try row.int("gpu_memory_bytes"),
-      reserveBytes: try row.int("gpu_reserve_bytes"),
-      peak: PeakThroughput(
-        fp32: try row.double("gpu_fp32_flops"), tf32: try row.optionalDouble("gpu_tf32_flops"),
-        bf16: try row.optionalDouble("gpu_bf16_flops"),
-        fp16: try row.optionalDouble("gpu_fp16_flops"),
-        fp8: try row.optionalDouble("gpu_fp8_flops")),
-      pricePerHour: try row.optionalDouble("gpu_price_per_hour"),
-      powerWatts: try row.optionalDouble("gpu_power_watts"), source: try row.text("gpu_source"))
+    let model = try decodeModelConfig(row, nameColumn: "model_name")
+    let hardware = try decodeHardware(row, HardwareColumns.plans)
     let precision = TrainingPrecision(rawValue: try row.text("precision")) ?? .fp32
     let setup = ResolvedSetup(
       batchSize: try row.int("batch_size"), batchSizeChosen: try row.bool("batch_size_chosen"),
