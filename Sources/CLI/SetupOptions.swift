@@ -23,12 +23,13 @@ struct SetupOptions: ParsableArguments {
       "Activation checkpointing: none, or full (keep block inputs, recompute one block at a time).")
   var checkpointing: Checkpointing = .none
 
-  @Option(parsing: .unconditional, help: "Data-parallel GPUs G.", transform: Count.parse)
+  @Option(parsing: .unconditional, help: "Data-parallel GPUs G. (default: 1)", transform: Count.parse)
   var numGpus: Int = 1
 
   @Option(
     parsing: .unconditional,
-    help: "ZeRO stage: 0 none, 1 shards optimizer state, 2 also gradients, 3 also parameters.",
+    help:
+      "ZeRO stage: 0 none, 1 shards optimizer state, 2 also gradients, 3 also parameters. (default: 0)",
     transform: Count.parse)
   var zero: Int = 0
 

@@ -23,13 +23,13 @@ struct SweepCommand: ParsableCommand {
   var layers: String?
   @Option(help: ArgumentHelp("Generate shapes with these widths, e.g. 768:4096:256.", valueName: "list"))
   var dModel: String?
-  @Option(help: "Head dimension of generated shapes: heads = d_model / this.", transform: Count.parse)
+  @Option(help: "Head dimension of generated shapes: heads = d_model / this. (default: 64)", transform: Count.parse)
   var headsDim: Int = 64
-  @Option(help: "Vocabulary size of generated shapes.", transform: Count.parse)
+  @Option(help: "Vocabulary size of generated shapes. (default: 50257)", transform: Count.parse)
   var vocabSize: Int = 50_257
-  @Option(help: "Context length of generated shapes.", transform: Count.parse)
+  @Option(help: "Context length of generated shapes. (default: 2048)", transform: Count.parse)
   var contextLength: Int = 2_048
-  @Option(help: "d_ff = this × d_model for generated shapes.", transform: Count.parse)
+  @Option(help: "d_ff = this × d_model for generated shapes. (default: 4)", transform: Count.parse)
   var ffnMultiplier: Int = 4
 
   @Option(help: ArgumentHelp("GPU names. (default: every saved GPU)", valueName: "x,y,..."))
@@ -49,7 +49,7 @@ struct SweepCommand: ParsableCommand {
   @OptionGroup var runOptions: RunOptions
 
   @Flag(help: "Print how many plans the sweep would make, and stop.") var dryRun = false
-  @Option(help: "Plans per transaction.", transform: Count.parse) var chunkSize = 50_000
+  @Option(help: "Plans per transaction. (default: 50000)", transform: Count.parse) var chunkSize = 50_000
 
   func run() throws {
     if chunkSize <= 0 { throw CLIError("--chunk-size must be positive (got \(chunkSize))") }
