@@ -37,6 +37,10 @@ enum MemorySize {
       throw ArgumentError(
         description: "not a memory size; write e.g. 80GiB, 80GB, 81920MiB, 512MB or bytes")
     }
+    // A fraction of a byte is a typo, not a size (1.5 used to be taken as 2 bytes).
+    if (unit?.factor ?? 1) == 1 && value != value.rounded() {
+      throw ArgumentError(description: "a byte count must be a whole number")
+    }
     let bytes = (value * (unit?.factor ?? 1)).rounded()
     guard bytes >= 1 else { throw ArgumentError(description: "memory must be at least one byte") }
     guard bytes < 9.2e18 else { throw ArgumentError(description: "memory must be below 8 EiB") }

@@ -28,7 +28,8 @@ struct FitCommand: ParsableCommand {
   @Flag(help: "Show the fewest GPUs at which the micro-batch (default 1) fits under --zero.")
   var minGpus = false
   @Option(
-    help: "Answer from this sweep's stored plans made with the same options, without computing (see `trainplan sweeps`).",
+    help:
+      "Answer from this sweep's stored plans made with the same options, without computing (see `trainplan sweeps`).",
     transform: Count.parse)
   var sweep: Int?
 
@@ -42,6 +43,8 @@ struct FitCommand: ParsableCommand {
   func run() throws {
     var setup = try options.setup()
     if minGpus && setup.microBatchSize == nil { setup.microBatchSize = 1 }
+    // An option no cell can take (--mfu nan, --zero 9) is an error, not a table of n/a.
+    try reporting { try setup.validate() }
     let store = try store.open()
     let (modelNames, gpuNames, cells) =
       try sweep.map { try fromSweep(store, id: $0, setup: setup) } ?? computed(store, setup: setup)
@@ -56,8 +59,12 @@ struct FitCommand: ParsableCommand {
   func computed(_ store: Store, setup: TrainingSetup) throws -> ([String], [String], [Cell]) {
     let (modelList, gpuList) = try reporting {
       (
-        try pick(models, all: { try store.models().map(\.config) }) { try store.model(named: $0).config },
-        try pick(gpus, all: { try store.gpus().map(\.profile) }) { try store.gpu(named: $0).profile }
+        try pick(models, all: { try store.models().map(\.config) }) {
+          try store.model(named: $0).config
+        },
+        try pick(gpus, all: { try store.gpus().map(\.profile) }) {
+          try store.gpu(named: $0).profile
+        }
       )
     }
     let cells = modelList.flatMap { m in
@@ -72,7 +79,9 @@ struct FitCommand: ParsableCommand {
   }
 
   /// The newest stored plan of each (model, GPU) in a sweep made with the same options.
-  func fromSweep(_ store: Store, id: Int, setup: TrainingSetup) throws -> ([String], [String], [Cell]) {
+  func fromSweep(_ store: Store, id: Int, setup: TrainingSetup) throws -> (
+    [String], [String], [Cell]
+  ) {
     let wantedModels = try models.map { Set(try ListArgument.items($0, flag: "--models")) }
     let wantedGPUs = try gpus.map { Set(try ListArgument.items($0, flag: "--gpus")) }
     var found: [String: Plan] = [:]
@@ -163,8 +172,10 @@ struct FitCommand: ParsableCommand {
         "(fewest GPUs at which micro-batch \(b) fits with ZeRO \(options.zero); n/a: no plan, e.g. the GPU lacks the precision)"
     }
     if let b = options.batchSize {
-      return "(fits at micro-batch \(b)? and total GiB per GPU; n/a: no plan, e.g. the GPU lacks the precision)"
+      return
+        "(fits at micro-batch \(b)? and total GiB per GPU; n/a: no plan, e.g. the GPU lacks the precision)"
     }
-    return "(largest micro-batch that fits; none: not even 1; n/a: no plan, e.g. the GPU lacks the precision)"
+    return
+      "(largest micro-batch that fits; none: not even 1; n/a: no plan, e.g. the GPU lacks the precision)"
   }
 }

@@ -12,11 +12,19 @@ struct HuggingFaceConfig {
   let file: String
 
   init(file: String) throws {
+    var isFolder: ObjCBool = false
+    if FileManager.default.fileExists(atPath: file, isDirectory: &isFolder), isFolder.boolValue {
+      throw CLIError("\(file): is a folder; name the config.json file inside it")
+    }
     guard let handle = FileHandle(forReadingAtPath: file) else {
       throw CLIError("\(file): cannot read the file")
     }
     defer { try? handle.close() }
-    let data = try handle.read(upToCount: Self.maximumFileBytes + 1) ?? Data()
+    // Foundation's read error prints as an NSError dump; say what failed instead.
+    guard let read = try? handle.read(upToCount: Self.maximumFileBytes + 1) else {
+      throw CLIError("\(file): cannot read the file")
+    }
+    let data = read ?? Data()
     if data.count > Self.maximumFileBytes {
       throw CLIError("\(file): larger than 16 MiB; not a config.json")
     }
@@ -112,10 +120,12 @@ struct HuggingFaceConfig {
   func optionalInt(_ key: String) throws -> Int? {
     guard let raw = json[key], !(raw is NSNull) else { return nil }
     guard let number = raw as? NSNumber, !Self.isBoolean(raw),
-      let value = Int(exactly: number.doubleValue),
-      Double(value) == number.doubleValue, abs(number.doubleValue) < 9.2e18
+      number.doubleValue == number.doubleValue.rounded()
     else {
-      throw CLIError("\(file): key '\(key)' must be a whole number (got \(raw))")
+      throw CLIError("\(file): key '\(key)' must be a whole number (got \(Self.text(raw)))")
+    }
+    guard abs(number.doubleValue) < 9.2e18, let value = Int(exactly: number.doubleValue) else {
+      throw CLIError("\(file): key '\(key)' must be below 9.2e18 (got \(Self.text(raw)))")
     }
     return value
   }
@@ -130,7 +140,7 @@ struct HuggingFaceConfig {
   func optionalString(_ key: String) throws -> String? {
     guard let raw = json[key], !(raw is NSNull) else { return nil }
     guard let value = raw as? String else {
-      throw CLIError("\(file): key '\(key)' must be a string (got \(raw))")
+      throw CLIError("\(file): key '\(key)' must be a string (got \(Self.text(raw)))")
     }
     return value
   }
@@ -138,9 +148,23 @@ struct HuggingFaceConfig {
   func optionalBool(_ key: String) throws -> Bool? {
     guard let raw = json[key], !(raw is NSNull) else { return nil }
     guard Self.isBoolean(raw), let value = raw as? Bool else {
-      throw CLIError("\(file): key '\(key)' must be true or false (got \(raw))")
+      throw CLIError("\(file): key '\(key)' must be true or false (got \(Self.text(raw)))")
     }
     return value
+  }
+
+  /// A JSON value as the file spells it (`true`, `[1]`), not as Swift prints it (`1`, `(1)`).
+  static func text(_ raw: Any) -> String {
+    if isBoolean(raw), let flag = raw as? Bool { return flag ? "true" : "false" }
+    if raw is NSNumber || raw is String || raw is NSNull,
+      let data = try? JSONSerialization.data(withJSONObject: [raw], options: [.fragmentsAllowed])
+    {
+      return String(decoding: data.dropFirst().dropLast(), as: UTF8.self)
+    }
+    guard JSONSerialization.isValidJSONObject(raw),
+      let data = try? JSONSerialization.data(withJSONObject: raw, options: [.sortedKeys])
+    else { return "\(raw)" }
+    return String(decoding: data, as: UTF8.self)
   }
 
   /// JSON true/false, as Foundation boxes them (an NSNumber of type char), not 0 or 1.

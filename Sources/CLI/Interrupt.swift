@@ -13,4 +13,15 @@ enum Interrupt {
   }
 
   static var requested: Bool { flag.load(ordering: .relaxed) }
+
+  /// Makes Ctrl-C and SIGTERM deliverable. A blocked signal mask is inherited: a parent that
+  /// blocks them (Foundation's `Process` spawns from threads that do) would otherwise leave a
+  /// sweep deaf to them, so it could not stop cleanly and mark itself incomplete.
+  static func unblock() {
+    var signals = sigset_t()
+    sigemptyset(&signals)
+    sigaddset(&signals, SIGINT)
+    sigaddset(&signals, SIGTERM)
+    pthread_sigmask(SIG_UNBLOCK, &signals, nil)
+  }
 }

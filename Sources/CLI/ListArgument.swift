@@ -10,13 +10,17 @@ enum ListArgument {
       guard bounds.count <= 3, let numbers = try? bounds.map(Count.parse) else {
         throw CLIError("\(flag) '\(part)' is not a whole number or a start:end:step range")
       }
-      if numbers.count == 1 { values.append(numbers[0]); continue }
+      if numbers.count == 1 {
+        values.append(numbers[0])
+        continue
+      }
       let (start, end, step) = (numbers[0], numbers[1], numbers.count == 3 ? numbers[2] : 1)
       guard step > 0, start <= end else {
         throw CLIError("\(flag) \(part): a range needs start ≤ end and a positive step")
       }
-      let count = (end - start) / step + 1
-      guard values.count + count <= 1_000_000 else {
+      let span = end.subtractingReportingOverflow(start)
+      let count = span.overflow ? Int.max : span.partialValue / step + 1
+      guard count <= 1_000_000 - values.count else {
         throw CLIError("\(flag) \(part): more than 1,000,000 values")
       }
       values += (0..<count).map { start + $0 * step }

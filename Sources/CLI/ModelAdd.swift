@@ -1,5 +1,6 @@
 import ArgumentParser
 import Planner
+import Storage
 
 /// `trainplan model add NAME …`
 struct ModelAdd: ParsableCommand {
@@ -50,10 +51,16 @@ struct ModelAdd: ParsableCommand {
       name: name, vocabSize: vocabSize, contextLength: contextLength, numLayers: layers,
       dModel: dModel, numHeads: heads, numKVHeads: kvHeads, dFF: dFf, ffn: ffn,
       tiedEmbeddings: tiedEmbeddings, norm: norm, bias: bias, positional: positional)
-    let store = try store.open()
-    try reporting { try store.saveModel(config, source: source, replace: replace) }
+    // Check and count first: a config too large to count (the count traps on an invalid
+    // shape) is refused before anything is saved.
+    try reporting {
+      try RecordName.validate(name, kind: "model")
+      try config.validate()
+    }
     let seed = try reporting { try ParameterCount(model: config).total }
     let detailed = try reporting { try DetailedMethod.parameterCount(config) }
+    let store = try store.open()
+    try reporting { try store.saveModel(config, source: source, replace: replace) }
     print(
       "saved model '\(name)': \(Units.grouped(detailed)) parameters (\(Units.grouped(seed)) in the seed method, matrices only)"
     )

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Planner
+import Storage
 
 /// `trainplan model import FILE`
 struct ModelImport: ParsableCommand {
@@ -25,9 +26,15 @@ struct ModelImport: ParsableCommand {
   func run() throws {
     let config = try HuggingFaceConfig(file: file).modelConfig(
       name: name, contextLength: contextLength)
+    // Check and count first: a config too large to count (the count traps on an invalid
+    // shape) is refused before anything is saved.
+    let detailed = try reporting {
+      try RecordName.validate(config.name, kind: "model")
+      try config.validate()
+      return try DetailedMethod.parameterCount(config)
+    }
     let store = try store.open()
     try reporting { try store.saveModel(config, source: "imported from \(file)", replace: replace) }
-    let detailed = try reporting { try DetailedMethod.parameterCount(config) }
     print(
       "saved model '\(config.name)': \(config.numLayers) layers, d_model \(config.dModel), \(Units.grouped(detailed)) parameters"
     )

@@ -38,11 +38,13 @@ final class ProgressReporter {
     let rate = Double(done) / seconds
     let eta = rate > 0 ? Double(total - done) / rate : 0
     let percent = Double(done) * 100 / Double(total)
-    var text = "\(label) \(Units.grouped(done))/\(Units.grouped(total)) (\(Units.fixed(percent, 0))%)"
+    var text =
+      "\(label) \(Units.grouped(done))/\(Units.grouped(total)) (\(Units.fixed(percent, 0))%)"
     text += " \(Units.grouped(Int(rate))) plans/s, ETA \(Units.fixed(eta, 0)) s"
     guard terminal else { return text }
     let filled = Int(percent / 100 * 30)
-    return "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: 30 - filled) + "] " + text
+    return "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: 30 - filled)
+      + "] " + text
   }
 
   private func write(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }

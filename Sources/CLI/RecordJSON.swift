@@ -62,8 +62,12 @@ enum RecordJSON {
     emit("steps", .int(s.steps))
     emit("tokens", .int(s.tokens))
     switch s.runLengthBasis {
-    case .steps: emit("run_length_basis", .string("steps")); emit("tokens_per_parameter", .null)
-    case .tokens: emit("run_length_basis", .string("tokens")); emit("tokens_per_parameter", .null)
+    case .steps:
+      emit("run_length_basis", .string("steps"))
+      emit("tokens_per_parameter", .null)
+    case .tokens:
+      emit("run_length_basis", .string("tokens"))
+      emit("tokens_per_parameter", .null)
     case .tokensPerParameter(let k):
       emit("run_length_basis", .string("tokens_per_parameter"))
       emit("tokens_per_parameter", .int(k))
@@ -159,11 +163,17 @@ enum RecordJSON {
       (group, inner) = ("", [])
     }
     planLeaves(p, id: id, createdAt: createdAt) { g, key, value in
-      if g != group { close(); group = g }
+      if g != group {
+        close()
+        group = g
+      }
       if g.isEmpty { members.append((key, value)) } else { inner.append((key, value)) }
       if fresh && g == "memory" && key == "shortfall_bytes" {
         inner.append(
-          ("activation_components", .object(p.memory.activationComponentBytes.map { ($0.name, .int($0.bytes)) })))
+          (
+            "activation_components",
+            .object(p.memory.activationComponentBytes.map { ($0.name, .int($0.bytes)) })
+          ))
       }
     }
     close()
@@ -175,14 +185,20 @@ enum RecordJSON {
 
   /// A plan's CSV columns: its leaves' paths.
   static var planColumns: [String] {
-    let model = ModelConfig(name: "", vocabSize: 1, contextLength: 1, numLayers: 1, dModel: 1, numHeads: 1)
+    let model = ModelConfig(
+      name: "", vocabSize: 1, contextLength: 1, numLayers: 1, dModel: 1, numHeads: 1)
     let gpu = HardwareProfile(name: "", memoryBytes: 1, peak: PeakThroughput(fp32: 1))
     // Any plan has the same leaves; this one is only for their names.
-    guard let plan = try? Planner.plan(model: model, hardware: gpu, setup: TrainingSetup(microBatchSize: 1)) else {
+    guard
+      let plan = try? Planner.plan(
+        model: model, hardware: gpu, setup: TrainingSetup(microBatchSize: 1))
+    else {
       return []
     }
     var names: [String] = []
-    planLeaves(plan, id: 0, createdAt: "") { g, key, _ in names.append(g.isEmpty ? key : g + "." + key) }
+    planLeaves(plan, id: 0, createdAt: "") { g, key, _ in
+      names.append(g.isEmpty ? key : g + "." + key)
+    }
     return names
   }
 }

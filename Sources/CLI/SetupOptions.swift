@@ -23,7 +23,8 @@ struct SetupOptions: ParsableArguments {
       "Activation checkpointing: none, or full (keep block inputs, recompute one block at a time).")
   var checkpointing: Checkpointing = .none
 
-  @Option(parsing: .unconditional, help: "Data-parallel GPUs G. (default: 1)", transform: Count.parse)
+  @Option(
+    parsing: .unconditional, help: "Data-parallel GPUs G. (default: 1)", transform: Count.parse)
   var numGpus: Int = 1
 
   @Option(

@@ -7,7 +7,8 @@ import Storage
 struct SweepCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "sweep",
-    abstract: "Plan the cross product of models (or generated shapes), GPUs and setups, and store every plan.",
+    abstract:
+      "Plan the cross product of models (or generated shapes), GPUs and setups, and store every plan.",
     discussion: """
       Lists are comma-separated; numbers also take start:end:step ranges (--layers 12:48:4). \
       Plans are written in chunks, one transaction each: Ctrl-C stops cleanly, keeping the \
@@ -17,13 +18,20 @@ struct SweepCommand: ParsableCommand {
   @OptionGroup var store: StoreOptions
   @OptionGroup var output: OutputOptions
 
-  @Option(help: ArgumentHelp("Saved model names. (default: every saved model, unless shapes are generated)", valueName: "a,b,..."))
+  @Option(
+    help: ArgumentHelp(
+      "Saved model names. (default: every saved model, unless shapes are generated)",
+      valueName: "a,b,..."))
   var models: String?
-  @Option(help: ArgumentHelp("Generate shapes with these layer counts, e.g. 12:48:4.", valueName: "list"))
+  @Option(
+    help: ArgumentHelp("Generate shapes with these layer counts, e.g. 12:48:4.", valueName: "list"))
   var layers: String?
-  @Option(help: ArgumentHelp("Generate shapes with these widths, e.g. 768:4096:256.", valueName: "list"))
+  @Option(
+    help: ArgumentHelp("Generate shapes with these widths, e.g. 768:4096:256.", valueName: "list"))
   var dModel: String?
-  @Option(help: "Head dimension of generated shapes: heads = d_model / this. (default: 64)", transform: Count.parse)
+  @Option(
+    help: "Head dimension of generated shapes: heads = d_model / this. (default: 64)",
+    transform: Count.parse)
   var headsDim: Int = 64
   @Option(help: "Vocabulary size of generated shapes. (default: 50257)", transform: Count.parse)
   var vocabSize: Int = 50_257
@@ -34,7 +42,9 @@ struct SweepCommand: ParsableCommand {
 
   @Option(help: ArgumentHelp("GPU names. (default: every saved GPU)", valueName: "x,y,..."))
   var gpus: String?
-  @Option(help: ArgumentHelp("Micro-batch sizes. (default: the largest that fits, per plan)", valueName: "list"))
+  @Option(
+    help: ArgumentHelp(
+      "Micro-batch sizes. (default: the largest that fits, per plan)", valueName: "list"))
   var batchSizes: String?
   @Option(help: ArgumentHelp("Precisions: fp32, bf16, fp16.", valueName: "list"))
   var precisions = "fp32"
@@ -49,7 +59,11 @@ struct SweepCommand: ParsableCommand {
   @OptionGroup var runOptions: RunOptions
 
   @Flag(help: "Print how many plans the sweep would make, and stop.") var dryRun = false
-  @Option(help: "Plans per transaction. (default: 50000)", transform: Count.parse) var chunkSize = 50_000
+
+  /// More generated shapes than this is a typo, not a study.
+  static let maximumShapes = 1_000_000
+  @Option(help: "Plans per transaction. (default: 50000)", transform: Count.parse) var chunkSize =
+    50_000
 
   func run() throws {
     if chunkSize <= 0 { throw CLIError("--chunk-size must be positive (got \(chunkSize))") }
@@ -64,11 +78,31 @@ struct SweepCommand: ParsableCommand {
     }
     Interrupt.install()
     let writer = try reporting {
-      try store.beginSweep(arguments: arguments(grid).text(), planned: planned, chunkSize: chunkSize)
+      try store.beginSweep(
+        arguments: arguments(grid).text(), planned: planned, chunkSize: chunkSize)
     }
     let progress = ProgressReporter(total: planned, label: "sweep \(writer.sweepID)")
     var done = 0
     var skipped: [String: Int] = [:]
+    do {
+      try write(grid, to: writer, progress: progress, done: &done, skipped: &skipped)
+    } catch {
+      // A full disk or an I/O error midway: keep the committed chunks, and say so.
+      writer.rollback()
+      progress.finish()
+      try? store.finishSweep(writer.sweepID, status: .incomplete)
+      throw CLIError(
+        "\(CLIError(error).description) (sweep \(writer.sweepID) is marked incomplete; \(Units.grouped(writer.written)) plans were kept)"
+      )
+    }
+    try finish(store, writer, progress: progress, planned: planned, skipped: skipped)
+  }
+
+  /// Plans every cell and hands the plans to the writer, until done or interrupted.
+  func write(
+    _ grid: SweepGrid, to writer: SweepWriter, progress: ProgressReporter, done: inout Int,
+    skipped: inout [String: Int]
+  ) throws {
     try reporting {
       try grid.forEachPlan { result in
         if Interrupt.requested { return false }
@@ -81,7 +115,6 @@ struct SweepCommand: ParsableCommand {
         return true
       }
     }
-    try finish(store, writer, progress: progress, planned: planned, skipped: skipped)
   }
 
   func finish(
@@ -90,15 +123,20 @@ struct SweepCommand: ParsableCommand {
   ) throws {
     let interrupted = Interrupt.requested
     if interrupted { writer.rollback() } else { try reporting { try writer.commit() } }
-    try reporting { try store.finishSweep(writer.sweepID, status: interrupted ? .incomplete : .complete) }
+    try reporting {
+      try store.finishSweep(writer.sweepID, status: interrupted ? .incomplete : .complete)
+    }
     progress.finish()
     let seconds = Date().timeIntervalSince(progress.start)
     let skippedCount = skipped.values.reduce(0, +)
-    var text = "sweep \(writer.sweepID): \(Units.grouped(writer.written)) of \(Units.grouped(planned)) plans stored in \(Units.fixed(seconds, 1)) s"
+    var text =
+      "sweep \(writer.sweepID): \(Units.grouped(writer.written)) of \(Units.grouped(planned)) plans stored in \(Units.fixed(seconds, 1)) s"
     if skippedCount > 0, let reason = skipped.max(by: { $0.value < $1.value }) {
       text += "; \(Units.grouped(skippedCount)) skipped (e.g. \(reason.key))"
     }
-    if interrupted { text += "; interrupted: the sweep is marked incomplete and the partial chunk was dropped" }
+    if interrupted {
+      text += "; interrupted: the sweep is marked incomplete and the partial chunk was dropped"
+    }
     report(
       [
         "sweep_id": .int(writer.sweepID), "planned": .int(planned), "written": .int(writer.written),
@@ -120,33 +158,51 @@ struct SweepCommand: ParsableCommand {
   func makeGrid(_ store: Store) throws -> SweepGrid {
     let modelList = try reporting { try sweepModels(store) }
     let gpuList = try reporting {
-      try gpus.map { try ListArgument.items($0, flag: "--gpus").map { try store.gpu(named: $0).profile } }
+      try gpus.map {
+        try ListArgument.items($0, flag: "--gpus").map { try store.gpu(named: $0).profile }
+      }
         ?? store.gpus().map(\.profile)
     }
-    let batches: [Int?] = try batchSizes.map { try ListArgument.integers($0, flag: "--batch-sizes") } ?? [nil]
+    let batches: [Int?] =
+      try batchSizes.map { try ListArgument.integers($0, flag: "--batch-sizes") } ?? [nil]
     return SweepGrid(
       models: modelList, gpus: gpuList, batchSizes: batches,
       precisions: try ListArgument.items(precisions, flag: "--precisions").map {
         try SetupOptions.trainingPrecision($0, flag: "--precisions")
       },
       attentions: try ListArgument.values(attention, flag: "--attention", as: AttentionKernel.self),
-      checkpointings: try ListArgument.values(checkpointing, flag: "--checkpointing", as: Checkpointing.self),
+      checkpointings: try ListArgument.values(
+        checkpointing, flag: "--checkpointing", as: Checkpointing.self),
       gpuCounts: try ListArgument.integers(numGpus, flag: "--num-gpus"),
       zeroStages: try ListArgument.integers(zero, flag: "--zero"), base: try runOptions.setup())
   }
 
   func sweepModels(_ store: Store) throws -> [ModelConfig] {
     if layers == nil && dModel == nil {
-      return try models.map { try ListArgument.items($0, flag: "--models").map { try store.model(named: $0).config } }
+      return try models.map {
+        try ListArgument.items($0, flag: "--models").map { try store.model(named: $0).config }
+      }
         ?? store.models().map(\.config)
     }
-    guard let layers, let dModel else { throw CLIError("--layers and --d-model go together to generate shapes") }
+    guard let layers, let dModel else {
+      throw CLIError("--layers and --d-model go together to generate shapes")
+    }
+    let layerCounts = try ListArgument.integers(layers, flag: "--layers")
+    let widths = try ListArgument.integers(dModel, flag: "--d-model")
+    // Each shape is built before the grid is counted: refuse an absurd grid first.
+    guard layerCounts.count <= Self.maximumShapes / widths.count else {
+      throw CLIError(
+        "--layers × --d-model make \(Units.grouped(layerCounts.count)) × \(Units.grouped(widths.count)) shapes, more than \(Units.grouped(Self.maximumShapes))"
+      )
+    }
     let generated = try ShapeGrid(
-      layers: try ListArgument.integers(layers, flag: "--layers"),
-      widths: try ListArgument.integers(dModel, flag: "--d-model"), headDim: headsDim,
+      layers: layerCounts, widths: widths, headDim: headsDim,
       vocabSize: vocabSize, contextLength: contextLength, ffnMultiplier: ffnMultiplier
     ).models()
-    let saved = try models.map { try ListArgument.items($0, flag: "--models").map { try store.model(named: $0).config } } ?? []
+    let saved =
+      try models.map {
+        try ListArgument.items($0, flag: "--models").map { try store.model(named: $0).config }
+      } ?? []
     return saved + generated
   }
 

@@ -15,10 +15,12 @@ struct SweepsCommand: ParsableCommand {
       print(JSONValue.array(sweeps.map(Self.json)).text(pretty: true))
       return
     }
-    var table = Table(["id", "created_at", "status", "planned", "written", "arguments"], rightAligned: [0, 3, 4])
+    var table = Table(
+      ["id", "created_at", "status", "planned", "written", "arguments"], rightAligned: [0, 3, 4])
     for s in sweeps {
       table.append([
-        String(s.id), s.createdAt, s.status.rawValue, Units.grouped(s.planned), Units.grouped(s.written),
+        String(s.id), s.createdAt, s.status.rawValue, Units.grouped(s.planned),
+        Units.grouped(s.written),
         s.arguments,
       ])
     }
@@ -27,8 +29,10 @@ struct SweepsCommand: ParsableCommand {
 
   static func json(_ s: SweepRecord) -> JSONValue {
     .object([
-      ("id", .int(s.id)), ("created_at", .string(s.createdAt)), ("finished_at", JSONValue(s.finishedAt)),
-      ("status", .string(s.status.rawValue)), ("planned", .int(s.planned)), ("written", .int(s.written)),
+      ("id", .int(s.id)), ("created_at", .string(s.createdAt)),
+      ("finished_at", JSONValue(s.finishedAt)),
+      ("status", .string(s.status.rawValue)), ("planned", .int(s.planned)),
+      ("written", .int(s.written)),
       ("arguments", .string(s.arguments)),
     ])
   }

@@ -1,5 +1,7 @@
 import ArgumentParser
-import Foundation
+// @preconcurrency: `flushStandardOutput` reads C's `stdout`, global state Swift 6 refuses
+// through a plain import.
+@preconcurrency import Foundation
 
 /// The root command.
 public struct Trainplan: ParsableCommand {
@@ -27,19 +29,53 @@ extension Trainplan {
   /// (`Error: --heads 7 does not divide --d-model 1600`) with a non-zero exit code; help and
   /// version requests print as usual.
   public static func runAsTool(_ arguments: [String]? = nil) -> Never {
+    Interrupt.unblock()
     do {
       var command = try parseAsRoot(arguments)
       try command.run()
+      try flushStandardOutput()
       exit()
     } catch {
       let code = exitCode(for: error)
       if code == .success { exit(withError: error) }
       let message = Self.message(for: error)
-      let line =
-        message.split(separator: "\n", omittingEmptySubsequences: true).first.map(String.init)
-        ?? "\(error)"
-      FileHandle.standardError.write(Data("Error: \(line)\n".utf8))
+      // A bare exit code (an interrupted sweep's 130) follows the command's own report.
+      if !(message.isEmpty && error is ExitCode) {
+        let line = Self.oneLine(message.isEmpty ? "\(error)" : message)
+        FileHandle.standardError.write(Data("Error: \(line)\n".utf8))
+      }
       exit(withError: ExitCode(code.rawValue))
     }
+  }
+
+  /// `print` buffers and drops write errors: on a full disk `trainplan plans --json > file`
+  /// would leave a truncated file and exit 0. Flush, and fail when any write failed.
+  static func flushStandardOutput() throws {
+    let flushed = fflush(stdout) == 0
+    let code = errno
+    guard flushed && ferror(stdout) == 0 else {
+      let reason = flushed ? "a write failed" : String(cString: strerror(code))
+      throw CLIError("cannot write standard output: \(reason); the output is incomplete")
+    }
+  }
+
+  /// `message` as one line: control characters escaped (`\n`, `\u{1B}`), not cut at the first
+  /// line break. Names and values typed by the user appear in messages, and a newline in one
+  /// used to cut the message short, an escape sequence to reach the terminal.
+  static func oneLine(_ message: String) -> String {
+    var out = ""
+    var text = Substring(message)
+    while text.last?.isNewline == true { text.removeLast() }
+    for scalar in text.unicodeScalars {
+      switch scalar {
+      case "\n": out += "\\n"
+      case "\r": out += "\\r"
+      case "\t": out += "\\t"
+      case _ where scalar.properties.generalCategory == .control:
+        out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+      default: out.unicodeScalars.append(scalar)
+      }
+    }
+    return out
   }
 }

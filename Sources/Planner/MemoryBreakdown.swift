@@ -153,7 +153,8 @@ public struct MemoryModel: Sendable {
     let x = Exact(quantity: "the total memory")
     let whole = try state(numGPUs: 1)
     let total = try stateTotal(numGPUs: 1)
-    let sharded = (zeroStage >= 3 ? whole.params : 0) + (zeroStage >= 2 ? whole.grads : 0)
+    let sharded =
+      (zeroStage >= 3 ? whole.params : 0) + (zeroStage >= 2 ? whole.grads : 0)
       + (zeroStage >= 1 ? whole.optimizer : 0)
     let room = usableBytes - (try x.add(total - sharded, try activationBytes(batchSize: batchSize)))
     if room < 0 { return nil }

@@ -35,7 +35,8 @@ public struct ShapeGrid: Equatable, Sendable {
       try widths.map { h in
         let model = ModelConfig(
           name: "l\(l)-d\(h)-n\(h / headDim)", vocabSize: vocabSize, contextLength: contextLength,
-          numLayers: l, dModel: h, numHeads: h / headDim, dFF: try x.mul(ffnMultiplier, h), ffn: ffn)
+          numLayers: l, dModel: h, numHeads: h / headDim, dFF: try x.mul(ffnMultiplier, h), ffn: ffn
+        )
         try model.validate()
         return model
       }
@@ -107,7 +108,8 @@ public struct SweepGrid: Sendable {
   }
 
   /// Calls `body` with every (model, GPU, setup) in order; stops when it returns false.
-  public func forEach(_ body: (ModelConfig, HardwareProfile, TrainingSetup) throws -> Bool) rethrows {
+  public func forEach(_ body: (ModelConfig, HardwareProfile, TrainingSetup) throws -> Bool) rethrows
+  {
     let setups = setups()
     for model in models {
       for gpu in gpus {
@@ -130,7 +132,9 @@ public struct SweepGrid: Sendable {
           let accounting = cache[kinds[i]] ?? Self.catching { try Planner.accounting(model, setup) }
           cache[kinds[i]] = accounting
           let plan = accounting.flatMap { a in
-            Self.catching { try Planner.plan(model: model, hardware: gpu, setup: setup, accounting: a) }
+            Self.catching {
+              try Planner.plan(model: model, hardware: gpu, setup: setup, accounting: a)
+            }
           }
           if try !body(plan) { return }
         }

@@ -139,4 +139,8 @@ public final class Database {
 
   /// Rows changed by the last INSERT, UPDATE or DELETE.
   public var changes: Int { Int(sqlite3_changes(handle)) }
+
+  /// The operating system's errno behind the last failed file operation (ENOSPC behind a
+  /// "disk I/O error", EACCES behind "unable to open"); 0 when there was none.
+  public var systemErrno: Int32 { sqlite3_system_errno(handle) }
 }

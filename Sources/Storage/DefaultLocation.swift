@@ -44,6 +44,44 @@ public struct DatabaseLocation: Equatable, Sendable {
     }
   }
 
+  /// Refuses, before SQLite touches anything, what SQLite would misreport or half-open: a folder
+  /// or device where the file should be, a name the system cannot take, and a file or folder
+  /// this user cannot write. (SQLite opens an unwritable file read-only and leaves new -wal and
+  /// -shm files beside it; WAL mode needs to create those, so the folder must be writable too.)
+  func checkFile() throws {
+    var info = stat()
+    guard stat(path, &info) == 0 else {
+      if errno != ENOENT { throw unusable(errno) }
+      try checkWritable(folder)
+      return
+    }
+    switch info.st_mode & S_IFMT {
+    case S_IFREG: break
+    case S_IFDIR:
+      throw StoreError.cannotOpen(
+        path: path,
+        reason: "it is a folder; name a database file, e.g. --db \(path)/trainplan.sqlite")
+    default:
+      throw StoreError.cannotOpen(
+        path: path, reason: "it is not a regular file; choose a database file with --db")
+    }
+    if access(path, R_OK) != 0 { throw unusable(errno) }
+    try checkWritable(path)
+    try checkWritable(folder)
+  }
+
+  /// Throws `readOnly` when `file` (the database or its folder) cannot be written.
+  private func checkWritable(_ file: String) throws {
+    guard access(file, W_OK) != 0 else { return }
+    if [EACCES, EPERM, EROFS].contains(errno) { throw StoreError.readOnly(path) }
+    throw unusable(errno)
+  }
+
+  private func unusable(_ code: Int32) -> StoreError {
+    StoreError.cannotOpen(
+      path: path, reason: "\(String(cString: strerror(code))); choose another file with --db")
+  }
+
   static func makeFolders(_ folder: String) throws {
     var prefix = folder.hasPrefix("/") ? "" : "."
     for part in folder.split(separator: "/") {

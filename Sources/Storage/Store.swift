@@ -1,5 +1,9 @@
 import CSQLite
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// trainplan's database: opened, checked, migrated and seeded with the presets. The records
 /// (model configs, GPUs, plans) are in the extensions beside this file.
 public final class Store {
@@ -10,17 +14,22 @@ public final class Store {
   /// a database, or that a newer trainplan made, is refused and left as it was.
   public convenience init(location: DatabaseLocation) throws {
     try location.prepareFolder()
+    try location.checkFile()
     try self.init(path: location.path)
   }
 
   public init(path: String, migrator: DatabaseMigrator? = nil, seedPresets: Bool = true) throws {
     do {
       database = try Database(path: path)
+    } catch let error as DatabaseError {
+      throw Self.explain(error, path: path)
+    }
+    do {
       let migrator = try migrator ?? DatabaseMigrator.embedded()
       try database.retryingWhenBusy { try Self.prepare(database, migrator: migrator) }
       if seedPresets { try Presets.embedded().seed(into: self) }
     } catch let error as DatabaseError {
-      throw Self.explain(error, path: path)
+      throw Self.explain(error, path: path, systemErrno: database.systemErrno)
     }
   }
 
@@ -36,12 +45,22 @@ public final class Store {
   }
 
   /// Turns SQLite's errors about the file itself into a sentence about what to do.
-  static func explain(_ error: DatabaseError, path: String) -> Error {
+  /// `systemErrno` tells apart what SQLite reports alike: a full disk surfaces as a "disk I/O
+  /// error" when the shared-memory file cannot grow, a permission problem as "unable to open".
+  static func explain(_ error: DatabaseError, path: String, systemErrno: Int32 = 0) -> Error {
     if error.isNotADatabase { return StoreError.notADatabase(path) }
-    if error.isReadOnly { return StoreError.readOnly(path) }
-    if error.isDiskFull { return StoreError.diskFull(path) }
-    if error.resultCode == SQLITE_CANTOPEN {
-      return StoreError.cannotOpen(path: path, reason: error.message)
+    let fileLevel = error.resultCode == SQLITE_IOERR || error.resultCode == SQLITE_CANTOPEN
+    let errno = fileLevel ? systemErrno : 0
+    if error.isDiskFull || errno == ENOSPC || errno == EDQUOT { return StoreError.diskFull(path) }
+    if error.resultCode == SQLITE_READONLY || [EACCES, EPERM, EROFS].contains(errno) {
+      return StoreError.readOnly(path)
+    }
+    if fileLevel {
+      let reason =
+        errno == 0 ? error.message : "\(error.message) (\(String(cString: strerror(errno))))"
+      return error.resultCode == SQLITE_CANTOPEN
+        ? StoreError.cannotOpen(path: path, reason: reason)
+        : StoreError.ioFailure(path: path, reason: reason)
     }
     return error
   }
@@ -56,7 +75,7 @@ public final class Store {
     do {
       return try body()
     } catch let error as DatabaseError {
-      throw Self.explain(error, path: path)
+      throw Self.explain(error, path: path, systemErrno: database.systemErrno)
     }
   }
 }

@@ -8,6 +8,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
   case cannotOpen(path: String, reason: String)
   case readOnly(String)
   case diskFull(String)
+  case ioFailure(path: String, reason: String)
   case duplicateName(kind: String, name: String)
   case notFound(kind: String, name: String, suggestions: [String])
   case badFixture(file: String, reason: String)
@@ -34,7 +35,12 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
       return
         "database \(path) is read-only: nothing was written; check the file's and folder's permissions"
     case .diskFull(let path):
-      return "the disk holding \(path) is full: nothing was written; free some space and try again"
+      // Not "nothing was written": a sweep has committed chunks before the disk fills.
+      return
+        "the disk holding \(path) is full: the change that needed the space was not saved, earlier ones are intact; free some space and try again"
+    case .ioFailure(let path, let reason):
+      return
+        "cannot read or write database \(path): \(reason); nothing more was saved: check the disk, or move the file aside"
     case .duplicateName(let kind, let name):
       return "a \(kind) named '\(name)' exists already; pass --replace to overwrite it"
     case .notFound(let kind, let name, let suggestions):

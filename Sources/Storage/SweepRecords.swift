@@ -1,5 +1,9 @@
 import Planner
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// A sweep: its arguments, how many plans it was to make and how many it stored.
 public struct SweepRecord: Equatable, Sendable {
   public enum Status: String, Sendable { case running, complete, incomplete }
@@ -82,8 +86,10 @@ extension Store {
   {
     let id = try write {
       try database.execute(
-        "INSERT INTO sweeps (created_at, status, arguments, planned) VALUES (?, 'running', ?, ?)",
-        [Timestamp.now(), arguments, planned])
+        """
+        INSERT INTO sweeps (created_at, status, arguments, planned, pid)
+        VALUES (?, 'running', ?, ?, ?)
+        """, [Timestamp.now(), arguments, planned, Int(getpid())])
       return database.lastInsertedRowID
     }
     // A chunk touches many index pages; 16 MiB of page cache (SQLite's default is 2 MiB) keeps
@@ -111,12 +117,21 @@ extension Store {
   /// Every sweep, newest first.
   public func sweeps() throws -> [SweepRecord] { try sweeps(where: "", []) }
 
-  func sweeps(where clause: String, _ values: [any DatabaseValueConvertible]) throws -> [SweepRecord] {
+  /// A sweep recorded as running whose process is gone was killed: it is incomplete.
+  static func status(_ text: String, pid: Int?) -> SweepRecord.Status {
+    let status = SweepRecord.Status(rawValue: text) ?? .incomplete
+    guard status == .running, let pid, let owner = Int32(exactly: pid) else { return status }
+    return kill(owner, 0) == 0 || errno == EPERM ? .running : .incomplete
+  }
+
+  func sweeps(where clause: String, _ values: [any DatabaseValueConvertible]) throws
+    -> [SweepRecord]
+  {
     try database.fetch("SELECT * FROM sweeps \(clause) ORDER BY id DESC", values) { row in
       SweepRecord(
         id: try row.int("id"), createdAt: try row.text("created_at"),
         finishedAt: try row.isNull("finished_at") ? nil : try row.text("finished_at"),
-        status: SweepRecord.Status(rawValue: try row.text("status")) ?? .incomplete,
+        status: Self.status(try row.text("status"), pid: try row.optionalInt("pid")),
         arguments: try row.text("arguments"), planned: try row.int("planned"),
         written: try row.int("written"))
     }

@@ -1,13 +1,14 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct SweepCommandTests {
   let cli = TrainplanRunner()
 
   @Test func dryRunCountsTheCrossProduct() throws {
     let r = try cli.json(
-      "sweep --layers 12:48:4 --d-model 768:4096:256 --heads-dim 64 --gpus a100-80gb,h100-sxm --batch-sizes 1,2,4 --precisions fp32,bf16 --num-gpus 1,8 --zero 0,1,2,3 --dry-run --json")
+      "sweep --layers 12:48:4 --d-model 768:4096:256 --heads-dim 64 --gpus a100-80gb,h100-sxm --batch-sizes 1,2,4 --precisions fp32,bf16 --num-gpus 1,8 --zero 0,1,2,3 --dry-run --json"
+    )
     // 10 layer counts × 14 widths × 2 GPUs × 3 batches × 2 precisions × 2 GPU counts × 4 stages
     #expect(int(r, "planned") == 10 * 14 * 2 * 3 * 2 * 2 * 4)
     #expect((try cli.json("plans --json") as? [Any])?.isEmpty == true)
@@ -15,16 +16,21 @@ import TestSupport
 
   @Test func generatedShapesAreStoredUnderOneSweep() throws {
     let r = try cli.json(
-      "sweep --layers 2:4:2 --d-model 128:256:128 --heads-dim 64 --gpus a100-80gb,t4 --precisions fp32,bf16 --chunk-size 3 --json")
+      "sweep --layers 2:4:2 --d-model 128:256:128 --heads-dim 64 --gpus a100-80gb,t4 --precisions fp32,bf16 --chunk-size 3 --json"
+    )
     // 2 × 2 shapes × 2 GPUs × 2 precisions = 16; the T4 lists no bf16 peak: 4 skipped.
     #expect(int(r, "planned") == 16)
     #expect(int(r, "written") == 12)
     #expect(int(r, "skipped") == 4)
     #expect(value(r, "status") as? String == "complete")
     let id = try #require(int(r, "sweep_id"))
-    let plans = try #require(try cli.json(["plans", "--sweep", String(id), "--limit", "0", "--json"]) as? [[String: Any]])
+    let plans = try #require(
+      try cli.json(["plans", "--sweep", String(id), "--limit", "0", "--json"]) as? [[String: Any]])
     #expect(plans.count == 12)
-    #expect(Set(plans.compactMap { value($0, "model.name") as? String }) == ["l2-d128-n2", "l2-d256-n4", "l4-d128-n2", "l4-d256-n4"])
+    #expect(
+      Set(plans.compactMap { value($0, "model.name") as? String }) == [
+        "l2-d128-n2", "l2-d256-n4", "l4-d128-n2", "l4-d256-n4",
+      ])
     #expect(plans.allSatisfy { int($0, "model.d_ff") == 4 * (int($0, "model.d_model") ?? 0) })
     let sweeps = try #require(try cli.json("sweeps --json") as? [[String: Any]])
     #expect(int(sweeps[0], "written") == 12)
@@ -35,12 +41,18 @@ import TestSupport
 
   @Test func fitFromASweepEqualsFitComputed() throws {
     let r = try cli.json(
-      "sweep --models gpt2-small,gpt2-xl,llama-2-7b --gpus a100-80gb,h100-sxm,l4 --precisions fp32,bf16 --attention naive,flash --json")
+      "sweep --models gpt2-small,gpt2-xl,llama-2-7b --gpus a100-80gb,h100-sxm,l4 --precisions fp32,bf16 --attention naive,flash --json"
+    )
     let id = String(try #require(int(r, "sweep_id")))
     for options in [["--precision", "bf16", "--attention", "flash"], ["--precision", "fp32"]] {
-      let stored = try #require(try cli.json(["fit", "--sweep", id, "--json"] + options) as? [[String: Any]])
+      let stored = try #require(
+        try cli.json(["fit", "--sweep", id, "--json"] + options) as? [[String: Any]])
       let computed = try #require(
-        try cli.json(["fit", "--models", "gpt2-small,gpt2-xl,llama-2-7b", "--gpus", "a100-80gb,h100-sxm,l4", "--json"] + options)
+        try cli.json(
+          [
+            "fit", "--models", "gpt2-small,gpt2-xl,llama-2-7b", "--gpus", "a100-80gb,h100-sxm,l4",
+            "--json",
+          ] + options)
           as? [[String: Any]])
       #expect(stored.count == 9)
       for (a, b) in zip(stored, computed) {

@@ -37,11 +37,6 @@ final class TrainplanRunner: @unchecked Sendable {
   func databaseBytes() -> [Data?] { [fileBytes(db), fileBytes(db + "-wal")] }
 }
 
-struct Failure: Error, CustomStringConvertible {
-  let description: String
-  init(_ description: String) { self.description = description }
-}
-
 /// A JSON object's member by a dotted path, e.g. `memory.total_bytes`.
 func value(_ json: Any, _ path: String) -> Any? {
   var current: Any? = json

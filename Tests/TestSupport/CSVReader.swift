@@ -1,6 +1,7 @@
-/// A strict RFC 4180 reader for the tests: quoted fields, doubled quotes, CRLF records.
-enum CSVReader {
-  static func parse(_ text: String) throws -> [[String]] {
+/// A strict RFC 4180 reader for the tests: quoted fields, doubled quotes, CRLF records. It
+/// throws on anything else, so a torn row cannot pass for a complete one.
+public enum CSVReader {
+  public static func parse(_ text: String) throws -> [[String]] {
     var records: [[String]] = []
     var record: [String] = []
     var field = ""

@@ -1,1 +1,0 @@
-// The reliability suite (issue 8) lives in this folder.
