@@ -32,6 +32,26 @@ public struct Presets: Sendable {
     let sources: [String: String]
   }
 
+  /// A digest of the embedded preset files: a database seeded from these very files records
+  /// it, so opening one (every command) need not decode the presets to see nothing is new.
+  static let embeddedDigest: String = {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a, 64-bit: a change detector, not security
+    for file in FixturesFiles.all {
+      for byte in file.name.utf8 + [0] + file.contents.utf8 + [0] {
+        hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+      }
+    }
+    return String(hash, radix: 16)
+  }()
+
+  /// Seeds `store` unless it was seeded from these presets already.
+  static func seedIfChanged(into store: Store) throws {
+    let recorded = try store.database.text(
+      "SELECT value FROM meta WHERE key = 'fixtures_digest'")
+    if recorded == embeddedDigest { return }
+    try embedded().seed(into: store)
+  }
+
   public static func embedded() throws -> Presets {
     let files = Dictionary(uniqueKeysWithValues: FixturesFiles.all.map { ($0.name, $0.contents) })
     return try Presets(
@@ -86,7 +106,6 @@ public struct Presets: Sendable {
   /// one the user removed stays removed, and a user's record of the same name is kept.
   func seed(into store: Store) throws {
     let wanted = models.map { ("model", $0.name) } + gpus.map { ("gpu", $0.name) }
-    if try missing(wanted, in: store).isEmpty { return }
     try store.write {
       let now = Timestamp.now()
       let todo = Set(try missing(wanted, in: store).map { "\($0.0)/\($0.1)" })
@@ -104,6 +123,9 @@ public struct Presets: Sendable {
         try store.database.execute(
           "INSERT INTO preset_seeds (kind, name, seeded_at) VALUES (?, ?, ?)", [kind, name, now])
       }
+      try store.database.execute(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES ('fixtures_digest', ?)",
+        [Self.embeddedDigest])
     }
   }
 

@@ -27,7 +27,7 @@ public final class Store {
     do {
       let migrator = try migrator ?? DatabaseMigrator.embedded()
       try database.retryingWhenBusy { try Self.prepare(database, migrator: migrator) }
-      if seedPresets { try Presets.embedded().seed(into: self) }
+      if seedPresets { try Presets.seedIfChanged(into: self) }
     } catch let error as DatabaseError {
       throw Self.explain(error, path: path, systemErrno: database.systemErrno)
     }
