@@ -38,6 +38,18 @@ import Testing
     #expect(try store.model(named: "toy").config.dModel == 128)
   }
 
+  @Test func presetsThatAreNewToADatabaseAreAddedOnOpen() throws {
+    #expect(
+      try store.database.text("SELECT value FROM meta WHERE key = 'fixtures_digest'")
+        == Presets.embeddedDigest)
+    // As if this binary brought a preset the database has not seen: its seed and digest gone.
+    try store.database.execute("DELETE FROM meta")
+    try store.database.execute("DELETE FROM preset_seeds WHERE name = 'h200'")
+    try store.removeGPU(named: "h200")
+    let reopened = try Store(path: store.path)
+    #expect(try reopened.gpu(named: "h200").profile.memoryBytes == 143_771 * 1_048_576)
+  }
+
   @Test func presetsAreSeededOnceAndRemovalsStick() throws {
     try store.removeModel(named: "gpt2-xl")
     var a100 = try store.gpu(named: "a100-80gb").profile
