@@ -1,4 +1,5 @@
 import Foundation
+import Fixtures
 import Migrations
 import TestSupport
 import Testing
@@ -95,6 +96,13 @@ import Testing
     #expect(MigrationsFiles.all.map(\.name) == onDisk.map(\.name))
     #expect(MigrationsFiles.all.map(\.contents) == onDisk.map(\.contents))
     #expect(onDisk.first?.name == "0001_initial.sql")
+  }
+
+  @Test func embeddedFixturesEqualTheFilesOnDisk() throws {
+    let onDisk = try filesOnDisk("fixtures", ext: "json")
+    #expect(FixturesFiles.all.map(\.name) == onDisk.map(\.name))
+    #expect(FixturesFiles.all.map(\.contents) == onDisk.map(\.contents))
+    #expect(onDisk.map(\.name) == ["gpus.json", "models.json"])
   }
 
   @Test func badMigrationNamesAreRefused() {
