@@ -29,7 +29,7 @@ struct FitCommand: ParsableCommand {
   var minGpus = false
   @Option(
     help:
-      "Answer from this sweep's stored plans made with the same options, without computing (see `trainplan sweeps`).",
+      "Answer from this sweep's stored plans made with the same options (precision, attention, checkpointing, GPUs, ZeRO, micro-batch if given, MFU, run length, reserve, method), without computing (see `trainplan sweeps`).",
     transform: Count.parse)
   var sweep: Int?
 
@@ -59,10 +59,10 @@ struct FitCommand: ParsableCommand {
   func computed(_ store: Store, setup: TrainingSetup) throws -> ([String], [String], [Cell]) {
     let (modelList, gpuList) = try reporting {
       (
-        try pick(models, all: { try store.models().map(\.config) }) {
+        try pick(models, flag: "--models", all: { try store.models().map(\.config) }) {
           try store.model(named: $0).config
         },
-        try pick(gpus, all: { try store.gpus().map(\.profile) }) {
+        try pick(gpus, flag: "--gpus", all: { try store.gpus().map(\.profile) }) {
           try store.gpu(named: $0).profile
         }
       )
@@ -101,6 +101,11 @@ struct FitCommand: ParsableCommand {
         if seenGPUs.insert(g).inserted { gpuOrder.append(g) }
       }
     }
+    if found.isEmpty {
+      throw CLIError(
+        "sweep \(id) has no plans made with these options (--precision, --attention, --checkpointing, --num-gpus, --zero, --batch-size, --mfu, run length, --reserve, --method); `trainplan sweeps` shows what it was made with"
+      )
+    }
     // Rows come newest first; the sweep made them in the reverse order.
     let (ms, gs) = (Array(modelOrder.reversed()), Array(gpuOrder.reversed()))
     let cells = ms.flatMap { m in
@@ -115,13 +120,11 @@ struct FitCommand: ParsableCommand {
   }
 
   /// The named records, in the order given, or all of them.
-  func pick<T>(_ list: String?, all: () throws -> [T], named: (String) throws -> T) throws -> [T] {
+  func pick<T>(
+    _ list: String?, flag: String, all: () throws -> [T], named: (String) throws -> T
+  ) throws -> [T] {
     guard let list else { return try all() }
-    let names = list.split(separator: ",").map { String($0).trimmingCharacters(in: " ") }
-    if names.isEmpty || names.contains(where: \.isEmpty) {
-      throw CLIError("a name list must be comma-separated names with none empty (got '\(list)')")
-    }
-    return try names.map(named)
+    return try ListArgument.items(list, flag: flag).map(named)
   }
 
   func json(_ cell: Cell) -> JSONValue {
@@ -137,8 +140,10 @@ struct FitCommand: ParsableCommand {
         ("training_days", .double(p.compute.trainingDays)),
       ]
     case .failure(let e):
+      // The same keys as a planned cell, so every element of the array has one shape.
       members += [
-        ("max_batch_size", .null), ("fits", .bool(false)), ("total_bytes", .null),
+        ("batch_size", .null), ("max_batch_size", .null), ("fits", .bool(false)),
+        ("total_bytes", .null), ("usable_bytes", .null), ("gpus_needed", .null),
         ("training_days", .null), ("error", .string(e.description)),
       ]
     }

@@ -57,11 +57,11 @@ struct HuggingFaceConfig {
   }
 
   func gpt2() throws -> ModelConfig {
-    let h = try int("n_embd")
-    return ModelConfig(
+    // No n_inner means 4 × n_embd, which ModelConfig computes without overflowing.
+    ModelConfig(
       vocabSize: try int("vocab_size"), contextLength: try int("n_positions"),
-      numLayers: try int("n_layer"), dModel: h, numHeads: try int("n_head"),
-      dFF: try optionalInt("n_inner") ?? h * 4, ffn: .gelu,
+      numLayers: try int("n_layer"), dModel: try int("n_embd"), numHeads: try int("n_head"),
+      dFF: try optionalInt("n_inner"), ffn: .gelu,
       tiedEmbeddings: try optionalBool("tie_word_embeddings") ?? true, norm: .layernorm,
       bias: .all, positional: .learned)
   }

@@ -18,12 +18,13 @@ enum ListArgument {
       guard step > 0, start <= end else {
         throw CLIError("\(flag) \(part): a range needs start ≤ end and a positive step")
       }
+      // Spans up to the whole 64-bit range: compare steps, not counts, so nothing overflows.
       let span = end.subtractingReportingOverflow(start)
-      let count = span.overflow ? Int.max : span.partialValue / step + 1
-      guard count <= 1_000_000 - values.count else {
+      let steps = span.overflow ? Int.max : span.partialValue / step
+      guard steps < 1_000_000 - values.count else {
         throw CLIError("\(flag) \(part): more than 1,000,000 values")
       }
-      values += (0..<count).map { start + $0 * step }
+      values += (0...steps).map { start + $0 * step }
     }
     return values
   }

@@ -51,8 +51,8 @@ struct ModelAdd: ParsableCommand {
       name: name, vocabSize: vocabSize, contextLength: contextLength, numLayers: layers,
       dModel: dModel, numHeads: heads, numKVHeads: kvHeads, dFF: dFf, ffn: ffn,
       tiedEmbeddings: tiedEmbeddings, norm: norm, bias: bias, positional: positional)
-    // Check and count first: a config too large to count (the count traps on an invalid
-    // shape) is refused before anything is saved.
+    // Check and count first: an invalid shape, or one too large to count, is refused before
+    // anything is saved.
     try reporting {
       try RecordName.validate(name, kind: "model")
       try config.validate()

@@ -26,8 +26,8 @@ struct ModelImport: ParsableCommand {
   func run() throws {
     let config = try HuggingFaceConfig(file: file).modelConfig(
       name: name, contextLength: contextLength)
-    // Check and count first: a config too large to count (the count traps on an invalid
-    // shape) is refused before anything is saved.
+    // Check and count first: an invalid shape, or one too large to count, is refused before
+    // anything is saved.
     let detailed = try reporting {
       try RecordName.validate(config.name, kind: "model")
       try config.validate()

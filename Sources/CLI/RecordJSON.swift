@@ -149,8 +149,6 @@ enum RecordJSON {
     gpu(r.profile, createdAt: r.createdAt, updatedAt: r.updatedAt)
   }
 
-  static func setup(_ s: ResolvedSetup) -> JSONValue { object { setupFields(s, $0) } }
-
   /// A plan, as `plan --json` prints it and `export` writes it. `fresh` adds what only a
   /// just-computed plan has: the activation bytes per sequence by component and the notes
   /// (neither is kept in the history).

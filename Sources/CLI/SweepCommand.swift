@@ -60,8 +60,9 @@ struct SweepCommand: ParsableCommand {
 
   @Flag(help: "Print how many plans the sweep would make, and stop.") var dryRun = false
 
-  /// More generated shapes than this is a typo, not a study.
+  /// More generated shapes, or setups per shape and GPU, than these is a typo, not a study.
   static let maximumShapes = 1_000_000
+  static let maximumSetups = 100_000
   @Option(help: "Plans per transaction. (default: 50000)", transform: Count.parse) var chunkSize =
     50_000
 
@@ -70,8 +71,15 @@ struct SweepCommand: ParsableCommand {
     let store = try store.open()
     let grid = try makeGrid(store)
     // A bad option value (--zero 5, --num-gpus 0) fails every plan: refuse it up front.
-    for setup in grid.setups() { try reporting { try setup.validate() } }
+    try reporting { try grid.validate() }
     let planned = try reporting { try grid.count() }
+    // Every (model, GPU) pair goes through the list of setups, which is built in memory.
+    let setups = try reporting { try grid.setupCount() }
+    guard setups <= Self.maximumSetups else {
+      throw CLIError(
+        "the option lists make \(Units.grouped(setups)) setups per model and GPU, more than \(Units.grouped(Self.maximumSetups))"
+      )
+    }
     if dryRun {
       report(["planned": .int(planned)], text: "sweep would make \(Units.grouped(planned)) plans")
       return
@@ -189,6 +197,13 @@ struct SweepCommand: ParsableCommand {
     }
     let layerCounts = try ListArgument.integers(layers, flag: "--layers")
     let widths = try ListArgument.integers(dModel, flag: "--d-model")
+    if headsDim <= 0 { throw CLIError("--heads-dim must be positive (got \(headsDim))") }
+    if ffnMultiplier <= 0 {
+      throw CLIError("--ffn-multiplier must be positive (got \(ffnMultiplier))")
+    }
+    for w in widths where w <= 0 || w % headsDim != 0 {
+      throw CLIError("--d-model \(w) must be a positive multiple of --heads-dim \(headsDim)")
+    }
     // Each shape is built before the grid is counted: refuse an absurd grid first.
     guard layerCounts.count <= Self.maximumShapes / widths.count else {
       throw CLIError(

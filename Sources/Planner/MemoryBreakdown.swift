@@ -117,8 +117,6 @@ public struct MemoryModel: Sendable {
     return try x.add(try x.add(s.params, s.grads), s.optimizer)
   }
 
-  public func activationBytesPerSequence() throws -> Int { activations.perSequence }
-
   /// fixed + b × per sequence.
   func activationBytes(batchSize: Int) throws -> Int {
     let x = Exact(quantity: "the activation bytes")
@@ -144,7 +142,7 @@ public struct MemoryModel: Sendable {
     let constant = try Exact(quantity: "the total memory")
       .add(try stateTotal(numGPUs: numGPUs), try activationBytes(batchSize: 0))
     if constant >= usableBytes { return 0 }
-    return (usableBytes - constant) / (try activationBytesPerSequence())
+    return (usableBytes - constant) / activations.perSequence
   }
 
   /// The smallest GPU count at which `batchSize` fits in `usableBytes` under the ZeRO stage,
@@ -152,17 +150,25 @@ public struct MemoryModel: Sendable {
   public func gpusNeeded(batchSize: Int, usableBytes: Int) throws -> Int? {
     let x = Exact(quantity: "the total memory")
     let whole = try state(numGPUs: 1)
-    let total = try stateTotal(numGPUs: 1)
-    let sharded =
-      (zeroStage >= 3 ? whole.params : 0) + (zeroStage >= 2 ? whole.grads : 0)
-      + (zeroStage >= 1 ? whole.optimizer : 0)
-    let room = usableBytes - (try x.add(total - sharded, try activationBytes(batchSize: batchSize)))
+    let parts = [
+      (whole.params, zeroStage >= 3), (whole.grads, zeroStage >= 2),
+      (whole.optimizer, zeroStage >= 1),
+    ]
+    let fixed = try x.sum(parts.filter { !$0.1 }.map(\.0))
+    let sharded = parts.filter { $0.1 && $0.0 > 0 }.map(\.0)
+    let room = usableBytes - (try x.add(fixed, try activationBytes(batchSize: batchSize)))
     if room < 0 { return nil }
-    if sharded == 0 { return 1 }
-    if room == 0 { return nil }
-    // Each rounded-up shard adds under one byte, so the lower bound is at most a few short.
-    var g = max(1, ceilDiv(sharded, room))
-    while try stateTotal(numGPUs: g) - (total - sharded) > room { g += 1 }
-    return g
+    guard let largest = sharded.max() else { return 1 }
+    // Each sharded part keeps at least one byte however many GPUs share it.
+    if room < sharded.count { return nil }
+    // The per-GPU share only shrinks as G grows, and at G = the largest part every share is
+    // one byte, which fits: search between 1 and there.
+    func fits(_ g: Int) -> Bool { sharded.reduce(0) { $0 + ceilDiv($1, g) } <= room }
+    var (low, high) = (1, largest)
+    while low < high {
+      let mid = low + (high - low) / 2
+      if fits(mid) { high = mid } else { low = mid + 1 }
+    }
+    return low
   }
 }

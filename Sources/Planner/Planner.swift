@@ -52,10 +52,17 @@ public enum Planner {
     let activations: ActivationBytes
     let flops: SequenceFLOPs
 
-    /// Whether two setups count the same for one model.
-    public static func sameKey(_ a: TrainingSetup, _ b: TrainingSetup) -> Bool {
-      a.method == b.method && a.precision == b.precision && a.attention == b.attention
-        && a.checkpointing == b.checkpointing
+    /// The options an accounting depends on: setups with equal keys count the same.
+    public struct Key: Hashable, Sendable {
+      let method: AccountingMethod
+      let precision: TrainingPrecision
+      let attention: AttentionKernel
+      let checkpointing: Checkpointing
+
+      public init(_ setup: TrainingSetup) {
+        (method, precision) = (setup.method, setup.precision)
+        (attention, checkpointing) = (setup.attention, setup.checkpointing)
+      }
     }
   }
 

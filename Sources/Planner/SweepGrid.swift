@@ -78,11 +78,33 @@ public struct SweepGrid: Sendable {
 
   /// How many plans the grid holds; throws when it passes the 64-bit range.
   public func count() throws -> Int {
-    let sizes = [
-      models.count, gpus.count, batchSizes.count, precisions.count, attentions.count,
-      checkpointings.count, gpuCounts.count, zeroStages.count,
-    ]
-    return try sizes.reduce(1) { try Exact(quantity: "the number of plans").mul($0, $1) }
+    try Exact(quantity: "the number of plans").product(models.count, gpus.count, setupCount())
+  }
+
+  /// How many setups each (model, GPU) pair is planned with, counted without building them.
+  public func setupCount() throws -> Int {
+    try Exact(quantity: "the number of setups").product(
+      batchSizes.count, precisions.count, attentions.count, checkpointings.count,
+      gpuCounts.count, zeroStages.count)
+  }
+
+  /// Checks every option value once, so a bad one (`--zero 5`) is refused up front rather
+  /// than failing every plan; builds no setups.
+  public func validate() throws {
+    var probe = base
+    try probe.validate()
+    for b in batchSizes {
+      probe.microBatchSize = b
+      try probe.validate()
+    }
+    for g in gpuCounts {
+      probe.numGPUs = g
+      try probe.validate()
+    }
+    for z in zeroStages {
+      probe.zeroStage = z
+      try probe.validate()
+    }
   }
 
   /// Every setup of the grid, for one model and GPU, in a fixed order.
@@ -108,25 +130,13 @@ public struct SweepGrid: Sendable {
   }
 
   /// Calls `body` with every (model, GPU, setup) in order; stops when it returns false.
-  public func forEach(_ body: (ModelConfig, HardwareProfile, TrainingSetup) throws -> Bool) rethrows
-  {
-    let setups = setups()
-    for model in models {
-      for gpu in gpus {
-        for setup in setups {
-          if try !body(model, gpu, setup) { return }
-        }
-      }
-    }
-  }
-
   /// Plans every cell in order, or says why a cell has no plan; stops when `body` returns
   /// false. What the method counts is computed once per model and setup kind, not per GPU.
   public func forEachPlan(_ body: (Result<Plan, PlannerError>) throws -> Bool) rethrows {
     let setups = setups()
+    let kinds = setups.map(Planner.Accounting.Key.init)
     for model in models {
-      var cache: [Int: Result<Planner.Accounting, PlannerError>] = [:]
-      let kinds = setups.map { s in setups.firstIndex { Planner.Accounting.sameKey($0, s) }! }
+      var cache: [Planner.Accounting.Key: Result<Planner.Accounting, PlannerError>] = [:]
       for gpu in gpus {
         for (i, setup) in setups.enumerated() {
           let accounting = cache[kinds[i]] ?? Self.catching { try Planner.accounting(model, setup) }

@@ -118,16 +118,12 @@ public final class Database {
   /// close; see SQLite's wal.html), until the busy timeout has passed. Only for work that
   /// leaves nothing behind when it fails: a rolled-back transaction, a read.
   public func retryingWhenBusy<T>(_ body: () throws -> T) throws -> T {
-    var pause: UInt32 = 1_000
-    var waited: UInt32 = 0
+    var backoff = BusyBackoff()
     while true {
       do {
         return try body()
       } catch let error as DatabaseError where error.isBusy && isAutocommit {
-        if waited >= UInt32(Self.busyTimeoutMilliseconds) * 1_000 { throw error }
-        usleep(pause)
-        waited += pause
-        pause = min(pause * 2, 100_000)
+        if !backoff.pause() { throw error }
       }
     }
   }
@@ -143,4 +139,20 @@ public final class Database {
   /// The operating system's errno behind the last failed file operation (ENOSPC behind a
   /// "disk I/O error", EACCES behind "unable to open"); 0 when there was none.
   public var systemErrno: Int32 { sqlite3_system_errno(handle) }
+}
+
+/// Waits between retries of a busy statement: 1 ms, doubling up to 100 ms, until the busy
+/// timeout has passed in all.
+struct BusyBackoff {
+  private var next: UInt32 = 1_000
+  private var waited: UInt32 = 0
+
+  /// Sleeps before the next try; false once the busy timeout is spent.
+  mutating func pause() -> Bool {
+    guard waited < UInt32(Database.busyTimeoutMilliseconds) * 1_000 else { return false }
+    usleep(next)
+    waited += next
+    next = min(next * 2, 100_000)
+    return true
+  }
 }

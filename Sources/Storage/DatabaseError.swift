@@ -22,12 +22,9 @@ public struct DatabaseError: Error, Equatable, Sendable, CustomStringConvertible
     self.init(code: code, message: text ?? String(cString: sqlite3_errstr(code)), sql: sql)
   }
 
-  /// SQLITE_CONSTRAINT_UNIQUE, a C macro Swift does not import.
-  public var isUniqueViolation: Bool { extendedResultCode == SQLITE_CONSTRAINT | (8 << 8) }
   public var isBusy: Bool { resultCode == SQLITE_BUSY || resultCode == SQLITE_LOCKED }
   /// The file is not a database, or is damaged.
   public var isNotADatabase: Bool { resultCode == SQLITE_NOTADB || resultCode == SQLITE_CORRUPT }
-  public var isReadOnly: Bool { resultCode == SQLITE_READONLY || resultCode == SQLITE_CANTOPEN }
   public var isDiskFull: Bool { resultCode == SQLITE_FULL }
 
   public var description: String {

@@ -17,34 +17,37 @@ public struct StoredPlan: Equatable, Sendable {
   }
 }
 
-/// The setup options a plan must have been made with.
+/// The setup a plan must have been made with: every option that changes its figures.
 public struct SetupMatch: Equatable, Sendable {
-  public var precision: TrainingPrecision
-  public var attention: AttentionKernel
-  public var checkpointing: Checkpointing
-  public var numGPUs: Int
-  public var zeroStage: Int
-  public var method: AccountingMethod
-  /// nil matches any micro-batch.
-  public var batchSize: Int?
+  public var setup: TrainingSetup
 
-  public init(_ setup: TrainingSetup) {
-    precision = setup.precision
-    attention = setup.attention
-    checkpointing = setup.checkpointing
-    numGPUs = setup.numGPUs
-    zeroStage = setup.zeroStage
-    method = setup.method
-    batchSize = setup.microBatchSize
-  }
+  public init(_ setup: TrainingSetup) { self.setup = setup }
 
-  var conditions: [(String, any DatabaseValueConvertible)] {
-    var out: [(String, any DatabaseValueConvertible)] = [
-      ("precision = ?", precision.rawValue), ("attention = ?", attention.rawValue),
-      ("checkpointing = ?", checkpointing.rawValue), ("num_gpus = ?", numGPUs),
-      ("zero_stage = ?", zeroStage), ("method = ?", method.rawValue),
+  /// SQL conditions with their bound values. Options left at their defaults match what the
+  /// default resolved to in each plan (the GPU's own reserve; B = b × G); a nil micro-batch
+  /// matches any, since every micro-batch of a setup has the same largest batch.
+  var conditions: [(String, [any DatabaseValueConvertible])] {
+    let s = setup
+    var out: [(String, [any DatabaseValueConvertible])] = [
+      ("precision = ?", [s.precision.rawValue]), ("attention = ?", [s.attention.rawValue]),
+      ("checkpointing = ?", [s.checkpointing.rawValue]), ("num_gpus = ?", [s.numGPUs]),
+      ("zero_stage = ?", [s.zeroStage]), ("method = ?", [s.method.rawValue]),
+      ("mfu = ?", [s.mfu]), ("fp32_gradients = ?", [s.fp32Gradients]),
     ]
-    if let batchSize { out.append(("batch_size = ?", batchSize)) }
+    if let b = s.microBatchSize { out.append(("batch_size = ?", [b])) }
+    out.append(
+      s.reserveBytes.map { ("reserve_bytes = ?", [$0]) } ?? (
+        "reserve_bytes = gpu_reserve_bytes", []
+      ))
+    out.append(
+      s.globalBatchSize.map { ("global_batch_size = ?", [$0]) }
+        ?? ("global_batch_size = batch_size * num_gpus", []))
+    switch s.runLength {
+    case .steps(let n): out.append(("run_length_basis = 'steps' AND steps = ?", [n]))
+    case .tokens(let t): out.append(("run_length_basis = 'tokens' AND tokens = ?", [t]))
+    case .tokensPerParameter(let k):
+      out.append(("run_length_basis = 'tokens_per_parameter' AND tokens_per_parameter = ?", [k]))
+    }
     return out
   }
 }
@@ -72,21 +75,21 @@ public struct PlanFilter: Equatable, Sendable {
 
   /// The WHERE/LIMIT clause and its bound values; never the values themselves in the SQL.
   var clause: (sql: String, values: [any DatabaseValueConvertible]) {
-    var pairs: [(String, any DatabaseValueConvertible)] = []
-    if let model { pairs.append(("model_name = ?", model)) }
-    if let gpu { pairs.append(("gpu_name = ?", gpu)) }
-    if let since { pairs.append(("created_at >= ?", since)) }
+    var pairs: [(String, [any DatabaseValueConvertible])] = []
+    if let model { pairs.append(("model_name = ?", [model])) }
+    if let gpu { pairs.append(("gpu_name = ?", [gpu])) }
+    if let since { pairs.append(("created_at >= ?", [since])) }
     if let sweep {
       // The sweep's id range bounds the scan (migration 0006); sweep_id picks its rows in it.
-      pairs.append(("sweep_id = ?", sweep))
-      pairs.append(("id >= (SELECT first_plan_id FROM sweeps WHERE id = ?)", sweep))
-      pairs.append(("id <= (SELECT last_plan_id FROM sweeps WHERE id = ?)", sweep))
+      pairs.append(("sweep_id = ?", [sweep]))
+      pairs.append(("id >= (SELECT first_plan_id FROM sweeps WHERE id = ?)", [sweep]))
+      pairs.append(("id <= (SELECT last_plan_id FROM sweeps WHERE id = ?)", [sweep]))
     }
     pairs += setup?.conditions ?? []
     var sql = pairs.isEmpty ? "" : " WHERE " + pairs.map(\.0).joined(separator: " AND ")
     // Ids only grow, so id order is creation order (migration 0005 explains the indexes).
     sql += " ORDER BY id DESC"
-    var values = pairs.map(\.1)
+    var values = pairs.flatMap(\.1)
     if let limit {
       sql += " LIMIT ?"
       values.append(limit)
@@ -95,8 +98,9 @@ public struct PlanFilter: Equatable, Sendable {
   }
 }
 
-/// The plans table's columns, each with how it is read off a `Plan`: one list serves the
-/// INSERT and keeps it in step with the schema.
+/// The plans table's columns, each with how it is read off a `Plan`: the INSERT is built from
+/// this list. Reading goes through `planReadOrder` and `decodePlan`, which list the same
+/// columns in decoding order; `everyFigureRoundTrips` holds the two in step.
 let planColumns: [(name: String, value: @Sendable (Plan) -> DatabaseValue)] = [
   ("model_name", { $0.model.name.databaseValue }),
   ("gpu_name", { $0.hardware.name.databaseValue }),

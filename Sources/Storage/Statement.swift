@@ -72,8 +72,7 @@ public final class Statement {
   /// statement, and its busy handler does not cover WAL recovery or another process's close.
   @discardableResult
   public func step() throws -> Bool {
-    var pause: UInt32 = 1_000
-    var waited: UInt32 = 0
+    var backoff = BusyBackoff()
     while true {
       let code = sqlite3_step(handle)
       switch code {
@@ -82,13 +81,9 @@ public final class Statement {
         readCursor = 0
         return true
       case SQLITE_DONE: return false
-      case _
-      where code & 0xFF == SQLITE_BUSY && database.isAutocommit && !returnedRows
-        && waited < UInt32(Database.busyTimeoutMilliseconds) * 1_000:
+      case _ where code & 0xFF == SQLITE_BUSY && database.isAutocommit && !returnedRows:
         sqlite3_reset(handle)
-        usleep(pause)
-        waited += pause
-        pause = min(pause * 2, 100_000)
+        if !backoff.pause() { fallthrough }
       default: throw DatabaseError(code: code, connection: database.handle, sql: sql)
       }
     }

@@ -41,7 +41,7 @@ public final class SweepWriter {
 
   /// Adds a plan to the open chunk, committing the chunk when it is full.
   public func add(_ plan: Plan) throws {
-    if inChunk == 0 { try begin() }
+    if store.database.isAutocommit { try begin() }
     let id = try writer!.insert(plan, createdAt: createdAt, sweepID: sweepID)
     chunkIDs = (inChunk == 0 ? id : chunkIDs.first, id)
     inChunk += 1
@@ -63,10 +63,9 @@ public final class SweepWriter {
     inChunk = 0
   }
 
-  /// Drops the open chunk.
+  /// Drops the open chunk, including a transaction begun for it before any plan made it in.
   public func rollback() {
-    guard inChunk > 0 else { return }
-    try? store.database.execute("ROLLBACK")
+    if !store.database.isAutocommit { try? store.database.execute("ROLLBACK") }
     inChunk = 0
   }
 

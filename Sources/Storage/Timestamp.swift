@@ -5,7 +5,7 @@
 #endif
 
 /// ISO 8601 UTC timestamps with milliseconds, e.g. `2026-11-29T14:05:43.123Z`: they sort as
-/// text, which is how the plans index orders them.
+/// text, so `--since` compares them as strings.
 public enum Timestamp {
   public static func now() -> String {
     var spec = timespec()

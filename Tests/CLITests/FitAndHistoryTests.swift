@@ -33,6 +33,12 @@ import Testing
     #expect(cells[0]["fits"] as? Bool == false)
     #expect((cells[0]["total_bytes"] as? NSNumber)?.intValue == 34_030_438_400 + 4 * 15_517_753_344)
     #expect(cells[1]["fits"] as? Bool == true)
+    // A cell with no plan has the same keys as one with a plan.
+    let mixed = try #require(
+      try cli.json("fit --models gpt2-small --gpus a100-80gb,t4 --precision bf16 --json")
+        as? [[String: Any]])
+    #expect(mixed[1]["error"] != nil)
+    #expect(Set(mixed[0].keys).isSubset(of: Set(mixed[1].keys)))
     let table = try cli.run("fit --models gpt2-xl --gpus a100-80gb,h100-sxm")
     #expect(table.stdout.contains("gpt2-xl\t3\t3"))
   }

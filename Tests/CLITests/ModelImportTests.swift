@@ -112,6 +112,12 @@ import Testing
             .utf8), "give --name"
       ),
       (
+        "hugewidth.json",
+        Array(
+          #"{"model_type": "gpt2", "_name_or_path": "w", "vocab_size": 10, "n_positions": 8, "n_layer": 1, "n_embd": 4000000000000000000, "n_head": 1}"#
+            .utf8), "too large"
+      ),
+      (
         "badheads.json",
         Array(
           #"{"model_type": "llama", "_name_or_path": "bad", "vocab_size": 10, "max_position_embeddings": 8, "num_hidden_layers": 1, "hidden_size": 10, "num_attention_heads": 3, "intermediate_size": 16}"#

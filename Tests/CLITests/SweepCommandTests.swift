@@ -63,6 +63,14 @@ import Testing
       }
     }
     #expect((try cli.json("plans --json --limit 0") as? [Any])?.count == 36)
+    // Options the sweep was not made with are not answered from it.
+    for other in [
+      ["--reserve", "20GiB"], ["--mfu", "0.4"], ["--steps", "1000"], ["--zero", "1"],
+    ] {
+      let r = try cli.run(["fit", "--sweep", id] + other)
+      #expect(
+        r.status == 1 && r.stderr.contains("has no plans made with these options"), "\(other)")
+    }
   }
 
   @Test func badSweepsAreRefusedBeforeWriting() throws {
@@ -71,6 +79,11 @@ import Testing
       "sweep --layers 12 --d-model 100 --heads-dim 64", "sweep --chunk-size 0", "sweep --zero 0,,1",
       "sweep --attention fast", "sweep --gpus nope", "plans --sweep 99", "sweep --zero 0,5",
       "sweep --num-gpus 0", "sweep --batch-sizes 1,-2", "sweep --mfu 2",
+      // a range as wide as the 64-bit integers; option lists whose product is absurd
+      "sweep --num-gpus 0:9223372036854775807 --dry-run",
+      "sweep --batch-sizes 1:100000 --num-gpus 1:100000 --dry-run",
+      "sweep --layers 2 --d-model 128 --heads-dim 0",
+      "sweep --layers 2 --d-model 128 --ffn-multiplier 0",
     ] {
       let r = try cli.run(args)
       #expect(r.status != 0 && !r.signaled, "\(args)")

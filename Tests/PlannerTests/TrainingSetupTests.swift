@@ -126,6 +126,23 @@ import Testing
     #expect(huge.gpusNeeded == nil)
   }
 
+  @Test func gpusNeededWithAlmostNoRoomEndsAndIsExact() throws {
+    // ZeRO 3 shards three parts; each keeps at least one byte per GPU however many share it.
+    let xlSeed = try ActivationMemory(model: xl, attention: .naive, checkpointing: .none)
+    let activations = try ActivationBytes(seed: xlSeed, precision: .fp32)
+    let model = MemoryModel(
+      parameters: p, activations: activations, setup: TrainingSetup(zeroStage: 3))
+    let perSequence = activations.perSequence
+    #expect(try model.gpusNeeded(batchSize: 1, usableBytes: perSequence + 2) == nil)
+    // Three bytes of room: every part down to one byte, at G = the largest part, 8P.
+    #expect(try model.gpusNeeded(batchSize: 1, usableBytes: perSequence + 3) == 8 * p)
+    // The answer is the smallest G that fits.
+    let usable = perSequence + 1_000
+    let g = try #require(try model.gpusNeeded(batchSize: 1, usableBytes: usable))
+    #expect(try model.breakdown(batchSize: 1, numGPUs: g).totalBytes <= usable)
+    #expect(try model.breakdown(batchSize: 1, numGPUs: g - 1).totalBytes > usable)
+  }
+
   @Test func reserveComesOffTheUsableMemory() throws {
     var gpu = Shapes.a100_80GiB
     gpu.reserveBytes = 2 << 30

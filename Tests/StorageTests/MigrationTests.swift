@@ -1,5 +1,5 @@
-import Foundation
 import Fixtures
+import Foundation
 import Migrations
 import TestSupport
 import Testing
