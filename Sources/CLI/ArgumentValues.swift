@@ -17,31 +17,23 @@ enum MemorySize {
 
   /// Bytes, or an error saying what is wrong with `text`.
   static func parse(_ text: String) throws -> Int {
-    let lower = text.lowercased().trimmingCharacters(in: " ")
-    let unit = units.first { lower.hasSuffix($0.suffix) }
-    let number =
-      unit.map { String(lower.dropLast($0.suffix.count)).trimmingCharacters(in: " ") } ?? lower
-    if unit == nil, let first = number.firstIndex(where: { $0.isLetter }) {
+    let number = try NumberText(text)
+    guard let unit = number.suffix.isEmpty ? (suffix: "b", factor: 1.0) : units.first(where: { $0.suffix == number.suffix })
+    else {
       throw ArgumentError(
-        description: "unknown unit '\(text[first...])'; use B, KB, MB, GB, TB, KiB, MiB, GiB or TiB"
-      )
+        description:
+          "unknown unit '\(number.suffix)'; use B, KB, MB, GB, TB, KiB, MiB, GiB or TiB")
     }
-    if let exact = Int(number), unit == nil || unit?.factor == 1 {
+    if unit.factor == 1, let exact = number.exactInteger {
       guard exact > 0 else { throw ArgumentError(description: "memory must be positive") }
       return exact
     }
-    guard !number.isEmpty,
-      number.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "." || $0 == "-") }),
-      let value = Double(number)
-    else {
-      throw ArgumentError(
-        description: "not a memory size; write e.g. 80GiB, 80GB, 81920MiB, 512MB or bytes")
-    }
+    let value = try number.value()
     // A fraction of a byte is a typo, not a size (1.5 used to be taken as 2 bytes).
-    if (unit?.factor ?? 1) == 1 && value != value.rounded() {
+    if unit.factor == 1 && value != value.rounded() {
       throw ArgumentError(description: "a byte count must be a whole number")
     }
-    let bytes = (value * (unit?.factor ?? 1)).rounded()
+    let bytes = (value * unit.factor).rounded()
     guard bytes >= 1 else { throw ArgumentError(description: "memory must be at least one byte") }
     guard bytes < 9.2e18 else { throw ArgumentError(description: "memory must be below 8 EiB") }
     return Int(bytes)
@@ -51,30 +43,28 @@ enum MemorySize {
 extension MemorySize {
   /// Like `parse`, but zero is a valid reserve.
   static func parseReserve(_ text: String) throws -> Int {
-    if let exact = Int(text.trimmingCharacters(in: " ")), exact == 0 { return 0 }
+    if let number = try? NumberText(text), number.literal.allSatisfy({ $0 == "0" || $0 == "." }),
+      units.contains(where: { $0.suffix == number.suffix }) || number.suffix.isEmpty
+    {
+      return 0
+    }
     return try parse(text)
   }
 }
 
-/// A whole number typed as digits (with optional `_` or `,` separators), in scientific notation
-/// (`2e12`) or with a suffix (`300B`, `1.5T`, `400k`, `2M`): the way people write token counts.
+/// A whole number typed as digits, in scientific notation (`2e12`) or with a suffix (`300B`,
+/// `1.5T`, `400k`, `2M`): the way people write token counts. The grammar is `NumberText`'s.
 enum Count {
-  static let suffixes: [Character: Double] = ["k": 1e3, "m": 1e6, "b": 1e9, "g": 1e9, "t": 1e12]
+  static let suffixes: [String: Double] = ["k": 1e3, "m": 1e6, "b": 1e9, "g": 1e9, "t": 1e12]
 
   static func parse(_ text: String) throws -> Int {
-    var s = text.lowercased().filter { $0 != "_" && $0 != "," }
-    if let exact = Int(s) { return exact }
-    var factor = 1.0
-    if let last = s.last, let f = suffixes[last] {
-      factor = f
-      s.removeLast()
+    let number = try NumberText(text)
+    if number.suffix.isEmpty, let exact = number.exactInteger { return exact }
+    guard let factor = number.suffix.isEmpty ? 1 : suffixes[number.suffix] else {
+      throw ArgumentError(
+        description: "unknown suffix '\(number.suffix)'; use k, M, B (or G) or T, e.g. 400k or 300B")
     }
-    guard !s.isEmpty, s.allSatisfy({ $0.isASCII && ($0.isNumber || ".e-+".contains($0)) }),
-      let mantissa = Double(s), mantissa.isFinite
-    else {
-      throw ArgumentError(description: "not a whole number; write e.g. 1024, 400k, 300B or 3e11")
-    }
-    let value = mantissa * factor
+    let value = try number.value() * factor
     guard abs(value) < 9.2e18 else {
       throw ArgumentError(description: "must be below 9.2e18, the 64-bit integer range")
     }
@@ -82,15 +72,6 @@ enum Count {
       throw ArgumentError(description: "must be a whole number")
     }
     return Int(value)
-  }
-}
-
-extension String {
-  func trimmingCharacters(in set: Character) -> String {
-    var s = Substring(self)
-    while s.first == set { s.removeFirst() }
-    while s.last == set { s.removeLast() }
-    return String(s)
   }
 }
 

@@ -48,6 +48,7 @@ struct CLIError: Error, CustomStringConvertible {
     case .numGPUs: return "--num-gpus"
     case .zeroStage: return "--zero"
     case .precision: return "--precision"
+    case .seqLen: return "--seq-len"
     }
   }
 }

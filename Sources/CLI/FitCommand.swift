@@ -71,11 +71,21 @@ struct FitCommand: ParsableCommand {
       gpuList.map { g in
         Cell(
           model: m.name, gpu: g.name,
-          result: Result { try reporting { try Planner.plan(model: m, hardware: g, setup: setup) } }
+          result: Result { try reporting { try plan(m, g, setup) } }
             .mapError { $0 as? CLIError ?? CLIError($0) })
       }
     }
     return (modelList.map(\.name), gpuList.map(\.name), cells)
+  }
+
+  /// A cell's plan. Under --min-gpus it is made at the GPU count the cell reports, so its
+  /// time is that of the run the cell describes, not of one GPU.
+  func plan(_ model: ModelConfig, _ gpu: HardwareProfile, _ setup: TrainingSetup) throws -> Plan {
+    let plan = try Planner.plan(model: model, hardware: gpu, setup: setup)
+    guard minGpus, let needed = plan.gpusNeeded, needed != setup.numGPUs else { return plan }
+    var atNeeded = setup
+    atNeeded.numGPUs = needed
+    return try Planner.plan(model: model, hardware: gpu, setup: atNeeded)
   }
 
   /// The newest stored plan of each (model, GPU) in a sweep made with the same options.

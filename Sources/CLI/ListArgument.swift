@@ -32,7 +32,7 @@ enum ListArgument {
   /// Comma-separated names, none empty.
   static func items(_ text: String, flag: String) throws -> [String] {
     let parts = text.split(separator: ",", omittingEmptySubsequences: false)
-      .map { String($0).trimmingCharacters(in: " ") }
+      .map { $0.trimmingSpace }
     if parts.contains(where: \.isEmpty) {
       throw CLIError("\(flag) must be comma-separated values with none empty (got '\(text)')")
     }

@@ -28,12 +28,16 @@ struct PlanCommand: ParsableCommand {
         setup: setup)
       return (plan, noSave ? nil : try store.insertPlan(plan))
     }
+    let advice = PlanAdvice(plan: plan, setup: setup)
     if output.json {
       let json = RecordJSON.plan(
-        plan, id: saved?.id, createdAt: saved?.createdAt ?? Timestamp.now(), fresh: true)
+        plan, id: saved?.id, createdAt: saved?.createdAt ?? Timestamp.now(), fresh: true,
+        advice: advice)
       print(json.text(pretty: true))
     } else {
-      print(PlanReport(plan: plan, id: saved?.id, components: components).render(), terminator: "")
+      print(
+        PlanReport(plan: plan, id: saved?.id, components: components, advice: advice).render(),
+        terminator: "")
     }
   }
 }

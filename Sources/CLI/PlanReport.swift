@@ -5,15 +5,22 @@ struct PlanReport {
   let plan: Plan
   let id: Int?
   let components: Bool
+  var advice: PlanAdvice? = nil
 
   func render() -> String {
     var out = headline() + "\n"
     out += id.map { "Saved as plan \($0).\n" } ?? "Not saved (--no-save).\n"
     out += "\n" + KeyValueList(inputs()).render() + "\n"
     out += "Memory per GPU (GiB = 2^30 bytes)\n" + KeyValueList(memory()).render()
-    out += "\n" + verdict() + "\n\n"
+    out += "\n" + verdict() + "\n"
+    for lever in advice?.leverSentences ?? [] { out += "  It \(lever).\n" }
+    if let advice, !plan.fits, advice.levers.isEmpty {
+      out += "  No single lever (bf16, flash attention, checkpointing, ZeRO, more GPUs) makes it fit.\n"
+    }
+    out += "\n"
     out += "Compute\n" + KeyValueList(compute()).render()
     for note in plan.notes { out += "Note: \(note)\n" }
+    for warning in advice?.warnings ?? [] { out += "Warning: \(warning)\n" }
     return out
   }
 

@@ -76,6 +76,7 @@ enum RecordJSON {
     emit("reserve_bytes", .int(s.reserveBytes))
     emit("fp32_gradients", .bool(s.fp32Gradients))
     emit("method", .string(s.method.rawValue))
+    emit("seq_len", .int(s.sequenceLength))
   }
 
   static func memoryFields(_ p: Plan, _ emit: Emit) {
@@ -152,7 +153,9 @@ enum RecordJSON {
   /// A plan, as `plan --json` prints it and `export` writes it. `fresh` adds what only a
   /// just-computed plan has: the activation bytes per sequence by component and the notes
   /// (neither is kept in the history).
-  static func plan(_ p: Plan, id: Int?, createdAt: String, fresh: Bool = false) -> JSONValue {
+  static func plan(
+    _ p: Plan, id: Int?, createdAt: String, fresh: Bool = false, advice: PlanAdvice? = nil
+  ) -> JSONValue {
     var members: [(String, JSONValue)] = []
     var group = ""
     var inner: [(String, JSONValue)] = []
@@ -176,6 +179,21 @@ enum RecordJSON {
     }
     close()
     if fresh { members.append(("notes", .array(p.notes.map { .string($0) }))) }
+    if let advice {
+      members.append(("warnings", .array(advice.warnings.map { .string($0) })))
+      members.append(
+        (
+          "levers",
+          .array(
+            advice.levers.map {
+              .object([
+                ("flags", .string($0.flags)), ("batch_size", .int($0.plan.setup.batchSize)),
+                ("max_batch_size", .int($0.plan.maxBatchSize)),
+                ("total_bytes", .int($0.plan.memory.totalBytes)),
+              ])
+            })
+        ))
+    }
     return .object(members)
   }
 

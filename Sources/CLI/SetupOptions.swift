@@ -86,8 +86,18 @@ struct RunOptions: ParsableArguments {
     transform: Count.parse)
   var tokens: Int?
 
-  @Option(parsing: .unconditional, help: "Model FLOPs utilisation, in (0, 1].")
+  @Option(
+    parsing: .unconditional, help: "Model FLOPs utilisation, in [1e-60, 1]. (default: 0.5)",
+    transform: Real.parse)
   var mfu: Double = 0.5
+
+  @Option(
+    name: .customLong("seq-len"), parsing: .unconditional,
+    help: ArgumentHelp(
+      "Training sequence length S in tokens. (default: the model's context length)",
+      valueName: "tokens"),
+    transform: Count.parse)
+  var seqLen: Int?
 
   @Option(
     parsing: .unconditional,
@@ -117,6 +127,6 @@ struct RunOptions: ParsableArguments {
       steps.map { .steps($0) } ?? tokens.map { .tokens($0) } ?? .computeOptimal
     return TrainingSetup(
       globalBatchSize: globalBatchSize, runLength: runLength, mfu: mfu, fp32Gradients: fp32Grads,
-      reserveBytes: reserve, method: method)
+      reserveBytes: reserve, method: method, sequenceLength: seqLen)
   }
 }

@@ -76,18 +76,14 @@ public struct HardwareProfile: Equatable, Hashable, Sendable {
       throw PlannerError.outOfRange(
         .reserveBytes, String(reserveBytes), rule: "must be less than memory_bytes \(memoryBytes)")
     }
-    for (format, value) in peak.listed { try Self.checkPositiveFinite(value, .peak(format)) }
-    if let price = pricePerHour { try Self.checkNonNegativeFinite(price, .pricePerHour) }
-    if let power = powerWatts { try Self.checkNonNegativeFinite(power, .powerWatts) }
-  }
-
-  static func checkPositiveFinite(_ value: Double, _ field: Field) throws {
-    if !value.isFinite { throw PlannerError.notFinite(field, String(value)) }
-    if value <= 0 { throw PlannerError.notPositive(field, String(value)) }
-  }
-
-  static func checkNonNegativeFinite(_ value: Double, _ field: Field) throws {
-    if !value.isFinite { throw PlannerError.notFinite(field, String(value)) }
-    if value < 0 { throw PlannerError.negative(field, String(value)) }
+    for (format, value) in peak.listed {
+      try ExactRange.check(value, .peak(format), scale: 1e12, unit: " TFLOP/s")
+    }
+    if let price = pricePerHour {
+      try ExactRange.check(price, .pricePerHour, unit: " dollars", zeroAllowed: true)
+    }
+    if let power = powerWatts {
+      try ExactRange.check(power, .powerWatts, unit: " W", zeroAllowed: true)
+    }
   }
 }

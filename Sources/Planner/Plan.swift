@@ -26,12 +26,15 @@ public struct ResolvedSetup: Equatable, Hashable, Sendable {
   public var fp32Gradients: Bool
   public var reserveBytes: Int
   public var method: AccountingMethod
+  /// S, tokens per training sequence.
+  public var sequenceLength: Int
 
   public init(
     batchSize: Int, batchSizeChosen: Bool, globalBatchSize: Int, gradientAccumulationSteps: Int,
     steps: Int, tokens: Int, runLengthBasis: RunLengthBasis, mfu: Double, numGPUs: Int,
     precision: TrainingPrecision, attention: AttentionKernel, checkpointing: Checkpointing,
-    zeroStage: Int, fp32Gradients: Bool, reserveBytes: Int, method: AccountingMethod = .seed
+    zeroStage: Int, fp32Gradients: Bool, reserveBytes: Int, method: AccountingMethod = .seed,
+    sequenceLength: Int
   ) {
     self.batchSize = batchSize
     self.batchSizeChosen = batchSizeChosen
@@ -49,6 +52,7 @@ public struct ResolvedSetup: Equatable, Hashable, Sendable {
     self.fp32Gradients = fp32Gradients
     self.reserveBytes = reserveBytes
     self.method = method
+    self.sequenceLength = sequenceLength
   }
 }
 
@@ -92,4 +96,14 @@ public struct Plan: Equatable, Sendable {
 
   /// Bytes over the usable memory when the plan does not fit; 0 when it does.
   public var shortfallBytes: Int { max(0, memory.totalBytes - usableBytes) }
+
+  /// Bytes left over when the plan fits; 0 when it does not.
+  public var spareBytes: Int { max(0, usableBytes - memory.totalBytes) }
+
+  /// The spare memory under which a real run will likely run out of memory: the CUDA context,
+  /// NCCL buffers and allocator fragmentation take about that much, which no method counts.
+  public var tightSpareBytes: Int { max(1 << 30, Int(Double(hardware.memoryBytes) * 0.03)) }
+
+  /// True when the plan fits on paper with less than `tightSpareBytes` to spare.
+  public var isTight: Bool { fits && spareBytes < tightSpareBytes }
 }

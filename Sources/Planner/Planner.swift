@@ -16,6 +16,7 @@ public enum Planner {
     try model.validate()
     try hardware.validate()
     try setup.validate()
+    let sequence = try sequenceLength(model, setup)
     let peak = try peakFLOPS(hardware, setup.precision)
     let method = try accounting ?? Self.accounting(model, setup)
     let parameters = method.parameters
@@ -29,11 +30,12 @@ public enum Planner {
         rule: "must be less than the GPU memory \(hardware.memoryBytes)")
     }
     let maxBatch = try memoryModel.maxBatchSize(usableBytes: usable, numGPUs: setup.numGPUs)
-    let batch = setup.microBatchSize ?? max(1, maxBatch)
+    let batch = try GlobalBatch.microBatch(
+      asked: setup.microBatchSize, largestFitting: maxBatch, global: setup.globalBatchSize,
+      dataParallel: setup.numGPUs)
     let memory = try memoryModel.breakdown(batchSize: batch, numGPUs: setup.numGPUs)
     let resolved = try resolve(
-      setup, batchSize: batch, parameters: parameters, contextLength: model.contextLength,
-      reserve: reserve)
+      setup, batchSize: batch, parameters: parameters, sequenceLength: sequence, reserve: reserve)
     let compute = ComputeEstimate(
       perSequence: method.flops, sequencesPerStep: resolved.globalBatchSize,
       parameters: parameters, steps: resolved.steps, tokens: resolved.tokens, hardware: hardware,
@@ -42,11 +44,32 @@ public enum Planner {
       model: model, hardware: hardware, setup: resolved, parameters: parameters, memory: memory,
       usableBytes: usable, fits: memory.totalBytes <= usable, maxBatchSize: maxBatch,
       gpusNeeded: try memoryModel.gpusNeeded(batchSize: batch, usableBytes: usable),
-      compute: compute, notes: setup.notes)
+      compute: compute, notes: setup.notes + notes(model, sequence))
+  }
+
+  /// S: the setup's, else the model's context length. A learned position table has a row per
+  /// position of the checkpoint, so a longer sequence has no position to read.
+  static func sequenceLength(_ model: ModelConfig, _ setup: TrainingSetup) throws -> Int {
+    guard let s = setup.sequenceLength else { return model.contextLength }
+    if model.positional == .learned && s > model.contextLength {
+      throw PlannerError.outOfRange(
+        .seqLen, String(s),
+        rule:
+          "must be at most \(model.contextLength): \(model.name.isEmpty ? "the model" : model.name) has a learned position table of \(model.contextLength) positions"
+      )
+    }
+    return s
+  }
+
+  static func notes(_ model: ModelConfig, _ sequence: Int) -> [String] {
+    guard sequence > model.contextLength else { return [] }
+    return [
+      "sequences of \(sequence) tokens are longer than the model's context length \(model.contextLength); RoPE extrapolation beyond it is the user's to check"
+    ]
   }
 
   /// What a method counts for a model under a setup: it depends on the model and on the
-  /// setup's method, precision, attention and checkpointing only.
+  /// setup's method, precision, attention, checkpointing and sequence length only.
   public struct Accounting: Sendable {
     let parameters: Int
     let activations: ActivationBytes
@@ -58,34 +81,40 @@ public enum Planner {
       let precision: TrainingPrecision
       let attention: AttentionKernel
       let checkpointing: Checkpointing
+      let sequenceLength: Int?
 
       public init(_ setup: TrainingSetup) {
         (method, precision) = (setup.method, setup.precision)
         (attention, checkpointing) = (setup.attention, setup.checkpointing)
+        sequenceLength = setup.sequenceLength
       }
     }
   }
 
+  /// Parameters are the checkpoint's; activations and FLOPs are those of a sequence of S
+  /// tokens, so they are counted on the model with its context set to S.
   public static func accounting(_ model: ModelConfig, _ setup: TrainingSetup) throws -> Accounting {
+    var run = model
+    run.contextLength = try sequenceLength(model, setup)
     switch setup.method {
     case .seed:
       let parameters = try ParameterCount(model: model).total
       let elements = try ActivationMemory(
-        model: model, attention: setup.attention, checkpointing: setup.checkpointing)
+        model: run, attention: setup.attention, checkpointing: setup.checkpointing)
       return Accounting(
         parameters: parameters,
         activations: try ActivationBytes(seed: elements, precision: setup.precision),
         flops: .seed(
-          parameters: parameters, contextLength: model.contextLength,
+          parameters: parameters, contextLength: run.contextLength,
           checkpointing: setup.checkpointing))
     case .detailed:
       return Accounting(
         parameters: try DetailedMethod.parameterCount(model),
         activations: try DetailedMethod.activations(
-          model, precision: setup.precision, attention: setup.attention,
+          run, precision: setup.precision, attention: setup.attention,
           checkpointing: setup.checkpointing),
         flops: try DetailedMethod.flops(
-          model, attention: setup.attention, checkpointing: setup.checkpointing))
+          run, attention: setup.attention, checkpointing: setup.checkpointing))
     }
   }
 
@@ -102,12 +131,12 @@ public enum Planner {
 
   /// Decides the global batch, accumulation steps and run length.
   static func resolve(
-    _ setup: TrainingSetup, batchSize: Int, parameters: Int, contextLength: Int, reserve: Int
+    _ setup: TrainingSetup, batchSize: Int, parameters: Int, sequenceLength: Int, reserve: Int
   ) throws -> ResolvedSetup {
     let x = Exact(quantity: "the run length")
     let perPass = try x.mul(batchSize, setup.numGPUs)
     let global = setup.globalBatchSize ?? perPass
-    let tokensPerStep = try x.mul(global, contextLength)
+    let tokensPerStep = try x.mul(global, sequenceLength)
     let steps: Int
     let tokens: Int
     let basis: RunLengthBasis
@@ -122,9 +151,10 @@ public enum Planner {
     }
     return ResolvedSetup(
       batchSize: batchSize, batchSizeChosen: setup.microBatchSize == nil, globalBatchSize: global,
-      gradientAccumulationSteps: ceilDiv(global, perPass), steps: steps, tokens: tokens,
+      gradientAccumulationSteps: global / perPass, steps: steps, tokens: tokens,
       runLengthBasis: basis, mfu: setup.mfu, numGPUs: setup.numGPUs, precision: setup.precision,
       attention: setup.attention, checkpointing: setup.checkpointing, zeroStage: setup.zeroStage,
-      fp32Gradients: setup.fp32Gradients, reserveBytes: reserve, method: setup.method)
+      fp32Gradients: setup.fp32Gradients, reserveBytes: reserve, method: setup.method,
+      sequenceLength: sequenceLength)
   }
 }

@@ -25,6 +25,7 @@ public enum Field: String, Sendable, CaseIterable {
   case numGPUs = "num_gpus"
   case zeroStage = "zero_stage"
   case precision
+  case seqLen = "seq_len"
 }
 
 extension Field {

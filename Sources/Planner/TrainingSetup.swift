@@ -71,13 +71,15 @@ public struct TrainingSetup: Equatable, Hashable, Sendable {
   /// Overrides the GPU's reserved bytes when set.
   public var reserveBytes: Int?
   public var method: AccountingMethod
+  /// S, tokens per training sequence; nil trains at the model's context length.
+  public var sequenceLength: Int?
 
   public init(
     microBatchSize: Int? = nil, globalBatchSize: Int? = nil,
     runLength: RunLength = .computeOptimal, mfu: Double = 0.5, numGPUs: Int = 1,
     precision: TrainingPrecision = .fp32, attention: AttentionKernel = .naive,
     checkpointing: Checkpointing = .none, zeroStage: Int = 0, fp32Gradients: Bool = false,
-    reserveBytes: Int? = nil, method: AccountingMethod = .seed
+    reserveBytes: Int? = nil, method: AccountingMethod = .seed, sequenceLength: Int? = nil
   ) {
     self.microBatchSize = microBatchSize
     self.globalBatchSize = globalBatchSize
@@ -91,6 +93,7 @@ public struct TrainingSetup: Equatable, Hashable, Sendable {
     self.fp32Gradients = fp32Gradients
     self.reserveBytes = reserveBytes
     self.method = method
+    self.sequenceLength = sequenceLength
   }
 
   public func validate() throws {
@@ -104,9 +107,11 @@ public struct TrainingSetup: Equatable, Hashable, Sendable {
     case .tokensPerParameter(let k) where k <= 0: throw PlannerError.notPositive(.tokens, String(k))
     default: break
     }
+    if let s = sequenceLength, s <= 0 { throw PlannerError.notPositive(.seqLen, String(s)) }
     if !mfu.isFinite { throw PlannerError.notFinite(.mfu, String(mfu)) }
-    if !(mfu > 0 && mfu <= 1) {
-      throw PlannerError.outOfRange(.mfu, String(mfu), rule: "must be in (0, 1]")
+    if !(mfu >= ExactRange.smallest && mfu <= 1) {
+      throw PlannerError.outOfRange(
+        .mfu, String(mfu), rule: "must be in [\(ExactRange.smallestText), 1]\(ExactRange.why)")
     }
     if numGPUs <= 0 { throw PlannerError.notPositive(.numGPUs, String(numGPUs)) }
     if !(0...3).contains(zeroStage) {

@@ -33,6 +33,8 @@ public struct SetupMatch: Equatable, Sendable {
       ("checkpointing = ?", [s.checkpointing.rawValue]), ("num_gpus = ?", [s.numGPUs]),
       ("zero_stage = ?", [s.zeroStage]), ("method = ?", [s.method.rawValue]),
       ("mfu = ?", [s.mfu]), ("fp32_gradients = ?", [s.fp32Gradients]),
+      s.sequenceLength.map { ("coalesce(seq_len, context_length) = ?", [$0]) }
+        ?? ("coalesce(seq_len, context_length) = context_length", []),
     ]
     if let b = s.microBatchSize { out.append(("batch_size = ?", [b])) }
     out.append(
@@ -146,6 +148,7 @@ let planColumns: [(name: String, value: @Sendable (Plan) -> DatabaseValue)] = [
   ("fp32_gradients", { $0.setup.fp32Gradients.databaseValue }),
   ("reserve_bytes", { $0.setup.reserveBytes.databaseValue }),
   ("method", { $0.setup.method.rawValue.databaseValue }),
+  ("seq_len", { $0.setup.sequenceLength.databaseValue }),
   ("parameters", { $0.parameters.databaseValue }),
   ("parameters_bytes", { $0.memory.parametersBytes.databaseValue }),
   ("gradients_bytes", { $0.memory.gradientsBytes.databaseValue }),
@@ -269,7 +272,7 @@ extension Store {
     gpu_price_per_hour, gpu_power_watts, gpu_source, precision, batch_size, batch_size_chosen,
     global_batch_size, gradient_accumulation_steps, steps, tokens, run_length_basis,
     tokens_per_parameter, mfu, num_gpus, attention, checkpointing, zero_stage, fp32_gradients,
-    reserve_bytes, method, parameters_bytes, gradients_bytes, optimizer_state_bytes,
+    reserve_bytes, method, seq_len, parameters_bytes, gradients_bytes, optimizer_state_bytes,
     activation_bytes_per_sequence, activations_bytes, total_bytes, forward_flops_per_step,
     backward_flops_per_step, recompute_flops_per_step, optimizer_flops_per_step, training_days,
     gpu_hours, cost, energy_kwh, parameters, usable_bytes, fits, max_batch_size, gpus_needed, id,
@@ -292,7 +295,8 @@ extension Store {
       checkpointing: Checkpointing(rawValue: try row.text("checkpointing")) ?? .none,
       zeroStage: try row.int("zero_stage"), fp32Gradients: try row.bool("fp32_gradients"),
       reserveBytes: try row.int("reserve_bytes"),
-      method: AccountingMethod(rawValue: try row.text("method")) ?? .seed)
+      method: AccountingMethod(rawValue: try row.text("method")) ?? .seed,
+      sequenceLength: try row.optionalInt("seq_len") ?? model.contextLength)
     let memory = MemoryBreakdown(
       parametersBytes: try row.int("parameters_bytes"),
       gradientsBytes: try row.int("gradients_bytes"),

@@ -1,0 +1,58 @@
+/// The global-batch rule of SPEC.md: a step of B sequences is b sequences on each of D
+/// data-parallel replicas, B / (b·D) times over, so B must be a multiple of b·D. (SPEC's seed
+/// rounded the accumulation steps up, silently training on more sequences than asked for.)
+enum GlobalBatch {
+  /// The micro-batch to plan at. An asked-for b must divide B / D; a chosen one is the
+  /// largest that fits (`largestFitting`) and divides B / D — 1 when none fits, to show by how
+  /// much. Without B, B = b·D and any b is consistent.
+  static func microBatch(asked: Int?, largestFitting: Int, global: Int?, dataParallel d: Int)
+    throws -> Int
+  {
+    let x = Exact(quantity: "the global batch")
+    guard let global else { return asked ?? max(1, largestFitting) }
+    if let b = asked {
+      let step = try x.mul(b, d)
+      if global % step != 0 {
+        throw PlannerError.outOfRange(
+          .globalBatchSize, String(global),
+          rule:
+            "must be a multiple of micro-batch × data-parallel GPUs (\(b) × \(d) = \(step)); nearest valid: \(nearest(global, multipleOf: step))"
+        )
+      }
+      return b
+    }
+    if global % d != 0 {
+      throw PlannerError.outOfRange(
+        .globalBatchSize, String(global),
+        rule:
+          "must be a multiple of the data-parallel GPUs (\(d)); nearest valid: \(nearest(global, multipleOf: d))"
+      )
+    }
+    return largestDivisor(of: global / d, atMost: max(1, largestFitting))
+  }
+
+  /// The multiples of `k` next to `value`, e.g. "999 or 1002", or just "3" below the first.
+  static func nearest(_ value: Int, multipleOf k: Int) -> String {
+    let below = value / k * k
+    let (above, overflow) = below.addingReportingOverflow(k)
+    if below == 0 { return overflow ? "none" : String(above) }
+    return overflow ? String(below) : "\(below) or \(above)"
+  }
+
+  /// The largest divisor of `n` that is at most `m` (n, m ≥ 1), in at most 2·√n steps:
+  /// divisors above √n are n/q for the small cofactors q, scanned from the smallest allowed.
+  static func largestDivisor(of n: Int, atMost m: Int) -> Int {
+    if m >= n { return n }
+    var q = n / m + (n % m == 0 ? 0 : 1)
+    while q <= n / q {
+      if n % q == 0 { return n / q }
+      q += 1
+    }
+    var d = min(m, q - 1)
+    while d > 1 {
+      if n % d == 0 { return d }
+      d -= 1
+    }
+    return 1
+  }
+}
