@@ -28,7 +28,10 @@ struct PlanReport {
     let s = plan.setup
     let batch =
       "micro-batch \(s.batchSize)"
-      + (s.batchSizeChosen && plan.maxBatchSize > 0 ? " (the largest that fits)" : "")
+      + (s.batchSizeChosen && plan.maxBatchSize > 0
+        ? (s.batchSize == plan.maxBatchSize
+          ? " (the largest that fits)" : " (the largest that fits and divides the global batch)")
+        : "")
     let verb = plan.fits ? "fits at" : "does not fit at"
     return "\(plan.model.name) on \(plan.hardware.name): \(verb) \(batch)"
   }

@@ -36,9 +36,17 @@ import Testing
   @Test func fitMinGPUs() throws {
     let cells = try #require(
       try cli.json(
-        "fit --models gpt2-xl --gpus a100-80gb --min-gpus --batch-size 4 --zero 3 --json")
+        "fit --models gpt2-xl --gpus a100-80gb --min-gpus --batch-size 4 --zero 3 --global-batch-size 8 --steps 1000 --json"
+      )
         as? [[String: Any]])
     #expect((cells[0]["gpus_needed"] as? NSNumber)?.intValue == 2)
+    // The time is that of the run the cell describes: 2 GPUs, half the days of 1.
+    let one = try cli.json(
+      "plan gpt2-xl a100-80gb --batch-size 4 --zero 3 --global-batch-size 8 --steps 1000 --no-save --json"
+    )
+    let days = try #require((cells[0]["training_days"] as? NSNumber)?.doubleValue)
+    let daysOnOne = try #require(double(one, "training_days"))
+    #expect(abs(days * 2 / daysOnOne - 1) < 1e-9)
     let table = try cli.run(
       "fit --models gpt2-xl --gpus a100-80gb,a100-40gb --min-gpus --batch-size 4 --zero 3")
     #expect(table.stdout.contains("gpt2-xl\t2\tnone"))

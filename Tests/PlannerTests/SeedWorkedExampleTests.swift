@@ -45,7 +45,7 @@ import Testing
   }
 
   @Test func runFLOPsAndDays() throws {
-    let setup = TrainingSetup(microBatchSize: 3, globalBatchSize: 1_024, runLength: .steps(400_000))
+    let setup = TrainingSetup(globalBatchSize: 1_024, runLength: .steps(400_000))
     let plan = try Planner.plan(model: model, hardware: Shapes.a100_80GiB, setup: setup)
     let c = plan.compute
     #expect(c.forwardPerStep == 2 * 2_126_902_400 * 1_024 * 1_024)
@@ -56,7 +56,10 @@ import Testing
     #expect(abs(400_000 * c.optimizerPerStep / 1.36e16 - 1) < 1e-2)
     #expect((c.trainingDays * 10).rounded() / 10 == 6_353.9)
     #expect(abs(c.gpuHours - c.trainingDays * 24) < 1e-6)
-    #expect(plan.setup.gradientAccumulationSteps == 342)  // ceil(1024 / 3)
+    // b = 3 fits but does not divide 1,024: the largest that fits and divides is 2.
+    #expect(plan.maxBatchSize == 3)
+    #expect(plan.setup.batchSize == 2)
+    #expect(plan.setup.gradientAccumulationSteps == 512)
     #expect(plan.setup.tokens == 400_000 * 1_024 * 1_024)
   }
 }
