@@ -17,7 +17,9 @@ enum CSV {
   /// One record of a stored plan's leaves, in `RecordJSON.planColumns` order.
   static func appendPlan(_ stored: StoredPlan, to out: inout [UInt8]) {
     var first = true
-    RecordJSON.planLeaves(stored.plan, id: stored.id, createdAt: stored.createdAt) { _, _, value in
+    RecordJSON.planLeaves(
+      stored.plan, id: stored.id, createdAt: stored.createdAt, sweepID: stored.sweepID
+    ) { _, _, value in
       if !first { out.append(comma) }
       first = false
       appendLeaf(value, to: &out)

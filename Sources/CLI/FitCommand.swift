@@ -138,7 +138,10 @@ struct FitCommand: ParsableCommand {
   }
 
   func json(_ cell: Cell) -> JSONValue {
+    // model_name and gpu_name as in every plan's JSON; model and gpu are their deprecated
+    // spellings, kept for one release (schemas/fit.schema.json says so).
     var members: [(String, JSONValue)] = [
+      ("model_name", .string(cell.model)), ("gpu_name", .string(cell.gpu)),
       ("model", .string(cell.model)), ("gpu", .string(cell.gpu)),
     ]
     switch cell.result {

@@ -102,10 +102,15 @@ enum RecordJSON {
 
   /// Every leaf of a stored plan as (group, key, value); group is "" for top-level fields.
   static func planLeaves(
-    _ p: Plan, id: Int?, createdAt: String, _ emit: (String, String, JSONValue) -> Void
+    _ p: Plan, id: Int?, createdAt: String, sweepID: Int? = nil,
+    _ emit: (String, String, JSONValue) -> Void
   ) {
     emit("", "id", JSONValue(id))
     emit("", "created_at", .string(createdAt))
+    emit("", "sweep_id", JSONValue(sweepID))
+    // The same keys `fit` rows name the pair by.
+    emit("", "model_name", .string(p.model.name))
+    emit("", "gpu_name", .string(p.hardware.name))
     modelFields(p.model) { emit("model", $0, $1) }
     gpuFields(p.hardware) { emit("gpu", $0, $1) }
     setupFields(p.setup) { emit("setup", $0, $1) }
@@ -154,7 +159,8 @@ enum RecordJSON {
   /// just-computed plan has: the activation bytes per sequence by component and the notes
   /// (neither is kept in the history).
   static func plan(
-    _ p: Plan, id: Int?, createdAt: String, fresh: Bool = false, advice: PlanAdvice? = nil
+    _ p: Plan, id: Int?, createdAt: String, sweepID: Int? = nil, fresh: Bool = false,
+    advice: PlanAdvice? = nil
   ) -> JSONValue {
     var members: [(String, JSONValue)] = []
     var group = ""
@@ -163,7 +169,7 @@ enum RecordJSON {
       if !group.isEmpty { members.append((group, .object(inner))) }
       (group, inner) = ("", [])
     }
-    planLeaves(p, id: id, createdAt: createdAt) { g, key, value in
+    planLeaves(p, id: id, createdAt: createdAt, sweepID: sweepID) { g, key, value in
       if g != group {
         close()
         group = g
@@ -197,7 +203,9 @@ enum RecordJSON {
     return .object(members)
   }
 
-  static func plan(_ s: StoredPlan) -> JSONValue { plan(s.plan, id: s.id, createdAt: s.createdAt) }
+  static func plan(_ s: StoredPlan) -> JSONValue {
+    plan(s.plan, id: s.id, createdAt: s.createdAt, sweepID: s.sweepID)
+  }
 
   /// A plan's CSV columns: its leaves' paths.
   static var planColumns: [String] {

@@ -58,7 +58,15 @@ struct SweepCommand: ParsableCommand {
   var zero = "0"
   @OptionGroup var runOptions: RunOptions
 
-  @Flag(help: "Print how many plans the sweep would make, and stop.") var dryRun = false
+  @Flag(
+    help:
+      "Print how many plans the sweep would make and how much it would grow the database, and stop."
+  )
+  var dryRun = false
+  @Flag(help: "Go ahead with a sweep of more than 100,000,000 plans.") var yes = false
+
+  /// Sweeps larger than this need --yes: at hundreds of bytes a plan they take tens of GB.
+  static let confirmationThreshold = 100_000_000
 
   /// More generated shapes, or setups per shape and GPU, than these is a typo, not a study.
   static let maximumShapes = 1_000_000
@@ -80,9 +88,24 @@ struct SweepCommand: ParsableCommand {
         "the option lists make \(Units.grouped(setups)) setups per model and GPU, more than \(Units.grouped(Self.maximumSetups))"
       )
     }
-    if dryRun {
-      report(["planned": .int(planned)], text: "sweep would make \(Units.grouped(planned)) plans")
-      return
+    if dryRun || planned > Self.confirmationThreshold {
+      let perPlan = try reporting { try SweepSizeEstimate.bytesPerPlan(sample(grid)) }
+      let bytes = Double(planned) * perPlan
+      let growth =
+        "about \(Units.size(bytes)) of database (\(Units.fixed(perPlan, 0)) bytes per plan, measured on a sample of its plans)"
+      if dryRun {
+        report(
+          [
+            "planned": .int(planned), "estimated_bytes": .double(bytes.rounded()),
+            "bytes_per_plan": .double(perPlan.rounded()),
+          ], text: "sweep would make \(Units.grouped(planned)) plans, \(growth)")
+        return
+      }
+      if !yes {
+        throw CLIError(
+          "the sweep would make \(Units.grouped(planned)) plans, more than \(Units.grouped(Self.confirmationThreshold)), \(growth); add --yes to go ahead or --dry-run to count"
+        )
+      }
     }
     Interrupt.install()
     let writer = try reporting {
@@ -104,6 +127,18 @@ struct SweepCommand: ParsableCommand {
       )
     }
     try finish(store, writer, progress: progress, planned: planned, skipped: skipped)
+  }
+
+  /// The first plans of the grid (up to 1,000), for measuring what a plan takes on disk.
+  func sample(_ grid: SweepGrid) -> [Plan] {
+    var plans: [Plan] = []
+    var visited = 0
+    grid.forEachPlan { result in
+      if case .success(let plan) = result { plans.append(plan) }
+      visited += 1
+      return plans.count < 1_000 && visited < 100_000
+    }
+    return plans
   }
 
   /// Plans every cell and hands the plans to the writer, until done or interrupted.

@@ -21,18 +21,20 @@ struct SweepsCommand: ParsableCommand {
       table.append([
         String(s.id), s.createdAt, s.status.rawValue, Units.grouped(s.planned),
         Units.grouped(s.written),
-        s.arguments,
+        SweepSummary.line(s.arguments),
       ])
     }
     print(table.render(), terminator: "")
   }
 
   static func json(_ s: SweepRecord) -> JSONValue {
+    // sweep_id as `sweep --json` and every plan's JSON name it; id is its deprecated
+    // spelling, kept for one release (schemas/sweeps.schema.json says so).
     .object([
-      ("id", .int(s.id)), ("created_at", .string(s.createdAt)),
+      ("sweep_id", .int(s.id)), ("id", .int(s.id)), ("created_at", .string(s.createdAt)),
       ("finished_at", JSONValue(s.finishedAt)),
       ("status", .string(s.status.rawValue)), ("planned", .int(s.planned)),
-      ("written", .int(s.written)),
+      ("written", .int(s.written)), ("summary", .string(SweepSummary.line(s.arguments))),
       ("arguments", .string(s.arguments)),
     ])
   }

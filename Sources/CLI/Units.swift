@@ -7,6 +7,18 @@ enum Units {
 
   static func gib(_ bytes: Int) -> String { fixed(Double(bytes) / gibibyte, 2) + " GiB" }
 
+  /// Bytes in the largest binary unit that keeps the figure at least 1: `240.5 KiB`, `3.1 GiB`.
+  static func size(_ bytes: Double) -> String {
+    let units = ["bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"]
+    var value = bytes
+    var unit = 0
+    while value >= 1_024 && unit < units.count - 1 {
+      value /= 1_024
+      unit += 1
+    }
+    return unit == 0 ? fixed(value, 0) + " bytes" : fixed(value, 1) + " " + units[unit]
+  }
+
   static func tflops(_ flops: Double) -> String { trimmed(flops / 1e12) + " TFLOP/s" }
 
   /// `5.3525e21`-style: four significant decimals.

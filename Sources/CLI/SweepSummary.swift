@@ -1,0 +1,34 @@
+import Foundation
+
+/// A sweep's stored arguments in one line: "120 models × 2 GPUs × 4 setups (precisions
+/// fp32,bf16; …)". The whole argument blob stays in `sweeps --json`.
+enum SweepSummary {
+  static let setupKeys: [(key: String, label: String)] = [
+    ("precisions", "precisions"), ("attention", "attention"), ("checkpointing", "checkpointing"),
+    ("num_gpus", "GPUs"), ("zero_stages", "ZeRO"), ("batch_sizes", "micro-batches"),
+  ]
+
+  static func line(_ arguments: String) -> String {
+    guard
+      let object = try? JSONSerialization.jsonObject(with: Data(arguments.utf8)) as? [String: Any]
+    else { return "(arguments unreadable)" }
+    func list(_ key: String) -> [Any] { object[key] as? [Any] ?? [] }
+    let models = list("models").count
+    let gpus = list("gpus").count
+    let setups = setupKeys.reduce(1) { $0 * max(1, list($1.key).count) }
+    var text =
+      "\(Units.grouped(models)) model\(models == 1 ? "" : "s") × \(Units.grouped(gpus)) GPU\(gpus == 1 ? "" : "s") × \(Units.grouped(setups)) setup\(setups == 1 ? "" : "s")"
+    let details = setupKeys.compactMap { key, label -> String? in
+      let values = list(key)
+      return values.isEmpty ? nil : "\(label) \(shortList(values))"
+    }
+    if let method = object["method"] as? String { text += " (" + (details + ["method \(method)"]).joined(separator: "; ") + ")" }
+    return text
+  }
+
+  /// Up to four values, then how many more: `1,2,4,8,… (12 values)`.
+  static func shortList(_ values: [Any]) -> String {
+    let shown = values.prefix(4).map { $0 is NSNull ? "largest" : "\($0)" }
+    return shown.joined(separator: ",") + (values.count > 4 ? ",… (\(values.count) values)" : "")
+  }
+}
