@@ -49,6 +49,15 @@ struct CLIError: Error, CustomStringConvertible {
     case .zeroStage: return "--zero"
     case .precision: return "--precision"
     case .seqLen: return "--seq-len"
+    case .tensorParallel: return "--tensor-parallel"
+    case .pipelineParallel: return "--pipeline-parallel"
+    case .contextParallel: return "--context-parallel"
+    case .virtualStages: return "--virtual-stages"
+    case .sequenceParallel: return "--sequence-parallel"
+    case .pipelineLayers: return "--pipeline-layers"
+    case .recompute: return "--recompute"
+    case .attention: return "--attention"
+    case .method: return "--method"
     }
   }
 }

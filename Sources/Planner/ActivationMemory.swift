@@ -37,7 +37,11 @@ public struct ActivationMemory: Equatable, Sendable {
 
     var parts: [ActivationComponent]
     switch checkpointing {
-    case .none:
+    case .none, .selective:
+      // Selective recomputation drops the scores and softmax (flash keeps none anyway).
+      if checkpointing == .selective {
+        block.removeAll { $0.0 == "attention_scores" || $0.0 == "softmax" }
+      }
       parts = try block.map {
         ActivationComponent(name: $0.0, elements: try x.mul(model.numLayers, $0.1))
       }

@@ -11,13 +11,22 @@ public struct SequenceFLOPs: Equatable, Sendable {
     self.recompute = recompute
   }
 
-  /// The seed method: forward 2·P·s, backward 4·P·s, recompute 2·P·s under checkpointing.
-  public static func seed(parameters: Int, contextLength: Int, checkpointing: Checkpointing)
-    -> SequenceFLOPs
-  {
+  /// The seed method: forward 2·P·s, backward 4·P·s, recompute 2·P·s under full
+  /// recomputation; selective recomputation redoes the attention core, 4·s²·h per layer
+  /// (Korthikanti et al. 2022, Eq. 8), which the seed's 6·P·s leaves out of the model FLOPs.
+  public static func seed(
+    parameters: Int, contextLength: Int, checkpointing: Checkpointing,
+    attention: AttentionKernel = .naive, layers: Int = 0, width: Int = 0
+  ) -> SequenceFLOPs {
     let ps = Double(parameters) * Double(contextLength)
-    return SequenceFLOPs(
-      forward: 2 * ps, backward: 4 * ps, recompute: checkpointing == .full ? 2 * ps : 0)
+    let s = Double(contextLength)
+    let recompute: Double
+    switch checkpointing {
+    case .none: recompute = 0
+    case .selective: recompute = attention == .naive ? 4 * s * s * Double(width) * Double(layers) : 0
+    case .full: recompute = 2 * ps
+    }
+    return SequenceFLOPs(forward: 2 * ps, backward: 4 * ps, recompute: recompute)
   }
 }
 

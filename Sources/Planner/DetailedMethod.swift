@@ -60,108 +60,148 @@ public enum DetailedMethod {
   /// planner keeps it because the peak comes during the backward pass.
   public static let recomputePeakComponent = "recompute_peak"
 
-  /// Bytes autograd holds for backward at the end of the forward pass: per sequence, by
-  /// component, and a part shared by the whole micro-batch (`fixed`). Under full
-  /// checkpointing `perSequence` also holds `recompute_peak`, one block's activations.
-  /// fp16 is treated like bf16 (a 2-byte autocast).
-  public static func activations(
-    _ model: ModelConfig, precision: TrainingPrecision, attention: AttentionKernel,
-    checkpointing: Checkpointing
-  ) throws -> ActivationBytes {
-    try model.validate()
+  /// How a layout splits each tensor (see `ActivationSplit`).
+  enum Split { case replicated, sharded, scores, whole }
+
+  /// One saved tensor (or group of them): its component name, bytes per sequence, and split.
+  struct Saved {
+    let name: String
+    let bytes: Int
+    let split: Split
+  }
+
+  /// What autograd keeps per sequence, by place: in one block, before the blocks (first
+  /// stage) and after them (last stage). Inputs of column-parallel linears (the norm outputs
+  /// they read) and the norms are replicated in the tensor-parallel region; everything per
+  /// head or per feed-forward unit is sharded; the log-softmax is split over the vocabulary.
+  static func saved(_ model: ModelConfig, precision: TrainingPrecision, attention: AttentionKernel)
+    throws -> (block: [Saved], first: [Saved], last: [Saved])
+  {
     let x = Exact(quantity: "the activation bytes per sequence")
     let s = model.contextLength
-    let h = model.dModel
-    let f = model.dFF
-    let v = model.vocabSize
-    let l = model.numLayers
     let mixed = precision != .fp32
     // Bytes of an element that an autocast op (linear, matmul, attention) produces.
     let c = mixed ? 2 : 4
-    let sh = try x.mul(s, h)
-    let sf = try x.mul(s, f)
+    let sh = try x.mul(s, model.dModel)
+    let sf = try x.mul(s, model.dFF)
     // A norm: its fp32 input and input·rsqrt (s·h each) and the rsqrt column (s).
     let norm = try x.mul(4, try x.add(try x.mul(2, sh), s))
     // What the linears reading a norm's output keep: the fp32 output once, or one bf16 copy each.
     func normOutput(readers: Int) throws -> Int {
       mixed ? try x.product(readers, 2, sh) : try x.mul(4, sh)
     }
-
-    var block: [(String, Int)] = [
-      ("norm_1", norm),
-      ("attention_input", try normOutput(readers: 3)),
+    var block = [
+      Saved(name: "norm_1", bytes: norm, split: .replicated),
+      Saved(name: "attention_input", bytes: try normOutput(readers: 3), split: .replicated),
     ]
     switch attention {
     case .naive:
       block += [
-        ("query_key", try x.product(2, c, sh)),
-        ("attention_probs", try x.product(c, model.numHeads, s, s)),
-        ("attention_values", try x.mul(c, sh)),
-        ("attention_output", try x.mul(c, sh)),
+        Saved(name: "query_key", bytes: try x.product(2, c, sh), split: .sharded),
+        Saved(
+          name: "attention_probs", bytes: try x.product(c, model.numHeads, s, s), split: .scores),
+        Saved(name: "attention_values", bytes: try x.mul(c, sh), split: .sharded),
+        Saved(name: "attention_output", bytes: try x.mul(c, sh), split: .sharded),
       ]
     case .flash:
       block += [
-        ("flash_qkv", try x.product(3, c, sh)),
-        ("flash_output", try x.mul(c, sh)),
-        ("flash_logsumexp", try x.product(4, model.numHeads, s)),
+        Saved(name: "flash_qkv", bytes: try x.product(3, c, sh), split: .sharded),
+        Saved(name: "flash_output", bytes: try x.mul(c, sh), split: .sharded),
+        Saved(name: "flash_logsumexp", bytes: try x.product(4, model.numHeads, s), split: .sharded),
       ]
     }
     let hidden = try x.mul(c, sf)
     block += [
-      ("norm_2", norm),
-      ("ffn_input", try normOutput(readers: model.ffn == .swiglu ? 2 : 1)),
-      ("ffn_w1_output", hidden),
+      Saved(name: "norm_2", bytes: norm, split: .replicated),
+      Saved(
+        name: "ffn_input", bytes: try normOutput(readers: model.ffn == .swiglu ? 2 : 1),
+        split: .replicated),
+      Saved(name: "ffn_w1_output", bytes: hidden, split: .sharded),
     ]
     switch model.ffn {
-    case .swiglu: block += [("ffn_silu", hidden), ("ffn_w3_output", hidden), ("ffn_gated", hidden)]
-    case .gelu: block += [("ffn_gelu", hidden)]
+    case .swiglu:
+      block += ["ffn_silu", "ffn_w3_output", "ffn_gated"].map {
+        Saved(name: $0, bytes: hidden, split: .sharded)
+      }
+    case .gelu: block += [Saved(name: "ffn_gelu", bytes: hidden, split: .sharded)]
     }
-    let oneBlock = try x.sum(block.map(\.1))
+    let first = [Saved(name: "token_ids", bytes: try x.mul(8, s), split: .whole)]
+    let last = [
+      Saved(name: "final_norm", bytes: norm, split: .replicated),
+      Saved(name: "lm_head_input", bytes: try normOutput(readers: 1), split: .replicated),
+      Saved(name: "log_softmax", bytes: try x.product(4, s, model.vocabSize), split: .sharded),
+      Saved(name: "targets", bytes: try x.mul(8, s), split: .whole),
+    ]
+    return (block, first, last)
+  }
 
-    var parts: [(String, Int)] = [("token_ids", try x.mul(8, s))]
+  /// Bytes autograd holds for backward at the end of the forward pass: per sequence, by
+  /// component, and a part shared by the whole micro-batch (`fixed`). Under full
+  /// checkpointing `perSequence` also holds `recompute_peak`, one block's activations;
+  /// selective recomputation drops the attention probabilities. fp16 is treated like bf16.
+  public static func activations(
+    _ model: ModelConfig, precision: TrainingPrecision, attention: AttentionKernel,
+    checkpointing: Checkpointing
+  ) throws -> ActivationBytes {
+    try model.validate()
+    let x = Exact(quantity: "the activation bytes per sequence")
+    let l = model.numLayers
+    let saved = try saved(model, precision: precision, attention: attention)
+    var block = saved.block
+    if checkpointing == .selective { block.removeAll { $0.split == .scores } }
+    let oneBlock = try x.sum(block.map(\.bytes))
+    var parts: [(String, Int)] = saved.first.map { ($0.name, $0.bytes) }
     switch checkpointing {
-    case .none:
-      parts += try block.map { ($0.0, try x.mul(l, $0.1)) }
+    case .none, .selective:
+      parts += try block.map { ($0.name, try x.mul(l, $0.bytes)) }
     case .full:
       // Each block's fp32 input, kept by torch.utils.checkpoint, plus the block recomputed.
       parts += [
-        ("checkpointed_block_inputs", try x.product(l, 4, sh)),
+        ("checkpointed_block_inputs", try x.product(l, 4, model.contextLength, model.dModel)),
         (recomputePeakComponent, oneBlock),
       ]
     }
-    parts += [
-      ("final_norm", norm),
-      ("lm_head_input", try normOutput(readers: 1)),
-      ("log_softmax", try x.product(4, s, v)),
-      ("targets", try x.mul(8, s)),
-    ]
+    parts += saved.last.map { ($0.name, $0.bytes) }
     let perSequence = try x.sum(parts.map(\.1))
-
-    let y = Exact(quantity: "the fixed activation bytes")
-    var fixed = 4  // cross-entropy's total weight, an fp32 scalar
-    if attention == .naive { fixed = try y.add(fixed, try y.mul(s, s)) }  // causal mask, bools
-    switch model.positional {
-    case .rope: fixed = try y.add(fixed, try y.product(2, s, h / model.numHeads, c))
-    case .learned: fixed = try y.add(fixed, try y.mul(8, s))  // int64 position indices
-    }
-    if mixed {
-      let head = try y.mul(v, h)
-      let matrices =
-        checkpointing == .none
-        ? try y.add(try y.mul(l, try blockMatrices(model, y)), head)
-        : head  // the checkpointed blocks keep nothing of theirs after the forward pass
-      fixed = try y.add(fixed, try y.mul(2, matrices))
-    }
+    let fixed = try fixedBytes(model, precision: precision, attention: attention, checkpointing: checkpointing)
     return ActivationBytes(
-      perSequence: perSequence, fixed: fixed,
+      perSequence: perSequence, fixed: fixed.total,
       components: parts.map { NamedBytes(name: $0.0, bytes: $0.1) })
+  }
+
+  /// What autograd keeps once per micro-batch, by place: the causal mask (s² bools, naive
+  /// only) and the RoPE tables (2·s·h/n at the autocast width) on every stage; the learned
+  /// positions' int64 indices (8·s) on the first; the loss's 4-byte total weight on the last;
+  /// and under autocast the bf16 copies of every matrix the linears use (autocast caches the
+  /// cast of a parameter for the whole forward): a layer's own, and the LM head's on the last.
+  static func fixedBytes(
+    _ model: ModelConfig, precision: TrainingPrecision, attention: AttentionKernel,
+    checkpointing: Checkpointing
+  ) throws -> (perLayer: Int, every: Int, first: Int, last: Int, total: Int) {
+    let y = Exact(quantity: "the fixed activation bytes")
+    let s = model.contextLength
+    let mixed = precision != .fp32
+    var every = 0
+    if attention == .naive { every = try y.mul(s, s) }  // causal mask, bools
+    var first = 0
+    switch model.positional {
+    case .rope:
+      every = try y.add(every, try y.product(2, s, model.dModel / model.numHeads, mixed ? 2 : 4))
+    case .learned: first = try y.mul(8, s)  // int64 position indices
+    }
+    // The checkpointed blocks keep nothing of theirs after the forward pass.
+    let perLayer = mixed && checkpointing != .full ? try y.mul(2, try blockMatrices(model, y)) : 0
+    let last = try y.add(4, mixed ? try y.product(2, model.vocabSize, model.dModel) : 0)
+    let total = try y.sum([try y.mul(model.numLayers, perLayer), every, first, last])
+    return (perLayer, every, first, last, total)
   }
 
   /// What FlopCounterMode counts for one sequence: matrix products only, 2·m·n·k each, the
   /// full s×s attention (no causal discount); the CPU flash kernel's backward counts 5
   /// products (it recomputes the scores), the naive one 4. An embedding lookup costs none.
   /// Under full checkpointing `recompute` is each block's forward again less W2: the
-  /// recomputation stops early once the last saved tensor (W2's input) is back.
+  /// recomputation stops early once the last saved tensor (W2's input) is back. Selective
+  /// recomputation redoes the attention core (q·kᵀ and probs·v) of every block.
   public static func flops(
     _ model: ModelConfig, attention: AttentionKernel, checkpointing: Checkpointing
   ) throws -> SequenceFLOPs {
@@ -181,7 +221,9 @@ public enum DetailedMethod {
     let w2 = 2 * s * f * h
     return SequenceFLOPs(
       forward: forward, backward: backward,
-      recompute: checkpointing == .full ? l * (linears + scores - w2) : 0)
+      recompute: checkpointing == .full
+        ? l * (linears + scores - w2)
+        : checkpointing == .selective && attention == .naive ? l * scores : 0)
   }
 
   /// Elements of the matrices one block's linears multiply by (autocast copies each once).

@@ -63,12 +63,16 @@ public struct ModelConfig: Equatable, Hashable, Sendable {
   public var norm: NormKind
   public var bias: BiasKind
   public var positional: PositionalKind
+  /// Whether training applies dropout (a 1-byte mask per dropped element). Only the megatron
+  /// method counts the masks; configs are taken to have them (the paper's GPT layer) unless an
+  /// imported config sets every dropout probability to 0.
+  public var dropout: Bool
 
   public init(
     name: String = "", vocabSize: Int, contextLength: Int, numLayers: Int, dModel: Int,
     numHeads: Int, numKVHeads: Int? = nil, dFF: Int? = nil, ffn: FeedForwardKind = .swiglu,
     tiedEmbeddings: Bool = false, norm: NormKind = .rmsnorm, bias: BiasKind = .none,
-    positional: PositionalKind = .rope
+    positional: PositionalKind = .rope, dropout: Bool = true
   ) {
     self.name = name
     self.vocabSize = vocabSize
@@ -85,6 +89,7 @@ public struct ModelConfig: Equatable, Hashable, Sendable {
     self.norm = norm
     self.bias = bias
     self.positional = positional
+    self.dropout = dropout
   }
 
   /// Width of the K and V projections: h·kv/n.

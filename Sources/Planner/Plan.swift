@@ -28,6 +28,15 @@ public struct ResolvedSetup: Equatable, Hashable, Sendable {
   public var method: AccountingMethod
   /// S, tokens per training sequence.
   public var sequenceLength: Int
+  public var layout = ParallelLayout()
+  /// D = G / (T·P·C), the data-parallel replicas.
+  public var dataParallel = 1
+
+  /// m = B / (D·b), micro-batches per pipeline per step.
+  public var microBatches: Int { globalBatchSize / max(1, batchSize * dataParallel) }
+
+  /// The recomputation, under its newer name.
+  public var recompute: Recompute { checkpointing }
 
   public init(
     batchSize: Int, batchSizeChosen: Bool, globalBatchSize: Int, gradientAccumulationSteps: Int,
@@ -75,11 +84,15 @@ public struct Plan: Equatable, Sendable {
   public var compute: ComputeEstimate
   /// Non-fatal remarks on the options.
   public var notes: [String]
+  /// Every pipeline stage's memory on one GPU; `memory` is the heaviest's.
+  public var stages: [StageMemory]
+  public var peakStage: Int
 
   public init(
     model: ModelConfig, hardware: HardwareProfile, setup: ResolvedSetup, parameters: Int,
     memory: MemoryBreakdown, usableBytes: Int, fits: Bool, maxBatchSize: Int, gpusNeeded: Int?,
-    compute: ComputeEstimate, notes: [String] = []
+    compute: ComputeEstimate, notes: [String] = [], stages: [StageMemory]? = nil,
+    peakStage: Int = 0
   ) {
     self.model = model
     self.hardware = hardware
@@ -92,6 +105,15 @@ public struct Plan: Equatable, Sendable {
     self.gpusNeeded = gpusNeeded
     self.compute = compute
     self.notes = notes
+    self.stages =
+      stages ?? [
+        StageMemory(
+          stage: 0, layers: model.numLayers, microBatchesInFlight: 1,
+          parametersBytes: memory.parametersBytes, gradientsBytes: memory.gradientsBytes,
+          optimizerStateBytes: memory.optimizerStateBytes,
+          activationsBytes: memory.activationsBytes, totalBytes: memory.totalBytes)
+      ]
+    self.peakStage = peakStage
   }
 
   /// Bytes over the usable memory when the plan does not fit; 0 when it does.

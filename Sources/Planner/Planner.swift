@@ -1,7 +1,9 @@
-/// The planner service: turns a model, a GPU and a training setup into a `Plan`.
+/// The planner service: turns a model, a GPU and a training setup into a `Plan`. The one
+/// place where a method's counts (`Accounting`), a layout (`ParallelLayout`) and the training
+/// setup combine (`StageMemoryModel`).
 public enum Planner {
   /// Validates every input and computes the plan. Without a micro-batch it plans at the
-  /// largest that fits (or at 1 when none fits, to show by how much).
+  /// largest that fits (and divides the global batch), or at 1 when none fits.
   public static func plan(
     model: ModelConfig, hardware: HardwareProfile, setup: TrainingSetup = TrainingSetup()
   ) throws -> Plan {
@@ -17,11 +19,19 @@ public enum Planner {
     try hardware.validate()
     try setup.validate()
     let sequence = try sequenceLength(model, setup)
+    let layout = setup.layout
+    try LayoutRules.check(layout, model: model, sequence: sequence, attention: setup.attention)
+    let dataParallel = try LayoutRules.dataParallel(layout, numGPUs: setup.numGPUs)
+    let stageLayers = try layout.stageLayers(numLayers: model.numLayers)
     let peak = try peakFLOPS(hardware, setup.precision)
     let method = try accounting ?? Self.accounting(model, setup)
-    let parameters = method.parameters
-    let memoryModel = MemoryModel(
-      parameters: parameters, activations: method.activations, setup: setup)
+    let shards = try Exact(quantity: "the ZeRO group").mul(dataParallel, layout.contextParallel)
+    let perReplica = try setup.globalBatchSize.map {
+      try GlobalBatch.perReplica($0, dataParallel: dataParallel)
+    }
+    let memoryModel = try StageMemoryModel(
+      accounting: method, layout: layout, stageLayers: stageLayers, setup: setup,
+      sequencesPerReplica: layout.pipelineParallel > 1 ? perReplica : nil)
     let reserve = setup.reserveBytes ?? hardware.reserveBytes
     let usable = hardware.memoryBytes - reserve
     if usable <= 0 {
@@ -29,22 +39,44 @@ public enum Planner {
         .reserveBytes, String(reserve),
         rule: "must be less than the GPU memory \(hardware.memoryBytes)")
     }
-    let maxBatch = try memoryModel.maxBatchSize(usableBytes: usable, numGPUs: setup.numGPUs)
+    let maxBatch = try memoryModel.maxBatchSize(usableBytes: usable, shards: shards)
     let batch = try GlobalBatch.microBatch(
       asked: setup.microBatchSize, largestFitting: maxBatch, global: setup.globalBatchSize,
-      dataParallel: setup.numGPUs)
-    let memory = try memoryModel.breakdown(batchSize: batch, numGPUs: setup.numGPUs)
+      dataParallel: dataParallel,
+      microBatchesMultipleOf: layout.virtualStages > 1 ? layout.pipelineParallel : 1)
+    let stages = try memoryModel.stages(batch: batch, shards: shards)
+    let peakStage = stages.indices.max { stages[$0].totalBytes < stages[$1].totalBytes } ?? 0
+    let memory = try breakdown(stages[peakStage], memoryModel, batch: batch)
     let resolved = try resolve(
-      setup, batchSize: batch, parameters: parameters, sequenceLength: sequence, reserve: reserve)
+      setup, batchSize: batch, parameters: method.parameters, sequenceLength: sequence,
+      reserve: reserve, dataParallel: dataParallel)
     let compute = ComputeEstimate(
       perSequence: method.flops, sequencesPerStep: resolved.globalBatchSize,
-      parameters: parameters, steps: resolved.steps, tokens: resolved.tokens, hardware: hardware,
-      peakFLOPS: peak, numGPUs: setup.numGPUs, mfu: setup.mfu)
+      parameters: method.parameters, steps: resolved.steps, tokens: resolved.tokens,
+      hardware: hardware, peakFLOPS: peak, numGPUs: setup.numGPUs, mfu: setup.mfu)
+    let gpusNeeded = try memoryModel.shardsNeeded(batch: batch, usableBytes: usable).map {
+      ceilDiv($0, layout.contextParallel) * layout.modelParallelGPUs
+    }
     return Plan(
-      model: model, hardware: hardware, setup: resolved, parameters: parameters, memory: memory,
-      usableBytes: usable, fits: memory.totalBytes <= usable, maxBatchSize: maxBatch,
-      gpusNeeded: try memoryModel.gpusNeeded(batchSize: batch, usableBytes: usable),
-      compute: compute, notes: setup.notes + notes(model, sequence))
+      model: model, hardware: hardware, setup: resolved, parameters: method.parameters,
+      memory: memory, usableBytes: usable, fits: memory.totalBytes <= usable,
+      maxBatchSize: maxBatch, gpusNeeded: gpusNeeded, compute: compute,
+      notes: setup.notes + notes(model, sequence, stageLayers, setup, method),
+      stages: stages, peakStage: peakStage)
+  }
+
+  /// The headline memory: the heaviest stage's figures.
+  static func breakdown(_ stage: StageMemory, _ model: StageMemoryModel, batch: Int) throws
+    -> MemoryBreakdown
+  {
+    let k = stage.stage
+    let perSequence =
+      try model.activations(stage: k, batch: 1) - model.activations(stage: k, batch: 0)
+    return MemoryBreakdown(
+      parametersBytes: stage.parametersBytes, gradientsBytes: stage.gradientsBytes,
+      optimizerStateBytes: stage.optimizerStateBytes, activationBytesPerSequence: perSequence,
+      activationComponentBytes: model.accounting.components, batchSize: batch,
+      activationsBytes: stage.activationsBytes, totalBytes: stage.totalBytes)
   }
 
   /// S: the setup's, else the model's context length. A learned position table has a row per
@@ -61,60 +93,41 @@ public enum Planner {
     return s
   }
 
-  static func notes(_ model: ModelConfig, _ sequence: Int) -> [String] {
-    guard sequence > model.contextLength else { return [] }
-    return [
-      "sequences of \(sequence) tokens are longer than the model's context length \(model.contextLength); RoPE extrapolation beyond it is the user's to check"
-    ]
+  static func notes(
+    _ model: ModelConfig, _ sequence: Int, _ stageLayers: [Int], _ setup: TrainingSetup,
+    _ method: Accounting
+  ) -> [String] {
+    var notes: [String] = []
+    if sequence > model.contextLength {
+      notes.append(
+        "sequences of \(sequence) tokens are longer than the model's context length \(model.contextLength); RoPE extrapolation beyond it is the user's to check"
+      )
+    }
+    if setup.layout.pipelineLayers == nil && Set(stageLayers).count > 1 {
+      notes.append(
+        "\(model.numLayers) layers do not divide into \(stageLayers.count) stages: split \(stageLayers.map(String.init).joined(separator: ",")) (the embedding and LM head stages take the smaller shares)"
+      )
+    }
+    if method.paddedVocabulary != model.vocabSize {
+      notes.append(
+        "vocabulary padded from \(model.vocabSize) to \(method.paddedVocabulary) (a multiple of 128 × tensor parallel, as Megatron pads it); parameters count the padded rows"
+      )
+    }
+    return notes
   }
 
   /// What a method counts for a model under a setup: it depends on the model and on the
-  /// setup's method, precision, attention, checkpointing and sequence length only.
-  public struct Accounting: Sendable {
-    let parameters: Int
-    let activations: ActivationBytes
-    let flops: SequenceFLOPs
-
-    /// The options an accounting depends on: setups with equal keys count the same.
-    public struct Key: Hashable, Sendable {
-      let method: AccountingMethod
-      let precision: TrainingPrecision
-      let attention: AttentionKernel
-      let checkpointing: Checkpointing
-      let sequenceLength: Int?
-
-      public init(_ setup: TrainingSetup) {
-        (method, precision) = (setup.method, setup.precision)
-        (attention, checkpointing) = (setup.attention, setup.checkpointing)
-        sequenceLength = setup.sequenceLength
-      }
-    }
-  }
-
-  /// Parameters are the checkpoint's; activations and FLOPs are those of a sequence of S
-  /// tokens, so they are counted on the model with its context set to S.
+  /// setup's method, precision, attention, recomputation, sequence length and tensor-parallel
+  /// degree only (`Accounting.Key`). Parameters are the checkpoint's; activations and FLOPs
+  /// are those of a sequence of S tokens, counted on the model with its context set to S.
   public static func accounting(_ model: ModelConfig, _ setup: TrainingSetup) throws -> Accounting {
+    try model.validate()
     var run = model
     run.contextLength = try sequenceLength(model, setup)
     switch setup.method {
-    case .seed:
-      let parameters = try ParameterCount(model: model).total
-      let elements = try ActivationMemory(
-        model: run, attention: setup.attention, checkpointing: setup.checkpointing)
-      return Accounting(
-        parameters: parameters,
-        activations: try ActivationBytes(seed: elements, precision: setup.precision),
-        flops: .seed(
-          parameters: parameters, contextLength: run.contextLength,
-          checkpointing: setup.checkpointing))
-    case .detailed:
-      return Accounting(
-        parameters: try DetailedMethod.parameterCount(model),
-        activations: try DetailedMethod.activations(
-          run, precision: setup.precision, attention: setup.attention,
-          checkpointing: setup.checkpointing),
-        flops: try DetailedMethod.flops(
-          run, attention: setup.attention, checkpointing: setup.checkpointing))
+    case .seed: return try SeedMethod.accounting(model, run: run, setup: setup)
+    case .detailed: return try DetailedMethod.accounting(model, run: run, setup: setup)
+    case .megatron: return try MegatronMethod.accounting(model, run: run, setup: setup)
     }
   }
 
@@ -131,10 +144,11 @@ public enum Planner {
 
   /// Decides the global batch, accumulation steps and run length.
   static func resolve(
-    _ setup: TrainingSetup, batchSize: Int, parameters: Int, sequenceLength: Int, reserve: Int
+    _ setup: TrainingSetup, batchSize: Int, parameters: Int, sequenceLength: Int, reserve: Int,
+    dataParallel: Int
   ) throws -> ResolvedSetup {
     let x = Exact(quantity: "the run length")
-    let perPass = try x.mul(batchSize, setup.numGPUs)
+    let perPass = try x.mul(batchSize, dataParallel)
     let global = setup.globalBatchSize ?? perPass
     let tokensPerStep = try x.mul(global, sequenceLength)
     let steps: Int
@@ -149,12 +163,15 @@ public enum Planner {
       let t = try x.mul(k, parameters)
       (steps, tokens, basis) = (ceilDiv(t, tokensPerStep), t, .tokensPerParameter(k))
     }
-    return ResolvedSetup(
+    var resolved = ResolvedSetup(
       batchSize: batchSize, batchSizeChosen: setup.microBatchSize == nil, globalBatchSize: global,
       gradientAccumulationSteps: global / perPass, steps: steps, tokens: tokens,
       runLengthBasis: basis, mfu: setup.mfu, numGPUs: setup.numGPUs, precision: setup.precision,
-      attention: setup.attention, checkpointing: setup.checkpointing, zeroStage: setup.zeroStage,
+      attention: setup.attention, checkpointing: setup.recompute, zeroStage: setup.zeroStage,
       fp32Gradients: setup.fp32Gradients, reserveBytes: reserve, method: setup.method,
       sequenceLength: sequenceLength)
+    resolved.layout = setup.layout
+    resolved.dataParallel = dataParallel
+    return resolved
   }
 }

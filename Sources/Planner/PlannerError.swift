@@ -26,6 +26,15 @@ public enum Field: String, Sendable, CaseIterable {
   case zeroStage = "zero_stage"
   case precision
   case seqLen = "seq_len"
+  case tensorParallel = "tensor_parallel"
+  case pipelineParallel = "pipeline_parallel"
+  case contextParallel = "context_parallel"
+  case virtualStages = "virtual_stages"
+  case sequenceParallel = "sequence_parallel"
+  case pipelineLayers = "pipeline_layers"
+  case recompute
+  case attention
+  case method
 }
 
 extension Field {

@@ -134,9 +134,9 @@ public struct SweepGrid: Sendable {
   /// false. What the method counts is computed once per model and setup kind, not per GPU.
   public func forEachPlan(_ body: (Result<Plan, PlannerError>) throws -> Bool) rethrows {
     let setups = setups()
-    let kinds = setups.map(Planner.Accounting.Key.init)
+    let kinds = setups.map(Accounting.Key.init)
     for model in models {
-      var cache: [Planner.Accounting.Key: Result<Planner.Accounting, PlannerError>] = [:]
+      var cache: [Accounting.Key: Result<Accounting, PlannerError>] = [:]
       for gpu in gpus {
         for (i, setup) in setups.enumerated() {
           let accounting = cache[kinds[i]] ?? Self.catching { try Planner.accounting(model, setup) }

@@ -26,12 +26,18 @@ public enum AttentionKernel: String, Sendable, CaseIterable, Codable {
   case flash
 }
 
-/// Activation checkpointing.
-public enum Checkpointing: String, Sendable, CaseIterable, Codable {
+/// Activation recomputation (`--recompute`; `--checkpointing` is its older name).
+public enum Recompute: String, Sendable, CaseIterable, Codable {
   case none
+  /// Drop the attention scores and softmax; recompute them in the backward pass (Korthikanti
+  /// et al. 2022). FlashAttention keeps none to begin with, so the two do not stack.
+  case selective
   /// Keep each block's input; recompute one block at a time in the backward pass.
   case full
 }
+
+/// The name the seed gave recomputation; stored plans and old commands use it.
+public typealias Checkpointing = Recompute
 
 /// Which accounting the planner uses.
 public enum AccountingMethod: String, Sendable, CaseIterable, Codable {
@@ -39,6 +45,9 @@ public enum AccountingMethod: String, Sendable, CaseIterable, Codable {
   case seed
   /// Every parameter, and the activations and FLOPs of SPEC's PyTorch reference implementation.
   case detailed
+  /// Megatron-LM's accounting: Korthikanti et al. 2022's per-layer activations in bytes, its
+  /// parameter placement and padded vocabulary; 16-bit precisions only.
+  case megatron
 }
 
 /// How long a run is.
@@ -73,13 +82,16 @@ public struct TrainingSetup: Equatable, Hashable, Sendable {
   public var method: AccountingMethod
   /// S, tokens per training sequence; nil trains at the model's context length.
   public var sequenceLength: Int?
+  /// How the model is split over GPUs besides data parallelism.
+  public var layout: ParallelLayout
 
   public init(
     microBatchSize: Int? = nil, globalBatchSize: Int? = nil,
     runLength: RunLength = .computeOptimal, mfu: Double = 0.5, numGPUs: Int = 1,
     precision: TrainingPrecision = .fp32, attention: AttentionKernel = .naive,
     checkpointing: Checkpointing = .none, zeroStage: Int = 0, fp32Gradients: Bool = false,
-    reserveBytes: Int? = nil, method: AccountingMethod = .seed, sequenceLength: Int? = nil
+    reserveBytes: Int? = nil, method: AccountingMethod = .seed, sequenceLength: Int? = nil,
+    layout: ParallelLayout = ParallelLayout()
   ) {
     self.microBatchSize = microBatchSize
     self.globalBatchSize = globalBatchSize
@@ -94,6 +106,13 @@ public struct TrainingSetup: Equatable, Hashable, Sendable {
     self.reserveBytes = reserveBytes
     self.method = method
     self.sequenceLength = sequenceLength
+    self.layout = layout
+  }
+
+  /// `checkpointing` under its newer name.
+  public var recompute: Recompute {
+    get { checkpointing }
+    set { checkpointing = newValue }
   }
 
   public func validate() throws {
@@ -114,6 +133,12 @@ public struct TrainingSetup: Equatable, Hashable, Sendable {
         .mfu, String(mfu), rule: "must be in [\(ExactRange.smallestText), 1]\(ExactRange.why)")
     }
     if numGPUs <= 0 { throw PlannerError.notPositive(.numGPUs, String(numGPUs)) }
+    try layout.validate()
+    if method == .megatron && precision == .fp32 {
+      throw PlannerError.unsupported(
+        .precision, "fp32",
+        reason: "the megatron method describes 16-bit training only; use --precision bf16 or fp16")
+    }
     if !(0...3).contains(zeroStage) {
       throw PlannerError.outOfRange(.zeroStage, String(zeroStage), rule: "must be 0, 1, 2 or 3")
     }
@@ -128,6 +153,18 @@ public struct TrainingSetup: Equatable, Hashable, Sendable {
     }
     if fp32Gradients && precision == .fp32 {
       notes.append("fp32 gradients are already the fp32 convention; it changes no figure")
+    }
+    if layout.sequenceParallel && layout.tensorParallel == 1 {
+      notes.append("sequence parallelism with tensor parallel 1 splits nothing; it changes no figure")
+    }
+    if zeroStage >= 2 && layout.pipelineParallel > 1 {
+      notes.append(
+        "ZeRO \(zeroStage) with pipeline parallelism: DeepSpeed refuses it and Megatron's distributed optimizer is ZeRO 1; planned as asked (FSDP with pipelines exists)"
+      )
+    }
+    if recompute == .selective && attention == .flash {
+      notes.append(
+        "selective recompute drops the attention scores, which flash attention never keeps; it changes no memory figure")
     }
     return notes
   }

@@ -128,19 +128,19 @@ import Testing
 
   @Test func gpusNeededWithAlmostNoRoomEndsAndIsExact() throws {
     // ZeRO 3 shards three parts; each keeps at least one byte per GPU however many share it.
-    let xlSeed = try ActivationMemory(model: xl, attention: .naive, checkpointing: .none)
-    let activations = try ActivationBytes(seed: xlSeed, precision: .fp32)
-    let model = MemoryModel(
-      parameters: p, activations: activations, setup: TrainingSetup(zeroStage: 3))
-    let perSequence = activations.perSequence
-    #expect(try model.gpusNeeded(batchSize: 1, usableBytes: perSequence + 2) == nil)
+    let setup = TrainingSetup(zeroStage: 3)
+    let model = try StageMemoryModel(
+      accounting: try Planner.accounting(xl, setup), layout: ParallelLayout(),
+      stageLayers: [xl.numLayers], setup: setup, sequencesPerReplica: nil)
+    let perSequence = try model.activations(stage: 0, batch: 1)
+    #expect(try model.shardsNeeded(batch: 1, usableBytes: perSequence + 2) == nil)
     // Three bytes of room: every part down to one byte, at G = the largest part, 8P.
-    #expect(try model.gpusNeeded(batchSize: 1, usableBytes: perSequence + 3) == 8 * p)
+    #expect(try model.shardsNeeded(batch: 1, usableBytes: perSequence + 3) == 8 * p)
     // The answer is the smallest G that fits.
     let usable = perSequence + 1_000
-    let g = try #require(try model.gpusNeeded(batchSize: 1, usableBytes: usable))
-    #expect(try model.breakdown(batchSize: 1, numGPUs: g).totalBytes <= usable)
-    #expect(try model.breakdown(batchSize: 1, numGPUs: g - 1).totalBytes > usable)
+    let g = try #require(try model.shardsNeeded(batch: 1, usableBytes: usable))
+    #expect(try model.stage(0, batch: 1, shards: g).totalBytes <= usable)
+    #expect(try model.stage(0, batch: 1, shards: g - 1).totalBytes > usable)
   }
 
   @Test func reserveComesOffTheUsableMemory() throws {

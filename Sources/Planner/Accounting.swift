@@ -1,0 +1,129 @@
+/// A parameter count split the way tensor parallelism splits it.
+public struct ParameterSplit: Equatable, Hashable, Sendable {
+  /// Split T ways (column- and row-parallel matrices, their split biases, the vocabulary).
+  public var sharded: Int
+  /// On every tensor-parallel rank (norms, row-parallel biases, a learned position table).
+  public var replicated: Int
+
+  public init(sharded: Int = 0, replicated: Int = 0) {
+    self.sharded = sharded
+    self.replicated = replicated
+  }
+
+  public var total: Int { sharded + replicated }
+
+  /// What one rank of T holds, the shard rounded up.
+  func perRank(_ t: Int) -> Int { ceilDiv(sharded, t) + replicated }
+}
+
+/// Activation bytes per sequence, in the classes a layout splits differently. Every class is
+/// also split C ways under context parallelism (each rank holds s/C of the sequence).
+public struct ActivationSplit: Equatable, Hashable, Sendable {
+  /// Replicated in the tensor-parallel region (norm inputs, residual-side tensors): ÷ T only
+  /// under sequence parallelism.
+  public var replicated: Int
+  /// Split over the tensor-parallel ranks (heads, the feed-forward width, the vocabulary).
+  public var sharded: Int
+  /// The attention scores and softmax: ÷ T; dropped by selective recomputation.
+  public var scores: Int
+  /// On every rank whatever T (token ids, targets, shared tables).
+  public var whole: Int
+
+  public init(replicated: Int = 0, sharded: Int = 0, scores: Int = 0, whole: Int = 0) {
+    self.replicated = replicated
+    self.sharded = sharded
+    self.scores = scores
+    self.whole = whole
+  }
+
+  public static let zero = ActivationSplit()
+
+  public var total: Int { replicated + sharded + scores + whole }
+
+  /// The same without the scores: what selective recomputation keeps.
+  var withoutScores: ActivationSplit {
+    ActivationSplit(replicated: replicated, sharded: sharded, whole: whole)
+  }
+
+  /// Bytes one rank holds for `b` sequences: each class's share, rounded up.
+  func bytes(_ b: Int, _ layout: ParallelLayout) throws -> Int {
+    let x = Exact(quantity: "the activation bytes")
+    let (t, c) = (layout.tensorParallel, layout.contextParallel)
+    let tr = layout.sequenceParallel ? t : 1
+    func share(_ bytes: Int, _ ways: Int) throws -> Int {
+      bytes == 0 ? 0 : ceilDiv(try x.mul(bytes, b), ways)
+    }
+    return try x.sum([
+      try share(replicated, tr * c), try share(sharded, t * c), try share(scores, t * c),
+      try share(whole, c),
+    ])
+  }
+
+  static func + (a: ActivationSplit, b: ActivationSplit) -> ActivationSplit {
+    ActivationSplit(
+      replicated: a.replicated + b.replicated, sharded: a.sharded + b.sharded,
+      scores: a.scores + b.scores, whole: a.whole + b.whole)
+  }
+
+  func scaled(_ k: Int) -> ActivationSplit {
+    ActivationSplit(
+      replicated: replicated * k, sharded: sharded * k, scores: scores * k, whole: whole * k)
+  }
+}
+
+/// What a method counts for a model under a setup, in the parts a layout places: what one
+/// transformer layer holds and keeps, and what only the first stage (embedding) and the last
+/// stage (final norm, LM head, loss) add. Recomputation is already applied: `layerKept` is what
+/// a layer keeps per sequence for each micro-batch in flight, `workingSet` the one layer a
+/// full recomputation rebuilds at a time (zero otherwise).
+public struct Accounting: Sendable {
+  /// Every parameter, the vocabulary padded where the layout pads it.
+  public let parameters: Int
+  let layer: ParameterSplit
+  let firstStage: ParameterSplit
+  let lastStage: ParameterSplit
+  /// A tied LM head's own copy, which the last stage keeps when P > 1 (Megatron does).
+  let tiedHead: Int
+  let layerKept: ActivationSplit
+  let workingSet: ActivationSplit
+  /// Per sequence, per micro-batch in flight on the first stage (token ids, embedding dropout).
+  let firstStageActivations: ActivationSplit
+  /// Per sequence, for the one micro-batch the last stage holds (final norm, logits, loss).
+  let lastStageActivations: ActivationSplit
+  /// Shared by the micro-batch: per layer, on every stage, on the first and on the last.
+  let fixedPerLayer: ActivationSplit
+  let fixedEveryStage: ActivationSplit
+  let fixedFirstStage: ActivationSplit
+  let fixedLastStage: ActivationSplit
+  /// Per sequence by component, for the model on one GPU.
+  public let components: [NamedBytes]
+  public let flops: SequenceFLOPs
+  /// The padded vocabulary V_p, and whether it differs from the model's.
+  public let paddedVocabulary: Int
+
+  /// The options an accounting depends on: setups with equal keys count the same.
+  public struct Key: Hashable, Sendable {
+    let method: AccountingMethod
+    let precision: TrainingPrecision
+    let attention: AttentionKernel
+    let recompute: Recompute
+    let sequenceLength: Int?
+    let tensorParallel: Int
+
+    public init(_ setup: TrainingSetup) {
+      (method, precision) = (setup.method, setup.precision)
+      (attention, recompute) = (setup.attention, setup.recompute)
+      (sequenceLength, tensorParallel) = (setup.sequenceLength, setup.layout.tensorParallel)
+    }
+  }
+
+  /// Activation bytes per sequence of the whole model on one GPU (P = T = C = 1).
+  public var activationBytesPerSequence: Int {
+    components.reduce(0) { $0 + $1.bytes }
+  }
+}
+
+extension Int {
+  /// The smallest multiple of `k` at or above this value.
+  func roundedUp(toMultipleOf k: Int) -> Int { ceilDiv(self, k) * k }
+}

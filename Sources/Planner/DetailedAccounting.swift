@@ -1,0 +1,87 @@
+/// The detailed method placed by a layout: every parameter where Megatron's layers keep it,
+/// and every saved tensor of the reference implementation in its class (`DetailedMethod.saved`).
+extension DetailedMethod {
+  static func accounting(_ model: ModelConfig, run: ModelConfig, setup: TrainingSetup) throws
+    -> Accounting
+  {
+    let t = setup.layout.tensorParallel
+    let vocab = t > 1 ? model.vocabSize.roundedUp(toMultipleOf: 128 * t) : model.vocabSize
+    var (padded, paddedRun) = (model, run)
+    (padded.vocabSize, paddedRun.vocabSize) = (vocab, vocab)
+    let parameters = try placedParameters(padded)
+    let saved = try saved(paddedRun, precision: setup.precision, attention: setup.attention)
+    let block = split(saved.block)
+    let kept: ActivationSplit
+    switch setup.recompute {
+    case .none: kept = block
+    case .selective: kept = block.withoutScores
+    case .full:
+      kept = ActivationSplit(replicated: try Exact(quantity: "the activation bytes").product(4, run.contextLength, run.dModel))
+    }
+    let fixed = try fixedBytes(
+      paddedRun, precision: setup.precision, attention: setup.attention,
+      checkpointing: setup.recompute)
+    return Accounting(
+      parameters: parameters.total, layer: parameters.layer, firstStage: parameters.first,
+      lastStage: parameters.last, tiedHead: parameters.tiedHead, layerKept: kept,
+      workingSet: setup.recompute == .full ? block : .zero,
+      firstStageActivations: split(saved.first), lastStageActivations: split(saved.last),
+      fixedPerLayer: ActivationSplit(sharded: fixed.perLayer),
+      fixedEveryStage: ActivationSplit(whole: fixed.every),
+      fixedFirstStage: ActivationSplit(whole: fixed.first),
+      // The loss's total weight is whole; the LM head's bf16 copy is split over the vocabulary.
+      fixedLastStage: ActivationSplit(sharded: fixed.last - 4, whole: 4),
+      components: try activations(
+        paddedRun, precision: setup.precision, attention: setup.attention,
+        checkpointing: setup.recompute
+      ).components,
+      flops: try flops(paddedRun, attention: setup.attention, checkpointing: setup.recompute),
+      paddedVocabulary: vocab)
+  }
+
+  static func split(_ tensors: [Saved]) -> ActivationSplit {
+    var out = ActivationSplit.zero
+    for tensor in tensors {
+      switch tensor.split {
+      case .replicated: out.replicated += tensor.bytes
+      case .sharded: out.sharded += tensor.bytes
+      case .scores: out.scores += tensor.bytes
+      case .whole: out.whole += tensor.bytes
+      }
+    }
+    return out
+  }
+
+  /// Every parameter, placed as Megatron's layers place them: Q, K, V, W1 and W3 are column-
+  /// parallel (their biases split with them), Wo and W2 row-parallel (their biases whole on
+  /// every rank), norms replicated; the embedding and LM head split over the vocabulary, a
+  /// learned position table replicated. The totals equal `parameterCount`.
+  static func placedParameters(_ model: ModelConfig) throws -> (
+    layer: ParameterSplit, first: ParameterSplit, last: ParameterSplit, tiedHead: Int, total: Int
+  ) {
+    let x = Exact(quantity: "the parameter count")
+    let (h, f, kv) = (model.dModel, model.dFF, model.kvWidth)
+    let norm = model.norm == .layernorm ? try x.mul(2, h) : h
+    var sharded = try x.sum([
+      try x.mul(h, h), try x.mul(2, try x.mul(h, kv)), try x.mul(h, h),
+      try x.product(model.ffn.matrixCount, h, f),
+    ])
+    var replicated = try x.mul(2, norm)
+    switch model.bias {
+    case .none: break
+    case .qkv: sharded = try x.sum([sharded, h, kv, kv])
+    case .all:
+      sharded = try x.sum([sharded, h, kv, kv, try x.mul(model.ffn.matrixCount - 1, f)])
+      replicated = try x.sum([replicated, h, h])
+    }
+    let embedding = try x.mul(model.vocabSize, h)
+    let positions = model.positional == .learned ? try x.mul(model.contextLength, h) : 0
+    let layer = ParameterSplit(sharded: sharded, replicated: replicated)
+    let first = ParameterSplit(sharded: embedding, replicated: positions)
+    let last = ParameterSplit(sharded: model.tiedEmbeddings ? 0 : embedding, replicated: norm)
+    let total = try x.sum([
+      try x.mul(model.numLayers, try x.add(sharded, replicated)), first.total, last.total,
+    ])
+    return (layer, first, last, model.tiedEmbeddings ? embedding : 0, total)
+  }
+}

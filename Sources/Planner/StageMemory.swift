@@ -1,0 +1,237 @@
+/// One pipeline stage's memory on one GPU.
+public struct StageMemory: Equatable, Hashable, Sendable {
+  public var stage: Int
+  public var layers: Int
+  public var microBatchesInFlight: Int
+  public var parametersBytes: Int
+  public var gradientsBytes: Int
+  public var optimizerStateBytes: Int
+  public var activationsBytes: Int
+  public var totalBytes: Int
+
+  public init(
+    stage: Int, layers: Int, microBatchesInFlight: Int, parametersBytes: Int,
+    gradientsBytes: Int, optimizerStateBytes: Int, activationsBytes: Int, totalBytes: Int
+  ) {
+    self.stage = stage
+    self.layers = layers
+    self.microBatchesInFlight = microBatchesInFlight
+    self.parametersBytes = parametersBytes
+    self.gradientsBytes = gradientsBytes
+    self.optimizerStateBytes = optimizerStateBytes
+    self.activationsBytes = activationsBytes
+    self.totalBytes = totalBytes
+  }
+}
+
+/// Where a method's counts, a layout and the training setup meet: the memory of every
+/// pipeline stage on one GPU, at any micro-batch b and data-parallel degree D.
+///
+/// Stage k holds its layers' parameters (÷ T where sharded), the embedding on stage 0 and the
+/// final norm and LM head on the last; gradients and optimizer state by the precision's bytes
+/// per parameter, each divided by the ZeRO group D·C where the stage shards it. Its activations
+/// are n_k = min(m, P − k) micro-batches of its layers (1F1B; stage 0's × (1 + (P − 1)/(P·V))
+/// when interleaved), one layer's working set under full recomputation, the embedding's per
+/// micro-batch in flight on stage 0, one micro-batch of the head's on the last, and what the
+/// method keeps once per micro-batch.
+public struct StageMemoryModel: Sendable {
+  public let accounting: Accounting
+  public let layout: ParallelLayout
+  public let stageLayers: [Int]
+  let precision: TrainingPrecision
+  let zeroStage: Int
+  let fp32Gradients: Bool
+  /// B / D when the global batch is given: m = this / b. Without it m = 1.
+  let sequencesPerReplica: Int?
+  /// Parameter elements one GPU of each stage holds.
+  let stageParameters: [Int]
+  /// The stages that can be the heaviest: the first, the last, and for each layer count the
+  /// first stage that has it (the most micro-batches in flight). Others never weigh more.
+  let candidateStages: [Int]
+
+  public init(
+    accounting: Accounting, layout: ParallelLayout, stageLayers: [Int], setup: TrainingSetup,
+    sequencesPerReplica: Int?
+  ) throws {
+    self.accounting = accounting
+    self.layout = layout
+    self.stageLayers = stageLayers
+    self.precision = setup.precision
+    self.zeroStage = setup.zeroStage
+    self.fp32Gradients = setup.fp32Gradients
+    self.sequencesPerReplica = sequencesPerReplica
+    let x = Exact(quantity: "the parameters of a stage")
+    let (t, p) = (layout.tensorParallel, layout.pipelineParallel)
+    var perStage: [Int] = []
+    for (k, layers) in stageLayers.enumerated() {
+      var n = try x.mul(layers, accounting.layer.perRank(t))
+      if k == 0 { n = try x.add(n, accounting.firstStage.perRank(t)) }
+      if k == p - 1 {
+        n = try x.add(n, accounting.lastStage.perRank(t))
+        if p > 1 { n = try x.add(n, ceilDiv(accounting.tiedHead, t)) }
+      }
+      perStage.append(n)
+    }
+    stageParameters = perStage
+    var seen: Set<Int> = [stageLayers[0]]
+    var candidates = [0]
+    for (k, layers) in stageLayers.enumerated().dropFirst() where seen.insert(layers).inserted {
+      candidates.append(k)
+    }
+    if p > 1 && candidates.last != p - 1 { candidates.append(p - 1) }
+    candidateStages = candidates
+  }
+
+  /// Bytes per parameter for (parameters, gradients, optimizer state), before sharding.
+  var bytesPerParameter: (params: Int, grads: Int, optimizer: Int) {
+    switch precision {
+    case .fp32: return (4, 4, 8)
+    case .bf16, .fp16: return (2, fp32Gradients ? 4 : 2, 12)
+    }
+  }
+
+  /// Stage k's model state over a ZeRO group of `shards` GPUs, each part rounded up.
+  func state(stage k: Int, shards: Int) throws -> (params: Int, grads: Int, optimizer: Int) {
+    let x = Exact(quantity: "the model state bytes")
+    let per = bytesPerParameter
+    let n = stageParameters[k]
+    func share(_ bytes: Int, sharded: Bool) -> Int { sharded ? ceilDiv(bytes, shards) : bytes }
+    return (
+      share(try x.mul(per.params, n), sharded: zeroStage >= 3),
+      share(try x.mul(per.grads, n), sharded: zeroStage >= 2),
+      share(try x.mul(per.optimizer, n), sharded: zeroStage >= 1)
+    )
+  }
+
+  /// Micro-batches per pipeline per step, m = B/(D·b); 1 without a global batch.
+  func microBatches(_ b: Int) -> Int {
+    guard let perReplica = sequencesPerReplica, b > 0 else { return 1 }
+    return max(1, perReplica / b)
+  }
+
+  /// Stage k's activation bytes at micro-batch b. Where b does not divide B/D (only while
+  /// searching for the largest b that fits) the in-flight count is taken as the fraction
+  /// (B/D)/b, which keeps the bytes growing with b and equals the real count at divisors.
+  func activations(stage k: Int, batch b: Int) throws -> Int {
+    let x = Exact(quantity: "the activation bytes")
+    let a = accounting
+    let p = layout.pipelineParallel
+    let layers = stageLayers[k]
+    var kept = try x.mul(layers, try a.layerKept.bytes(b, layout))
+    let depth = p - k
+    if let perReplica = sequencesPerReplica, try x.mul(b, depth) > perReplica {
+      kept = ceilDiv(try x.mul(kept, perReplica), b)
+    } else {
+      kept = try x.mul(kept, sequencesPerReplica == nil ? 1 : depth)
+    }
+    if k == 0 && layout.virtualStages > 1 {
+      let pv = p * layout.virtualStages
+      kept = ceilDiv(try x.mul(kept, pv + p - 1), pv)
+    }
+    var total = try x.sum([
+      kept, layers > 0 ? try a.workingSet.bytes(b, layout) : 0,
+      try x.mul(layers, try a.fixedPerLayer.bytes(1, layout)),
+      try a.fixedEveryStage.bytes(1, layout),
+    ])
+    if k == 0 {
+      let inFlight = layout.inFlight(stage: 0, microBatches: microBatches(b))
+      total = try x.sum([
+        total, try x.mul(inFlight, try a.firstStageActivations.bytes(b, layout)),
+        try a.fixedFirstStage.bytes(1, layout),
+      ])
+    }
+    if k == p - 1 {
+      total = try x.sum([
+        total, try a.lastStageActivations.bytes(b, layout), try a.fixedLastStage.bytes(1, layout),
+      ])
+    }
+    return total
+  }
+
+  public func stage(_ k: Int, batch b: Int, shards: Int) throws -> StageMemory {
+    let s = try state(stage: k, shards: shards)
+    let act = try activations(stage: k, batch: b)
+    let x = Exact(quantity: "the total memory")
+    return StageMemory(
+      stage: k, layers: stageLayers[k],
+      microBatchesInFlight: layout.inFlight(stage: k, microBatches: microBatches(b)),
+      parametersBytes: s.params, gradientsBytes: s.grads, optimizerStateBytes: s.optimizer,
+      activationsBytes: act, totalBytes: try x.sum([s.params, s.grads, s.optimizer, act]))
+  }
+
+  public func stages(batch b: Int, shards: Int) throws -> [StageMemory] {
+    try stageLayers.indices.map { try stage($0, batch: b, shards: shards) }
+  }
+
+  func fits(batch b: Int, shards: Int, usable: Int) throws -> Bool {
+    for k in candidateStages where try stage(k, batch: b, shards: shards).totalBytes > usable {
+      return false
+    }
+    return true
+  }
+
+  /// The largest micro-batch at which every stage fits; 0 when even 1 does not. With a global
+  /// batch and a pipeline, at most B/D (more would leave a replica less than one micro-batch).
+  public func maxBatchSize(usableBytes usable: Int, shards: Int) throws -> Int {
+    if stageLayers.count == 1 && layout.tensorParallel == 1 && layout.contextParallel == 1 {
+      // One stage, nothing split: the bytes are linear in b, as in SPEC.
+      let x = Exact(quantity: "the total memory")
+      let s = try state(stage: 0, shards: shards)
+      let fixed = try activations(stage: 0, batch: 0)
+      let constant = try x.sum([s.params, s.grads, s.optimizer, fixed])
+      if constant >= usable { return 0 }
+      return (usable - constant) / max(1, try activations(stage: 0, batch: 1) - fixed)
+    }
+    guard try fits(batch: 1, shards: shards, usable: usable) else { return 0 }
+    let cap = layout.pipelineParallel > 1 ? sequencesPerReplica ?? Int.max : Int.max
+    var (low, high) = (1, 2)
+    while high <= cap, try fits(batch: high, shards: shards, usable: usable) {
+      low = high
+      if high > Int.max / 2 { return high }
+      high *= 2
+    }
+    high = min(high, cap == Int.max ? high : cap + 1)
+    // fits(low) and not fits(high) (or high past the cap): bisect.
+    while high - low > 1 {
+      let mid = low + (high - low) / 2
+      if try fits(batch: mid, shards: shards, usable: usable) { low = mid } else { high = mid }
+    }
+    return low
+  }
+
+  /// The smallest ZeRO group (data-parallel degree × C) at which micro-batch b fits on every
+  /// stage, or nil when none can (the unsharded part alone is too large).
+  public func shardsNeeded(batch b: Int, usableBytes usable: Int) throws -> Int? {
+    var needed = 1
+    for k in candidateStages {
+      guard let g = try shardsNeeded(stage: k, batch: b, usable: usable) else { return nil }
+      needed = max(needed, g)
+    }
+    return needed
+  }
+
+  func shardsNeeded(stage k: Int, batch b: Int, usable: Int) throws -> Int? {
+    let x = Exact(quantity: "the total memory")
+    let whole = try state(stage: k, shards: 1)
+    let parts = [
+      (whole.params, zeroStage >= 3), (whole.grads, zeroStage >= 2),
+      (whole.optimizer, zeroStage >= 1),
+    ]
+    let fixed = try x.sum(parts.filter { !$0.1 }.map(\.0))
+    let sharded = parts.filter { $0.1 && $0.0 > 0 }.map(\.0)
+    let room = usable - (try x.add(fixed, try activations(stage: k, batch: b)))
+    if room < 0 { return nil }
+    guard let largest = sharded.max() else { return 1 }
+    // Each sharded part keeps at least one byte however many GPUs share it.
+    if room < sharded.count { return nil }
+    // The per-GPU share only shrinks as the group grows, and at the largest part every share
+    // is one byte, which fits: search between 1 and there.
+    func fits(_ g: Int) -> Bool { sharded.reduce(0) { $0 + ceilDiv($1, g) } <= room }
+    var (low, high) = (1, largest)
+    while low < high {
+      let mid = low + (high - low) / 2
+      if fits(mid) { high = mid } else { low = mid + 1 }
+    }
+    return low
+  }
+}
