@@ -6,7 +6,7 @@ import Testing
   let cli = TrainplanRunner()
 
   @Test func gpt2XLOnA100MatchesSPEC() throws {
-    let plan = try cli.json("plan gpt2-xl a100-80gb --global-batch-size 1024 --steps 400000 --json")
+    let plan = try cli.json("plan seed-gpt2-xl a100-80gb --global-batch-size 1024 --steps 400000 --json")
     #expect(int(plan, "max_batch_size") == 3)
     #expect(int(plan, "setup.batch_size") == 3)
     #expect(value(plan, "setup.batch_size_chosen") as? Bool == true)
@@ -29,7 +29,7 @@ import Testing
 
   @Test func readableBreakdownSaysWhatItChose() throws {
     let r = try cli.run(
-      "plan gpt2-xl a100-80gb --global-batch-size 1024 --steps 400000 --components")
+      "plan seed-gpt2-xl a100-80gb --global-batch-size 1024 --steps 400000 --components")
     #expect(r.status == 0)
     #expect(r.stdout.contains("micro-batch 3 (the largest that fits)"))
     #expect(r.stdout.contains("6,353.9 days"))
@@ -39,24 +39,24 @@ import Testing
   }
 
   @Test func defaultRunLengthIsSaid() throws {
-    let r = try cli.run("plan gpt2-small a100-80gb --batch-size 4")
+    let r = try cli.run("plan seed-gpt2-small a100-80gb --batch-size 4")
     #expect(r.stdout.contains("20 per parameter, the default"))
   }
 
   @Test func doesNotFitSaysByHowMuch() throws {
-    let plan = try cli.json("plan gpt2-xl a100-40gb --json")
+    let plan = try cli.json("plan seed-gpt2-xl a100-40gb --json")
     #expect(value(plan, "fits") as? Bool == false)
     #expect(int(plan, "max_batch_size") == 0)
     #expect(int(plan, "setup.batch_size") == 1)
     let over = 34_030_438_400 + 15_517_753_344 - 42_949_672_960
     #expect(int(plan, "memory.shortfall_bytes") == over)
-    let text = try cli.run("plan gpt2-xl a100-40gb --no-save")
+    let text = try cli.run("plan seed-gpt2-xl a100-40gb --no-save")
     #expect(text.stdout.contains("Does NOT fit"))
     #expect(text.stdout.contains(String(format: "%.2f GiB", Double(over) / 1_073_741_824)))
   }
 
   @Test func noSaveKeepsHistoryEmpty() throws {
-    let plan = try cli.json("plan gpt2-small t4 --no-save --json")
+    let plan = try cli.json("plan seed-gpt2-small t4 --no-save --json")
     #expect(value(plan, "id") is NSNull)
     #expect((try cli.json("plans --json") as? [Any])?.count == 0)
   }
@@ -64,7 +64,7 @@ import Testing
   @Test func costAndEnergyWhenTheGPUHasThem() throws {
     try cli.run(
       "gpu add rented --memory 80GiB --fp32-tflops 19.5 --price-per-hour 2 --power-watts 400")
-    let plan = try cli.json("plan gpt2-small rented --batch-size 1 --steps 1000 --json")
+    let plan = try cli.json("plan seed-gpt2-small rented --batch-size 1 --steps 1000 --json")
     let hours = try #require(double(plan, "gpu_hours"))
     #expect(abs(try #require(double(plan, "cost")) - 2 * hours) < 1e-9)
     #expect(abs(try #require(double(plan, "energy_kwh")) - 0.4 * hours) < 1e-9)

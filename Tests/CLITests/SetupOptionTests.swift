@@ -36,12 +36,12 @@ import Testing
   @Test func fitMinGPUs() throws {
     let cells = try #require(
       try cli.json(
-        "fit --models gpt2-xl --gpus a100-80gb --min-gpus --batch-size 4 --zero 3 --json")
+        "fit --models seed-gpt2-xl --gpus a100-80gb --min-gpus --batch-size 4 --zero 3 --json")
         as? [[String: Any]])
     #expect((cells[0]["gpus_needed"] as? NSNumber)?.intValue == 2)
     let table = try cli.run(
-      "fit --models gpt2-xl --gpus a100-80gb,a100-40gb --min-gpus --batch-size 4 --zero 3")
-    #expect(table.stdout.contains("gpt2-xl\t2\tnone"))
+      "fit --models seed-gpt2-xl --gpus a100-80gb,a100-40gb --min-gpus --batch-size 4 --zero 3")
+    #expect(table.stdout.contains("seed-gpt2-xl\t2\tnone"))
   }
 
   @Test func fitInBF16WithFlashOnEightGPUsWithZeRO3() throws {
@@ -60,17 +60,17 @@ import Testing
 
   @Test func fp32GradsAndNotes() throws {
     let plan = try cli.json(
-      "plan gpt2-xl a100-80gb --precision bf16 --fp32-grads --zero 1 --no-save --json")
+      "plan seed-gpt2-xl a100-80gb --precision bf16 --fp32-grads --zero 1 --no-save --json")
     #expect(int(plan, "memory.gradients_bytes") == 4 * 2_126_902_400)
     let notes = try #require(value(plan, "notes") as? [String])
     #expect(notes.contains { $0.contains("ZeRO stage 1 on 1 GPU") })
-    let text = try cli.run("plan gpt2-xl a100-80gb --zero 1 --no-save")
+    let text = try cli.run("plan seed-gpt2-xl a100-80gb --zero 1 --no-save")
     #expect(text.status == 0)
     #expect(text.stdout.contains("Note: ZeRO stage 1 on 1 GPU"))
   }
 
   @Test func reserveShowsBothFigures() throws {
-    let text = try cli.run("plan gpt2-xl a100-80gb --reserve 2GiB --no-save")
+    let text = try cli.run("plan seed-gpt2-xl a100-80gb --reserve 2GiB --no-save")
     #expect(text.stdout.contains("reserve"))
     #expect(text.stdout.contains("usable"))
   }
