@@ -24,6 +24,8 @@ extension Store {
 
   /// Saves a config under its name; refuses an existing name unless `replace`.
   public func saveModel(_ config: ModelConfig, source: String = "", replace: Bool = false) throws {
+    var config = config
+    config.name = RecordName.normalized(config.name)
     try RecordName.validate(config.name, kind: "model")
     try config.validate()
     let now = Timestamp.now()
@@ -51,6 +53,7 @@ extension Store {
 
   /// The config named `name`; throws `notFound` with the closest names otherwise.
   public func model(named name: String) throws -> ModelRecord {
+    let name = RecordName.normalized(name)
     let found = try database.fetch(
       "SELECT \(Self.modelColumns), created_at, updated_at FROM models WHERE name = ?", [name],
       Self.decodeModel)
@@ -75,6 +78,7 @@ extension Store {
 
   /// Removes a config. Plans computed from it keep their snapshot.
   public func removeModel(named name: String) throws {
+    let name = RecordName.normalized(name)
     try write {
       try database.execute("DELETE FROM models WHERE name = ?", [name])
       if database.changes == 0 { _ = try model(named: name) }
