@@ -7,13 +7,13 @@ struct PlanReport {
   let components: Bool
 
   func render() -> String {
-    var out = headline() + "\n"
+    var out = Terminal.shown(headline()) + "\n"
     out += id.map { "Saved as plan \($0).\n" } ?? "Not saved (--no-save).\n"
     out += "\n" + KeyValueList(inputs()).render() + "\n"
     out += "Memory per GPU (GiB = 2^30 bytes)\n" + KeyValueList(memory()).render()
     out += "\n" + verdict() + "\n\n"
     out += "Compute\n" + KeyValueList(compute()).render()
-    for note in plan.notes { out += "Note: \(note)\n" }
+    for note in plan.notes { out += "Note: \(Terminal.shown(note))\n" }
     return out
   }
 
