@@ -22,6 +22,22 @@ import Testing
     #expect(Set(presets.gpus.map(\.name)).count == 15)
   }
 
+  /// Every priced preset names the list it comes from and the date it was read.
+  @Test func gpuPricesCiteAListAndADate() throws {
+    let presets = try Presets.embedded()
+    let priced = presets.gpus.filter { $0.pricePerHour != nil }
+    #expect(priced.count >= 10)
+    for gpu in presets.gpus {
+      let cited = gpu.source.range(of: "price_per_hour: ") != nil
+      #expect(cited == (gpu.pricePerHour != nil), "\(gpu.name)")
+      guard let price = gpu.pricePerHour, let from = gpu.source.range(of: "price_per_hour: ")
+      else { continue }
+      let citation = gpu.source[from.upperBound...]
+      #expect(citation.range(of: #"20\d\d-\d\d-\d\d"#, options: .regularExpression) != nil)
+      #expect(citation.contains(String(format: "$%.2f", price)), "\(gpu.name)")
+    }
+  }
+
   @Test func theRealGPT2FamilyIsGPT2() throws {
     let presets = try Presets.embedded()
     for name in Self.realGPT2 {
