@@ -49,10 +49,13 @@ extension Store {
 
   /// The GPU named `name`; throws `notFound` with the closest names otherwise.
   public func gpu(named name: String) throws -> HardwareRecord {
-    let name = RecordName.normalized(name)
+    // In NFC, as saved; a name saved before names were normalised is also found as typed.
+    let key = RecordName.normalized(name)
     let found = try database.fetch(
-      "SELECT \(Self.gpuColumns), created_at, updated_at FROM gpus WHERE name = ?", [name],
-      Self.decodeGPU)
+      """
+      SELECT \(Self.gpuColumns), created_at, updated_at FROM gpus
+      WHERE name IN (?, ?) ORDER BY name = ? DESC LIMIT 1
+      """, [key, name, key], Self.decodeGPU)
     guard let record = found.first else {
       throw StoreError.notFound(
         kind: "GPU", name: name,
@@ -74,10 +77,9 @@ extension Store {
 
   /// Removes a GPU. Plans computed on it keep their snapshot.
   public func removeGPU(named name: String) throws {
-    let name = RecordName.normalized(name)
     try write {
-      try database.execute("DELETE FROM gpus WHERE name = ?", [name])
-      if database.changes == 0 { _ = try gpu(named: name) }
+      let stored = try gpu(named: name).profile.name
+      try database.execute("DELETE FROM gpus WHERE name = ?", [stored])
     }
   }
 

@@ -108,6 +108,21 @@ import Testing
     #expect(try store.modelNames().contains(Self.composed) == false)
   }
 
+  /// A name saved decomposed by an earlier trainplan is still found, changed and removed.
+  @Test func aNameSavedBeforeNormalisingIsStillFound() throws {
+    try store.database.execute(
+      """
+      INSERT INTO models (name, vocab_size, context_length, num_layers, d_model, num_heads,
+        num_kv_heads, d_ff, ffn, tied_embeddings, source, created_at, updated_at)
+      VALUES (?, 100, 8, 1, 8, 2, 2, 32, 'swiglu', 0, '', '2026-01-01', '2026-01-01')
+      """, [Self.decomposed])
+    #expect(try store.model(named: Self.decomposed).config.name == Self.decomposed)
+    try store.updateModel(named: Self.decomposed) { $0.config.numLayers = 2 }
+    #expect(try store.model(named: Self.decomposed).config.numLayers == 2)
+    try store.removeModel(named: Self.decomposed)
+    #expect(throws: StoreError.self) { try store.model(named: Self.decomposed) }
+  }
+
   @Test(arguments: [
     "\u{202A}", "\u{202B}", "\u{202C}", "\u{202D}", "\u{202E}", "\u{2066}", "\u{2067}",
     "\u{2068}", "\u{2069}", "\u{200E}", "\u{200F}", "\u{061C}", "\u{200B}", "\u{200C}",
