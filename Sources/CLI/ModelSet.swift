@@ -21,7 +21,8 @@ struct ModelSet: ParsableCommand {
   var contextLength: Int?
   @Option(parsing: .unconditional, help: "Number of transformer blocks l.", transform: Count.parse)
   var layers: Int?
-  @Option(parsing: .unconditional, help: "Model width h (d_ff keeps its value).", transform: Count.parse)
+  @Option(
+    parsing: .unconditional, help: "Model width h (d_ff keeps its value).", transform: Count.parse)
   var dModel: Int?
   @Option(
     parsing: .unconditional, help: "Attention heads n; must divide the width.",

@@ -35,7 +35,8 @@ public enum RecordName {
     if name.unicodeScalars.contains(where: isInvisibleControl) {
       throw StoreError.invalidName(
         kind: kind,
-        rule: "must not contain bidirectional-control or zero-width characters (U+200B–U+200F, U+202A–U+202E, U+2060, U+2066–U+2069, U+061C, U+FEFF)"
+        rule:
+          "must not contain bidirectional-control or zero-width characters (U+200B–U+200F, U+202A–U+202E, U+2060, U+2066–U+2069, U+061C, U+FEFF)"
       )
     }
     if name.contains(",") {

@@ -17,7 +17,9 @@ import Testing
       "llama-3-8b h100-sxm --precision bf16 --attention flash --num-gpus 8 --zero 3 --batch-size 1",
     ] {
       var words = args.split(separator: " ").map(String.init)
-      if args.contains("quoted") { words = ["seed-gpt2-small", "quoted \"gpu\"", "--batch-size", "2"] }
+      if args.contains("quoted") {
+        words = ["seed-gpt2-small", "quoted \"gpu\"", "--batch-size", "2"]
+      }
       let r = try cli.run(["plan"] + words)
       precondition(r.status == 0, r.stderr)
     }

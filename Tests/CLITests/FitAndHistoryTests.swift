@@ -27,7 +27,8 @@ import Testing
 
   @Test func fitWithBatchSizeAndNarrowing() throws {
     let cells = try #require(
-      try cli.json("fit --models seed-gpt2-xl,seed-gpt2-small --gpus a100-80gb --batch-size 4 --json")
+      try cli.json(
+        "fit --models seed-gpt2-xl,seed-gpt2-small --gpus a100-80gb --batch-size 4 --json")
         as? [[String: Any]])
     #expect(cells.map { $0["model"] as? String } == ["seed-gpt2-xl", "seed-gpt2-small"])
     #expect(cells[0]["fits"] as? Bool == false)
@@ -55,7 +56,8 @@ import Testing
     }
     let all = try #require(try cli.json("plans --json") as? [[String: Any]])
     #expect(all.compactMap { ($0["id"] as? NSNumber)?.intValue } == [3, 2, 1])
-    let small = try #require(try cli.json("plans --model seed-gpt2-small --json") as? [[String: Any]])
+    let small = try #require(
+      try cli.json("plans --model seed-gpt2-small --json") as? [[String: Any]])
     #expect(small.compactMap { ($0["id"] as? NSNumber)?.intValue } == [3, 1])
     let h100 = try #require(
       try cli.json("plans --gpu h100-sxm --limit 1 --json") as? [[String: Any]])

@@ -6,7 +6,8 @@ import Testing
   let cli = TrainplanRunner()
 
   @Test func gpt2XLOnA100MatchesSPEC() throws {
-    let plan = try cli.json("plan seed-gpt2-xl a100-80gb --global-batch-size 1024 --steps 400000 --json")
+    let plan = try cli.json(
+      "plan seed-gpt2-xl a100-80gb --global-batch-size 1024 --steps 400000 --json")
     #expect(int(plan, "max_batch_size") == 3)
     #expect(int(plan, "setup.batch_size") == 3)
     #expect(value(plan, "setup.batch_size_chosen") as? Bool == true)

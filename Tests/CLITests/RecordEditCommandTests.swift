@@ -83,8 +83,9 @@ import Testing
       "1", "--d-model", "8", "--heads", "2",
     ]
     #expect(try cli.run(add).status == 0)
-    #expect(value(try cli.json(["model", "show", "caf\u{E9}", "--json"]), "name") as? String
-      == "caf\u{E9}")
+    #expect(
+      value(try cli.json(["model", "show", "caf\u{E9}", "--json"]), "name") as? String
+        == "caf\u{E9}")
     var again = add
     again[2] = "caf\u{E9}"
     #expect(try cli.run(again).stderr.contains("exists already"))
@@ -119,7 +120,8 @@ import Testing
     #expect(!shown.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{202E}" })
     #expect(shown.contains(#"\u{1B}"#))
     let list = KeyValueList([("source", hostile)])
-    #expect(list.render(escaping: true) == #"source  mine\u{1B}[31m\u{202E}lx-2tpg\u{200B}\ttab"# + "\n")
+    #expect(
+      list.render(escaping: true) == #"source  mine\u{1B}[31m\u{202E}lx-2tpg\u{200B}\ttab"# + "\n")
     #expect(list.render(escaping: false) == "source  " + hostile + "\n")
   }
 }

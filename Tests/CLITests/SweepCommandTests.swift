@@ -50,7 +50,8 @@ import Testing
       let computed = try #require(
         try cli.json(
           [
-            "fit", "--models", "seed-gpt2-small,seed-gpt2-xl,llama-2-7b", "--gpus", "a100-80gb,h100-sxm,l4",
+            "fit", "--models", "seed-gpt2-small,seed-gpt2-xl,llama-2-7b", "--gpus",
+            "a100-80gb,h100-sxm,l4",
             "--json",
           ] + options)
           as? [[String: Any]])

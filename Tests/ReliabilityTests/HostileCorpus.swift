@@ -99,7 +99,8 @@ enum HostileCorpus {
   static func units() -> [Invocation] {
     let gpu = ["gpu", "add", "g", "--replace", "--memory", "80GiB", "--fp32-tflops", "19.5"]
     let memoryFlags = [
-      (gpu, "--memory"), (gpu, "--reserve"), (["plan", "seed-gpt2-small", "a100-80gb"], "--reserve"),
+      (gpu, "--memory"), (gpu, "--reserve"),
+      (["plan", "seed-gpt2-small", "a100-80gb"], "--reserve"),
     ]
     return memoryFlags.flatMap { base, flag in sizes.map { Invocation(args: with(base, flag, $0)) }
     }

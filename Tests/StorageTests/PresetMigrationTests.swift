@@ -97,8 +97,9 @@ import Testing
       expected.name = name
       #expect(try store.model(named: name).config == expected)
     }
-    #expect(try ParameterCount(model: store.model(named: "seed-gpt2-xl").config).total
-      == 2_126_902_400)
+    #expect(
+      try ParameterCount(model: store.model(named: "seed-gpt2-xl").config).total
+        == 2_126_902_400)
     for name in ["gpt2-small", "gpt2-large", "gpt2-xl"] {
       #expect(try store.model(named: name).config == preset(name))
     }
@@ -148,7 +149,8 @@ import Testing
     let store = try Store(path: folder.file("new.sqlite"))
     let presets = try Presets.embedded()
     #expect(try store.modelNames() == presets.models.map(\.name).sorted())
-    #expect(try store.model(named: "gpt2-xl").config == presets.models.first { $0.name == "gpt2-xl" })
+    #expect(
+      try store.model(named: "gpt2-xl").config == presets.models.first { $0.name == "gpt2-xl" })
   }
 
   func dumpPlans(_ path: String) throws -> [String] {

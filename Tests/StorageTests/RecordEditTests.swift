@@ -76,7 +76,9 @@ import Testing
     #expect(throws: StoreError.notAPreset(kind: "model", name: "mine", suggestions: [])) {
       try store.restoreModel(named: "mine", from: presets)
     }
-    #expect(throws: StoreError.notAPreset(kind: "GPU", name: "h2000", suggestions: ["h200", "b200"])) {
+    #expect(
+      throws: StoreError.notAPreset(kind: "GPU", name: "h2000", suggestions: ["h200", "b200"])
+    ) {
       try store.restoreGPU(named: "h2000", from: presets)
     }
     #expect(bytes() == before)
