@@ -4,7 +4,9 @@ import ArgumentParser
 struct GPUCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "gpu",
-    abstract: "Save, list, show and remove GPUs (hardware profiles).",
-    subcommands: [GPUAdd.self, GPUList.self, GPUShow.self, GPURemove.self]
+    abstract: "Save, list, show, change, remove and restore GPUs (hardware profiles).",
+    subcommands: [
+      GPUAdd.self, GPUList.self, GPUShow.self, GPUSet.self, GPURemove.self, GPURestore.self,
+    ]
   )
 }

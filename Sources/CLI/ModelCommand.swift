@@ -4,9 +4,10 @@ import ArgumentParser
 struct ModelCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "model",
-    abstract: "Save, list, show and remove model configs.",
+    abstract: "Save, list, show, change, remove and restore model configs.",
     subcommands: [
-      ModelAdd.self, ModelImport.self, ModelList.self, ModelShow.self, ModelRemove.self,
+      ModelAdd.self, ModelImport.self, ModelList.self, ModelShow.self, ModelSet.self,
+      ModelRemove.self, ModelRestore.self,
     ]
   )
 }

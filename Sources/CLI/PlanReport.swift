@@ -8,7 +8,7 @@ struct PlanReport {
   var advice: PlanAdvice? = nil
 
   func render() -> String {
-    var out = headline() + "\n"
+    var out = Terminal.shown(headline()) + "\n"
     out += id.map { "Saved as plan \($0).\n" } ?? "Not saved (--no-save).\n"
     out += "\n" + KeyValueList(inputs()).render() + "\n"
     out += "Memory per GPU (GiB = 2^30 bytes)\n" + KeyValueList(memory()).render()
@@ -19,7 +19,7 @@ struct PlanReport {
     }
     out += "\n"
     out += "Compute\n" + KeyValueList(compute()).render()
-    for note in plan.notes { out += "Note: \(note)\n" }
+    for note in plan.notes { out += "Note: \(Terminal.shown(note))\n" }
     for warning in advice?.warnings ?? [] { out += "Warning: \(warning)\n" }
     return out
   }

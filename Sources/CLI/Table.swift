@@ -19,6 +19,7 @@ struct Table {
     guard aligned else {
       return ([header] + rows).map { $0.map(Self.plain).joined(separator: "\t") + "\n" }.joined()
     }
+    let rows = self.rows.map { $0.map(Terminal.escaped) }
     let widths = header.indices.map { i in
       ([header] + rows).map { $0.indices.contains(i) ? $0[i].count : 0 }.max() ?? 0
     }
@@ -41,6 +42,36 @@ struct Table {
 enum Terminal {
   static var isStandardOutput: Bool { isatty(STDOUT_FILENO) != 0 }
   static var isStandardError: Bool { isatty(STDERR_FILENO) != 0 }
+
+  /// `text` safe to show on a terminal: control characters (an escape sequence in a saved
+  /// `--source` would reach the terminal), bidirectional controls and zero-width characters
+  /// (which make text look like what it is not) written as `\n`, `\u{1B}`, `\u{202E}`.
+  /// Piped output keeps the bytes as saved.
+  static func escaped(_ text: String) -> String {
+    var out = ""
+    for scalar in text.unicodeScalars {
+      switch scalar {
+      case "\n": out += "\\n"
+      case "\r": out += "\\r"
+      case "\t": out += "\\t"
+      case _ where scalar.properties.generalCategory == .control || isInvisible(scalar):
+        out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+      default: out.unicodeScalars.append(scalar)
+      }
+    }
+    return out
+  }
+
+  /// The characters `RecordName` refuses in names: bidirectional controls and zero-width ones.
+  static func isInvisible(_ scalar: Unicode.Scalar) -> Bool {
+    switch scalar.value {
+    case 0x202A...0x202E, 0x2066...0x2069, 0x200B...0x200F, 0x2060, 0x061C, 0xFEFF: return true
+    default: return false
+    }
+  }
+
+  /// `escaped` on a terminal, `text` itself when the output is piped.
+  static func shown(_ text: String) -> String { isStandardOutput ? escaped(text) : text }
 }
 
 extension String {

@@ -91,9 +91,13 @@ struct KeyValueList {
 
   init(_ rows: [(String, String)]) { self.rows = rows }
 
-  func render() -> String {
+  /// One `key  value` line per row; values escaped for a terminal (`Terminal.escaped`).
+  func render(escaping: Bool = Terminal.isStandardOutput) -> String {
     let width = rows.map(\.0.count).max() ?? 0
-    return rows.map { k, v in k + String(repeating: " ", count: width - k.count + 2) + v + "\n" }
-      .joined()
+    return rows.map { k, v in
+      k + String(repeating: " ", count: width - k.count + 2) + (escaping ? Terminal.escaped(v) : v)
+        + "\n"
+    }
+    .joined()
   }
 }

@@ -22,6 +22,8 @@ extension Store {
 
   /// Saves a GPU under its name; refuses an existing name unless `replace`.
   public func saveGPU(_ gpu: HardwareProfile, replace: Bool = false) throws {
+    var gpu = gpu
+    gpu.name = RecordName.normalized(gpu.name)
     try RecordName.validate(gpu.name, kind: "GPU")
     try gpu.validate()
     let now = Timestamp.now()
@@ -47,9 +49,13 @@ extension Store {
 
   /// The GPU named `name`; throws `notFound` with the closest names otherwise.
   public func gpu(named name: String) throws -> HardwareRecord {
+    // In NFC, as saved; a name saved before names were normalised is also found as typed.
+    let key = RecordName.normalized(name)
     let found = try database.fetch(
-      "SELECT \(Self.gpuColumns), created_at, updated_at FROM gpus WHERE name = ?", [name],
-      Self.decodeGPU)
+      """
+      SELECT \(Self.gpuColumns), created_at, updated_at FROM gpus
+      WHERE name IN (?, ?) ORDER BY name = ? DESC LIMIT 1
+      """, [key, name, key], Self.decodeGPU)
     guard let record = found.first else {
       throw StoreError.notFound(
         kind: "GPU", name: name,
@@ -72,8 +78,8 @@ extension Store {
   /// Removes a GPU. Plans computed on it keep their snapshot.
   public func removeGPU(named name: String) throws {
     try write {
-      try database.execute("DELETE FROM gpus WHERE name = ?", [name])
-      if database.changes == 0 { _ = try gpu(named: name) }
+      let stored = try gpu(named: name).profile.name
+      try database.execute("DELETE FROM gpus WHERE name = ?", [stored])
     }
   }
 

@@ -24,6 +24,8 @@ extension Store {
 
   /// Saves a config under its name; refuses an existing name unless `replace`.
   public func saveModel(_ config: ModelConfig, source: String = "", replace: Bool = false) throws {
+    var config = config
+    config.name = RecordName.normalized(config.name)
     try RecordName.validate(config.name, kind: "model")
     try config.validate()
     let now = Timestamp.now()
@@ -51,9 +53,13 @@ extension Store {
 
   /// The config named `name`; throws `notFound` with the closest names otherwise.
   public func model(named name: String) throws -> ModelRecord {
+    // In NFC, as saved; a name saved before names were normalised is also found as typed.
+    let key = RecordName.normalized(name)
     let found = try database.fetch(
-      "SELECT \(Self.modelColumns), created_at, updated_at FROM models WHERE name = ?", [name],
-      Self.decodeModel)
+      """
+      SELECT \(Self.modelColumns), created_at, updated_at FROM models
+      WHERE name IN (?, ?) ORDER BY name = ? DESC LIMIT 1
+      """, [key, name, key], Self.decodeModel)
     guard let record = found.first else {
       throw StoreError.notFound(
         kind: "model", name: name,
@@ -76,8 +82,8 @@ extension Store {
   /// Removes a config. Plans computed from it keep their snapshot.
   public func removeModel(named name: String) throws {
     try write {
-      try database.execute("DELETE FROM models WHERE name = ?", [name])
-      if database.changes == 0 { _ = try model(named: name) }
+      let stored = try model(named: name).config.name
+      try database.execute("DELETE FROM models WHERE name = ?", [stored])
     }
   }
 

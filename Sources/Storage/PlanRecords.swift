@@ -78,8 +78,9 @@ public struct PlanFilter: Equatable, Sendable {
   /// The WHERE/LIMIT clause and its bound values; never the values themselves in the SQL.
   var clause: (sql: String, values: [any DatabaseValueConvertible]) {
     var pairs: [(String, [any DatabaseValueConvertible])] = []
-    if let model { pairs.append(("model_name = ?", [model])) }
-    if let gpu { pairs.append(("gpu_name = ?", [gpu])) }
+    // A name as typed and in NFC: records are saved in NFC, plans from before may not be.
+    if let model { pairs.append(("model_name IN (?, ?)", [model, RecordName.normalized(model)])) }
+    if let gpu { pairs.append(("gpu_name IN (?, ?)", [gpu, RecordName.normalized(gpu)])) }
     if let since { pairs.append(("created_at >= ?", [since])) }
     if let sweep {
       // The sweep's id range bounds the scan (migration 0006); sweep_id picks its rows in it.

@@ -72,7 +72,8 @@ public struct Presets: Sendable {
     gpus = try Self.decode([GPUFixture].self, gpusJSON, file: "gpus.json").map { g in
       let tera = { (v: Double?) in v.map { $0 * 1e12 } }
       let p = g.peak_tflops
-      let cited = ["memory_bytes", "peak_tflops", "power_watts"].compactMap { key in
+      let cited = ["memory_bytes", "peak_tflops", "power_watts", "price_per_hour"].compactMap {
+        key in
         g.sources[key].map { "\(key): \($0.hasSuffix(".") ? String($0.dropLast()) : $0)" }
       }
       let source = ([g.display_name] + cited).joined(separator: "; ")

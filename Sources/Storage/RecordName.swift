@@ -1,8 +1,28 @@
+import Foundation
+
 /// The rules for the name of a saved config or GPU: what a user can type back on a command
 /// line and pick out of a comma-separated list.
 public enum RecordName {
   public static let maximumLength = 128
 
+  /// The form a name is saved and looked up in: Unicode NFC, so that two names that look the
+  /// same ("café" typed composed or as "e" + U+0301) are one name. SQLite compares bytes.
+  public static func normalized(_ name: String) -> String {
+    name.precomposedStringWithCanonicalMapping
+  }
+
+  /// Characters that change how text around them is shown without showing themselves: the
+  /// bidirectional controls (which can display "gpt2-xl" for what is stored as something else)
+  /// and the zero-width ones (which make two different names look identical).
+  static func isInvisibleControl(_ scalar: Unicode.Scalar) -> Bool {
+    switch scalar.value {
+    case 0x202A...0x202E, 0x2066...0x2069, 0x200E, 0x200F, 0x061C: return true
+    case 0x200B...0x200D, 0x2060, 0xFEFF: return true
+    default: return false
+    }
+  }
+
+  /// Checks `name` as it will be saved (call it with the normalized form).
   public static func validate(_ name: String, kind: String) throws {
     if name.isEmpty { throw StoreError.invalidName(kind: kind, rule: "must not be empty") }
     if name.count > maximumLength {
@@ -11,6 +31,13 @@ public enum RecordName {
     }
     if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
       throw StoreError.invalidName(kind: kind, rule: "must not contain control characters")
+    }
+    if name.unicodeScalars.contains(where: isInvisibleControl) {
+      throw StoreError.invalidName(
+        kind: kind,
+        rule:
+          "must not contain bidirectional-control or zero-width characters (U+200B–U+200F, U+202A–U+202E, U+2060, U+2066–U+2069, U+061C, U+FEFF)"
+      )
     }
     if name.contains(",") {
       throw StoreError.invalidName(

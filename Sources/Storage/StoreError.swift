@@ -13,6 +13,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
   case notFound(kind: String, name: String, suggestions: [String])
   case badFixture(file: String, reason: String)
   case invalidName(kind: String, rule: String)
+  case notAPreset(kind: String, name: String, suggestions: [String])
+  case presetNameTaken(kind: String, name: String)
 
   public var description: String {
     switch self {
@@ -48,6 +50,14 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         suggestions.isEmpty
         ? "" : "; did you mean \(suggestions.map { "'\($0)'" }.joined(separator: ", "))?"
       return "no \(kind) named '\(name)'\(hint)"
+    case .notAPreset(let kind, let name, let suggestions):
+      let hint =
+        suggestions.isEmpty
+        ? "" : "; did you mean \(suggestions.map { "'\($0)'" }.joined(separator: ", "))?"
+      return "there is no preset \(kind) named '\(name)' to restore\(hint)"
+    case .presetNameTaken(let kind, let name):
+      return
+        "a \(kind) named '\(name)' exists already; remove it first to restore the preset, or change its fields with `\(kind.lowercased()) set`"
     case .invalidName(let kind, let rule):
       return "\(kind) name \(rule)"
     case .badFixture(let file, let reason):

@@ -48,7 +48,7 @@ guard args.count == 4, let count = Int(args[3]), ["single", "batch"].contains(ar
 
 do {
   let store = try Store(path: args[1])
-  let model = try store.model(named: "gpt2-small").config
+  let model = try store.model(named: "seed-gpt2-small").config
   let gpu = try store.gpu(named: "a100-80gb").profile
   let plan = try Planner.plan(model: model, hardware: gpu, setup: TrainingSetup(microBatchSize: 1))
   if args[2] == "single" {

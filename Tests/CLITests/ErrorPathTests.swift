@@ -28,7 +28,7 @@ import Testing
       "--d-model", "4", "--heads", "2",
     ],
     [
-      "model", "add", "gpt2-xl", "--vocab-size", "5", "--context-length", "5", "--layers", "1",
+      "model", "add", "seed-gpt2-xl", "--vocab-size", "5", "--context-length", "5", "--layers", "1",
       "--d-model", "4", "--heads", "2",
     ],
     ["model", "remove", "nope"],
@@ -38,14 +38,14 @@ import Testing
     ["gpu", "add", "g", "--memory", "80GiB", "--fp32-tflops", "5", "--bf16-tflops", "-1"],
     ["gpu", "add", "g", "--memory", "80GiB", "--fp32-tflops", "5", "--reserve", "90GiB"],
     ["gpu", "remove", "nope"],
-    ["plan", "gpt2-xl", "a100"],
-    ["plan", "gpt2-xl", "a100-80gb", "--mfu", "0"],
-    ["plan", "gpt2-xl", "a100-80gb", "--mfu", "inf"],
-    ["plan", "gpt2-xl", "a100-80gb", "--batch-size", "0"],
-    ["plan", "gpt2-xl", "a100-80gb", "--steps", "1", "--tokens", "1"],
-    ["plan", "gpt2-xl", "a100-80gb", "--precision", "fp8"],
-    ["plan", "gpt2-xl", "a100-80gb", "--zero", "4"],
-    ["plan", "gpt2-xl", "v100-16gb", "--precision", "bf16"],
+    ["plan", "seed-gpt2-xl", "a100"],
+    ["plan", "seed-gpt2-xl", "a100-80gb", "--mfu", "0"],
+    ["plan", "seed-gpt2-xl", "a100-80gb", "--mfu", "inf"],
+    ["plan", "seed-gpt2-xl", "a100-80gb", "--batch-size", "0"],
+    ["plan", "seed-gpt2-xl", "a100-80gb", "--steps", "1", "--tokens", "1"],
+    ["plan", "seed-gpt2-xl", "a100-80gb", "--precision", "fp8"],
+    ["plan", "seed-gpt2-xl", "a100-80gb", "--zero", "4"],
+    ["plan", "seed-gpt2-xl", "v100-16gb", "--precision", "bf16"],
     ["fit", "--models", "a,,b"],
     ["plans", "--since", "yesterday"],
     ["plans", "--limit", "-1"],
@@ -53,7 +53,7 @@ import Testing
   ]
 
   @Test func refusedCommandsChangeNothing() throws {
-    try cli.run("plan gpt2-small a100-80gb --batch-size 1")
+    try cli.run("plan seed-gpt2-small a100-80gb --batch-size 1")
     let before = cli.databaseBytes()
     #expect(before[0] != nil)
     for args in Self.refused {
@@ -69,7 +69,7 @@ import Testing
   @Test func errorsNameTheFlagAndTheRule() throws {
     let r = try cli.run(Self.refused[0])
     #expect(r.stderr == "Error: --heads 7 does not divide --d-model 1600\n")
-    let unknown = try cli.run(["plan", "gpt2-xl", "a100"])
+    let unknown = try cli.run(["plan", "seed-gpt2-xl", "a100"])
     #expect(unknown.stderr.contains("did you mean 'a100-40gb', 'a100-80gb'"))
   }
 

@@ -12,12 +12,14 @@ import Testing
       "--price-per-hour", "1.25", "--source", "line one, with comma",
     ])
     for args in [
-      "gpt2-xl a100-80gb --global-batch-size 1024 --steps 400000",
-      "gpt2-small quoted \"gpu\" --batch-size 2",
+      "seed-gpt2-xl a100-80gb --global-batch-size 1024 --steps 400000",
+      "seed-gpt2-small quoted \"gpu\" --batch-size 2",
       "llama-3-8b h100-sxm --precision bf16 --attention flash --num-gpus 8 --zero 3 --batch-size 1",
     ] {
       var words = args.split(separator: " ").map(String.init)
-      if args.contains("quoted") { words = ["gpt2-small", "quoted \"gpu\"", "--batch-size", "2"] }
+      if args.contains("quoted") {
+        words = ["seed-gpt2-small", "quoted \"gpu\"", "--batch-size", "2"]
+      }
       let r = try cli.run(["plan"] + words)
       precondition(r.status == 0, r.stderr)
     }
@@ -66,7 +68,7 @@ import Testing
 
   @Test func exportToAFileAndFilters() throws {
     let out = cli.folder.file("plans.csv")
-    let r = try cli.run(["export", "--output", out, "--model", "gpt2-xl"])
+    let r = try cli.run(["export", "--output", out, "--model", "seed-gpt2-xl"])
     #expect(r.status == 0, "\(r.stderr)")
     let rows = try CSVReader.parse(String(decoding: try #require(fileBytes(out)), as: UTF8.self))
     #expect(rows.count == 2)

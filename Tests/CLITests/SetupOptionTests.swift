@@ -36,20 +36,20 @@ import Testing
   @Test func fitMinGPUs() throws {
     let cells = try #require(
       try cli.json(
-        "fit --models gpt2-xl --gpus a100-80gb --min-gpus --batch-size 4 --zero 3 --global-batch-size 8 --steps 1000 --json"
+        "fit --models seed-gpt2-xl --gpus a100-80gb --min-gpus --batch-size 4 --zero 3 --global-batch-size 8 --steps 1000 --json"
       )
         as? [[String: Any]])
     #expect((cells[0]["gpus_needed"] as? NSNumber)?.intValue == 2)
     // The time is that of the run the cell describes: 2 GPUs, half the days of 1.
     let one = try cli.json(
-      "plan gpt2-xl a100-80gb --batch-size 4 --zero 3 --global-batch-size 8 --steps 1000 --no-save --json"
+      "plan seed-gpt2-xl a100-80gb --batch-size 4 --zero 3 --global-batch-size 8 --steps 1000 --no-save --json"
     )
     let days = try #require((cells[0]["training_days"] as? NSNumber)?.doubleValue)
     let daysOnOne = try #require(double(one, "training_days"))
     #expect(abs(days * 2 / daysOnOne - 1) < 1e-9)
     let table = try cli.run(
-      "fit --models gpt2-xl --gpus a100-80gb,a100-40gb --min-gpus --batch-size 4 --zero 3")
-    #expect(table.stdout.contains("gpt2-xl\t2\tnone"))
+      "fit --models seed-gpt2-xl --gpus a100-80gb,a100-40gb --min-gpus --batch-size 4 --zero 3")
+    #expect(table.stdout.contains("seed-gpt2-xl\t2\tnone"))
   }
 
   @Test func fitInBF16WithFlashOnEightGPUsWithZeRO3() throws {
@@ -68,17 +68,17 @@ import Testing
 
   @Test func fp32GradsAndNotes() throws {
     let plan = try cli.json(
-      "plan gpt2-xl a100-80gb --precision bf16 --fp32-grads --zero 1 --no-save --json")
+      "plan seed-gpt2-xl a100-80gb --precision bf16 --fp32-grads --zero 1 --no-save --json")
     #expect(int(plan, "memory.gradients_bytes") == 4 * 2_126_902_400)
     let notes = try #require(value(plan, "notes") as? [String])
     #expect(notes.contains { $0.contains("ZeRO stage 1 on 1 GPU") })
-    let text = try cli.run("plan gpt2-xl a100-80gb --zero 1 --no-save")
+    let text = try cli.run("plan seed-gpt2-xl a100-80gb --zero 1 --no-save")
     #expect(text.status == 0)
     #expect(text.stdout.contains("Note: ZeRO stage 1 on 1 GPU"))
   }
 
   @Test func reserveShowsBothFigures() throws {
-    let text = try cli.run("plan gpt2-xl a100-80gb --reserve 2GiB --no-save")
+    let text = try cli.run("plan seed-gpt2-xl a100-80gb --reserve 2GiB --no-save")
     #expect(text.stdout.contains("reserve"))
     #expect(text.stdout.contains("usable"))
   }

@@ -41,7 +41,7 @@ import Testing
 
   @Test func fitFromASweepEqualsFitComputed() throws {
     let r = try cli.json(
-      "sweep --models gpt2-small,gpt2-xl,llama-2-7b --gpus a100-80gb,h100-sxm,l4 --precisions fp32,bf16 --attention naive,flash --json"
+      "sweep --models seed-gpt2-small,seed-gpt2-xl,llama-2-7b --gpus a100-80gb,h100-sxm,l4 --precisions fp32,bf16 --attention naive,flash --json"
     )
     let id = String(try #require(int(r, "sweep_id")))
     for options in [["--precision", "bf16", "--attention", "flash"], ["--precision", "fp32"]] {
@@ -50,7 +50,8 @@ import Testing
       let computed = try #require(
         try cli.json(
           [
-            "fit", "--models", "gpt2-small,gpt2-xl,llama-2-7b", "--gpus", "a100-80gb,h100-sxm,l4",
+            "fit", "--models", "seed-gpt2-small,seed-gpt2-xl,llama-2-7b", "--gpus",
+            "a100-80gb,h100-sxm,l4",
             "--json",
           ] + options)
           as? [[String: Any]])

@@ -4,7 +4,7 @@ import Planner
 enum Shapes {
   /// SPEC.md's worked example: v 50,257, s 1,024, l 48, h 1,600, n 25 (f = 6,400).
   static let gpt2XL = ModelConfig(
-    name: "gpt2-xl", vocabSize: 50_257, contextLength: 1_024, numLayers: 48, dModel: 1_600,
+    name: "seed-gpt2-xl", vocabSize: 50_257, contextLength: 1_024, numLayers: 48, dModel: 1_600,
     numHeads: 25)
 
   static func gpt2(layers: Int, width: Int, heads: Int) -> ModelConfig {

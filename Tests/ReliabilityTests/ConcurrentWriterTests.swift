@@ -11,7 +11,7 @@ import Testing
 
   /// One worker: a shell loop of sequential saves that stops at the first failure.
   static let loop =
-    #"for i in $(seq \#(savesPerWorker)); do "$0" --db "$1" plan gpt2-small a100-80gb --batch-size 1 >/dev/null || exit 1; done"#
+    #"for i in $(seq \#(savesPerWorker)); do "$0" --db "$1" plan seed-gpt2-small a100-80gb --batch-size 1 >/dev/null || exit 1; done"#
 
   @Test func sixteenWritersLoseNothingAndExportsAreSnapshots() throws {
     // Create, migrate and seed first, so the count before is known.

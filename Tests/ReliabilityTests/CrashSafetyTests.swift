@@ -115,7 +115,8 @@ import Testing
     let plans = try cli.run(["plans", "--limit", "1"])
     #expect(plans.status == 0, "kill \(kill): plans: \(plans.stderr)")
     let small = try cli.json([
-      "sweep", "--models", "gpt2-small", "--gpus", "a100-80gb", "--batch-sizes", "1,2", "--json",
+      "sweep", "--models", "seed-gpt2-small", "--gpus", "a100-80gb", "--batch-sizes", "1,2",
+      "--json",
     ])
     #expect(int(small, "written") == 2 && value(small, "status") as? String == "complete")
   }

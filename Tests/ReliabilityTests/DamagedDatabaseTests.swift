@@ -9,7 +9,7 @@ import Testing
 
   /// A read and a write: both must refuse.
   static let commands = [
-    ["plans", "--limit", "1"], ["plan", "gpt2-small", "a100-80gb", "--batch-size", "1"],
+    ["plans", "--limit", "1"], ["plan", "seed-gpt2-small", "a100-80gb", "--batch-size", "1"],
   ]
   static let damaged = ["is not an SQLite database or is damaged", "move it aside"]
   static let readOnly = ["is read-only", "check the file's and folder's permissions"]

@@ -30,7 +30,7 @@ import Testing
     #expect(sweep[0] == "incomplete")
     #expect(r.stderr.contains("marked incomplete"), "\(r.stderr)")
     // On the full disk, a single save either fits in freed log space or is refused clearly.
-    let next = try cli.run(["plan", "gpt2-small", "a100-80gb", "--batch-size", "1"], db: db)
+    let next = try cli.run(["plan", "seed-gpt2-small", "a100-80gb", "--batch-size", "1"], db: db)
     #expect(unacceptable(next) == nil && (next.status == 0 || next.stderr.contains(Self.full)))
     try expectIntact(db, earlier: earlier)
     report("disk full: sweep stopped with '\(Self.full)' after \(stored) of 1,000 plans")
@@ -46,7 +46,7 @@ import Testing
     let filler = disk + "/filler"
     fillUp(filler)
     let before = fileBytes(db)
-    for args in [["plans", "--limit", "1"], ["plan", "gpt2-small", "a100-80gb"]] {
+    for args in [["plans", "--limit", "1"], ["plan", "seed-gpt2-small", "a100-80gb"]] {
       let r = try cli.run(args, db: db)
       #expect(r.status == 1 && unacceptable(r) == nil, "\(args): \(r.status) \(r.stderr)")
       #expect(r.stderr.contains(Self.full) && r.stderr.contains(db), "\(args): \(r.stderr)")
@@ -91,7 +91,7 @@ import Testing
   /// Saves three plans and returns their rows as SQLite holds them.
   func saveEarlierPlans(_ db: String) throws -> [[String]] {
     for b in 1...3 {
-      try cli.succeed(["plan", "gpt2-small", "a100-80gb", "--batch-size", String(b)], db: db)
+      try cli.succeed(["plan", "seed-gpt2-small", "a100-80gb", "--batch-size", String(b)], db: db)
     }
     return try cli.query("SELECT * FROM plans ORDER BY id", db: db)
   }

@@ -64,8 +64,8 @@ enum HostileCorpus {
           "--fp8-tflops", "--price-per-hour", "--power-watts", "--reserve",
         ]
       ),
-      (["plan", "gpt2-small", "a100-80gb"], setupFlags),
-      (["fit", "--models", "gpt2-small", "--gpus", "a100-80gb"], setupFlags),
+      (["plan", "seed-gpt2-small", "a100-80gb"], setupFlags),
+      (["fit", "--models", "seed-gpt2-small", "--gpus", "a100-80gb"], setupFlags),
       (
         ["sweep", "--layers", "2", "--d-model", "128", "--gpus", "a100-80gb"],
         [
@@ -99,7 +99,8 @@ enum HostileCorpus {
   static func units() -> [Invocation] {
     let gpu = ["gpu", "add", "g", "--replace", "--memory", "80GiB", "--fp32-tflops", "19.5"]
     let memoryFlags = [
-      (gpu, "--memory"), (gpu, "--reserve"), (["plan", "gpt2-small", "a100-80gb"], "--reserve"),
+      (gpu, "--memory"), (gpu, "--reserve"),
+      (["plan", "seed-gpt2-small", "a100-80gb"], "--reserve"),
     ]
     return memoryFlags.flatMap { base, flag in sizes.map { Invocation(args: with(base, flag, $0)) }
     }
@@ -123,8 +124,8 @@ enum HostileCorpus {
       ],
       ["gpu", "add", n, "--memory", "1GiB", "--fp32-tflops", "1"],
       ["model", "show", n], ["plan", n, "a100-80gb", "--no-save"],
-      ["plan", "gpt2-small", n, "--no-save"], ["plans", "--model", n], ["export", "--gpu", n],
-      ["fit", "--models", n], ["sweep", "--gpus", n, "--models", "gpt2-small"],
+      ["plan", "seed-gpt2-small", n, "--no-save"], ["plans", "--model", n], ["export", "--gpu", n],
+      ["fit", "--models", n], ["sweep", "--gpus", n, "--models", "seed-gpt2-small"],
       ["model", "import", config, "--name", n], ["plans", "--since", n], ["gpu", "remove", n],
     ]
   }
@@ -143,8 +144,8 @@ enum HostileCorpus {
       #"plan "$(printf '\300\200')" a100-80gb --no-save"#,
       #"plans --gpu "$(printf '\355\240\200')""#,
       #"gpu add g --memory "$(printf '80\377GiB')" --fp32-tflops 1"#,
-      #"plan gpt2-small a100-80gb --mfu "$(printf '0.\3775')""#,
-      #"plan gpt2-small a100-80gb --batch-size "$(printf '\377')""#,
+      #"plan seed-gpt2-small a100-80gb --mfu "$(printf '0.\3775')""#,
+      #"plan seed-gpt2-small a100-80gb --batch-size "$(printf '\377')""#,
       #"sweep --layers "$(printf '1:\3772')" --d-model 128 --gpus a100-80gb"#,
     ].map { Invocation(script: run + $0) }
   }

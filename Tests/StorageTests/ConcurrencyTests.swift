@@ -47,6 +47,6 @@ import Testing
 
 private func smallPlan(_ store: Store) throws -> Plan {
   try Planner.plan(
-    model: try store.model(named: "gpt2-small").config,
+    model: try store.model(named: "seed-gpt2-small").config,
     hardware: try store.gpu(named: "a100-80gb").profile)
 }

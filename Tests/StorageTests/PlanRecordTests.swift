@@ -20,7 +20,7 @@ import Testing
 
   @Test func everyFigureRoundTrips() throws {
     var original = try plan(
-      "gpt2-xl", "h100-sxm",
+      "seed-gpt2-xl", "h100-sxm",
       TrainingSetup(
         microBatchSize: 2, globalBatchSize: 512, runLength: .tokens(1_000_000_000), mfu: 0.4,
         numGPUs: 8, precision: .bf16, attention: .flash, checkpointing: .full, zeroStage: 2,
@@ -45,20 +45,20 @@ import Testing
   }
 
   @Test func newestFirstAndFilters() throws {
-    let a = try plan("gpt2-small", "a100-80gb")
-    let b = try plan("gpt2-xl", "h100-sxm")
+    let a = try plan("seed-gpt2-small", "a100-80gb")
+    let b = try plan("seed-gpt2-xl", "h100-sxm")
     let ids = try [a, b, a, b].map { try store.insertPlan($0).id }
     #expect(try store.plans().map(\.id) == ids.reversed())
-    #expect(try store.plans(PlanFilter(model: "gpt2-small")).map(\.id) == [ids[2], ids[0]])
+    #expect(try store.plans(PlanFilter(model: "seed-gpt2-small")).map(\.id) == [ids[2], ids[0]])
     #expect(try store.plans(PlanFilter(gpu: "h100-sxm", limit: 1)).map(\.id) == [ids[3]])
-    #expect(try store.plans(PlanFilter(model: "gpt2-small", gpu: "h100-sxm")).isEmpty)
+    #expect(try store.plans(PlanFilter(model: "seed-gpt2-small", gpu: "h100-sxm")).isEmpty)
     #expect(try store.plans(PlanFilter(since: "2999-01-01")).isEmpty)
     #expect(try store.plans(PlanFilter(since: "2000-01-01")).count == 4)
-    #expect(try store.countPlans(PlanFilter(model: "gpt2-xl")) == 2)
+    #expect(try store.countPlans(PlanFilter(model: "seed-gpt2-xl")) == 2)
   }
 
   @Test func manyPlansInOneTransaction() throws {
-    let p = try plan("gpt2-small", "t4")
+    let p = try plan("seed-gpt2-small", "t4")
     let ids = try store.insertPlans(Array(repeating: p, count: 1_000))
     #expect(Set(ids).count == 1_000)
     #expect(try store.countPlans() == 1_000)
@@ -82,7 +82,7 @@ import Testing
         parameters, parameters_bytes, gradients_bytes, optimizer_state_bytes, activations_bytes,
         activation_bytes_per_sequence, total_bytes, fits, max_batch_size, forward_flops_per_step,
         backward_flops_per_step, optimizer_flops_per_step, total_flops, training_days, gpu_hours)
-      VALUES ('2026-01-01T00:00:00.000Z', 'gpt2-xl', 'a100-80gb', 50257, 1024, 48, 1600, 25, 25,
+      VALUES ('2026-01-01T00:00:00.000Z', 'seed-gpt2-xl', 'a100-80gb', 50257, 1024, 48, 1600, 25, 25,
         6400, 'swiglu', 0, 85899345920, 19.5e12, '', 3, 1, 1024, 342, 400000, 419430400000,
         'steps', 0.5, 1, 'fp32', 2126902400, 8507609600, 8507609600, 17015219200, 46553260032,
         15517753344, 80583698432, 1, 3, 4.46e15, 8.92e15, 34030438400, 5.35e21, 6353.9, 152493.6)

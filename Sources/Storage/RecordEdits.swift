@@ -1,0 +1,94 @@
+import Planner
+
+/// Changing a saved record in place (`model set`, `gpu set`) and putting a removed preset back
+/// (`model restore`, `gpu restore`). Each is one write transaction: the record is read, changed,
+/// checked as a whole and written inside it, so a refusal leaves the database as it was.
+extension Store {
+  /// Applies `change` to the config named `name` and saves the result. `change` may throw to
+  /// refuse (nothing is saved then); the name itself never changes.
+  @discardableResult
+  public func updateModel(named name: String, _ change: (inout ModelRecord) throws -> Void)
+    throws -> ModelRecord
+  {
+    try write {
+      var record = try model(named: name)
+      let key = record.config.name
+      try change(&record)
+      record.config.name = key
+      try record.config.validate()
+      record.updatedAt = Timestamp.now()
+      try database.execute(
+        Self.insertModelSQL(.update(key: "name")),
+        Self.modelValues(record.config, source: record.source) + [
+          record.createdAt, record.updatedAt,
+        ])
+      return record
+    }
+  }
+
+  /// Applies `change` to the GPU named `name` and saves the result, like `updateModel`.
+  @discardableResult
+  public func updateGPU(named name: String, _ change: (inout HardwareRecord) throws -> Void)
+    throws -> HardwareRecord
+  {
+    try write {
+      var record = try gpu(named: name)
+      let key = record.profile.name
+      try change(&record)
+      record.profile.name = key
+      try record.profile.validate()
+      record.updatedAt = Timestamp.now()
+      try database.execute(
+        Self.insertGPUSQL(.update(key: "name")),
+        Self.gpuValues(record.profile) + [record.createdAt, record.updatedAt])
+      return record
+    }
+  }
+
+  /// Saves the preset config named `name` again, with its figures and source; refused when
+  /// `name` is not a preset or a config of that name exists.
+  @discardableResult
+  public func restoreModel(named name: String, from presets: Presets) throws -> ModelRecord {
+    let key = RecordName.normalized(name)
+    guard let preset = presets.models.first(where: { $0.name == key }) else {
+      throw StoreError.notAPreset(
+        kind: "model", name: key,
+        suggestions: RecordName.suggestions(for: key, among: presets.models.map(\.name)))
+    }
+    return try write {
+      if try modelExists(key) { throw StoreError.presetNameTaken(kind: "model", name: key) }
+      let now = Timestamp.now()
+      try database.execute(
+        Self.insertModelSQL(.fail),
+        Self.modelValues(preset, source: presets.modelSources[key] ?? "") + [now, now])
+      try recordSeeded(kind: "model", name: key, at: now)
+      return try model(named: key)
+    }
+  }
+
+  /// Saves the preset GPU named `name` again, like `restoreModel`.
+  @discardableResult
+  public func restoreGPU(named name: String, from presets: Presets) throws -> HardwareRecord {
+    let key = RecordName.normalized(name)
+    guard let preset = presets.gpus.first(where: { $0.name == key }) else {
+      throw StoreError.notAPreset(
+        kind: "GPU", name: key,
+        suggestions: RecordName.suggestions(for: key, among: presets.gpus.map(\.name)))
+    }
+    return try write {
+      if try gpuExists(key) { throw StoreError.presetNameTaken(kind: "GPU", name: key) }
+      let now = Timestamp.now()
+      try database.execute(Self.insertGPUSQL(.fail), Self.gpuValues(preset) + [now, now])
+      try recordSeeded(kind: "gpu", name: key, at: now)
+      return try gpu(named: key)
+    }
+  }
+
+  /// Marks a preset as seeded (a restored one may predate the record), so that opening the
+  /// database later neither adds it twice nor treats it as new.
+  private func recordSeeded(kind: String, name: String, at now: String) throws {
+    try database.execute(
+      "INSERT OR IGNORE INTO preset_seeds (kind, name, seeded_at) VALUES (?, ?, ?)",
+      [kind, name, now])
+  }
+}
