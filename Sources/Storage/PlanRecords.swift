@@ -119,6 +119,7 @@ let planColumns: [(name: String, value: @Sendable (Plan) -> DatabaseValue)] = [
   ("norm", { $0.model.norm.rawValue.databaseValue }),
   ("bias", { $0.model.bias.rawValue.databaseValue }),
   ("positional", { $0.model.positional.rawValue.databaseValue }),
+  ("dropout", { $0.model.dropout.databaseValue }),
   ("gpu_memory_bytes", { $0.hardware.memoryBytes.databaseValue }),
   ("gpu_reserve_bytes", { $0.hardware.reserveBytes.databaseValue }),
   ("gpu_fp32_flops", { $0.hardware.peak.fp32.databaseValue }),
@@ -150,6 +151,15 @@ let planColumns: [(name: String, value: @Sendable (Plan) -> DatabaseValue)] = [
   ("reserve_bytes", { $0.setup.reserveBytes.databaseValue }),
   ("method", { $0.setup.method.rawValue.databaseValue }),
   ("seq_len", { $0.setup.sequenceLength.databaseValue }),
+  ("tensor_parallel", { $0.setup.layout.tensorParallel.databaseValue }),
+  ("pipeline_parallel", { $0.setup.layout.pipelineParallel.databaseValue }),
+  ("context_parallel", { $0.setup.layout.contextParallel.databaseValue }),
+  ("virtual_stages", { $0.setup.layout.virtualStages.databaseValue }),
+  ("sequence_parallel", { $0.setup.layout.sequenceParallel.databaseValue }),
+  ("pipeline_layers", { StageColumns.layers($0.setup.layout.pipelineLayers).databaseValue }),
+  ("data_parallel", { $0.setup.dataParallel.databaseValue }),
+  ("peak_stage", { $0.peakStage.databaseValue }),
+  ("stages", { StageColumns.encode($0.stages).databaseValue }),
   ("parameters", { $0.parameters.databaseValue }),
   ("parameters_bytes", { $0.memory.parametersBytes.databaseValue }),
   ("gradients_bytes", { $0.memory.gradientsBytes.databaseValue }),
@@ -273,7 +283,9 @@ extension Store {
     gpu_price_per_hour, gpu_power_watts, gpu_source, precision, batch_size, batch_size_chosen,
     global_batch_size, gradient_accumulation_steps, steps, tokens, run_length_basis,
     tokens_per_parameter, mfu, num_gpus, attention, checkpointing, zero_stage, fp32_gradients,
-    reserve_bytes, method, seq_len, parameters_bytes, gradients_bytes, optimizer_state_bytes,
+    reserve_bytes, method, seq_len, tensor_parallel, pipeline_parallel, context_parallel,
+    virtual_stages, sequence_parallel, pipeline_layers, data_parallel, peak_stage, stages, dropout,
+    parameters_bytes, gradients_bytes, optimizer_state_bytes,
     activation_bytes_per_sequence, activations_bytes, total_bytes, forward_flops_per_step,
     backward_flops_per_step, recompute_flops_per_step, optimizer_flops_per_step, training_days,
     gpu_hours, cost, energy_kwh, parameters, usable_bytes, fits, max_batch_size, gpus_needed, id,
@@ -284,7 +296,7 @@ extension Store {
     let model = try decodeModelConfig(row, nameColumn: "model_name")
     let hardware = try decodeHardware(row, HardwareColumns.plans)
     let precision = TrainingPrecision(rawValue: try row.text("precision")) ?? .fp32
-    let setup = ResolvedSetup(
+    var setup = ResolvedSetup(
       batchSize: try row.int("batch_size"), batchSizeChosen: try row.bool("batch_size_chosen"),
       globalBatchSize: try row.int("global_batch_size"),
       gradientAccumulationSteps: try row.int("gradient_accumulation_steps"),
@@ -298,6 +310,14 @@ extension Store {
       reserveBytes: try row.int("reserve_bytes"),
       method: AccountingMethod(rawValue: try row.text("method")) ?? .seed,
       sequenceLength: try row.optionalInt("seq_len") ?? model.contextLength)
+    setup.layout = ParallelLayout(
+      tensorParallel: try row.int("tensor_parallel"),
+      pipelineParallel: try row.int("pipeline_parallel"),
+      contextParallel: try row.int("context_parallel"),
+      virtualStages: try row.int("virtual_stages"),
+      sequenceParallel: try row.bool("sequence_parallel"),
+      pipelineLayers: try StageColumns.layers(try row.optionalText("pipeline_layers")))
+    setup.dataParallel = try row.optionalInt("data_parallel") ?? setup.numGPUs
     let memory = MemoryBreakdown(
       parametersBytes: try row.int("parameters_bytes"),
       gradientsBytes: try row.int("gradients_bytes"),
@@ -317,9 +337,49 @@ extension Store {
       model: model, hardware: hardware, setup: setup, parameters: try row.int("parameters"),
       memory: memory, usableBytes: try row.int("usable_bytes"), fits: try row.bool("fits"),
       maxBatchSize: try row.int("max_batch_size"), gpusNeeded: try row.optionalInt("gpus_needed"),
-      compute: compute)
+      compute: compute, stages: try StageColumns.decode(try row.optionalText("stages")),
+      peakStage: try row.int("peak_stage"))
     return StoredPlan(
       id: try row.int("id"), sweepID: try row.optionalInt("sweep_id"),
       createdAt: try row.text("created_at"), plan: plan)
+  }
+}
+
+/// A plan's pipeline stages in one text column: "layers in_flight parameters gradients
+/// optimizer activations total" per stage, stages separated by ';'. A single stage is stored
+/// as NULL: its figures are the plan's own.
+enum StageColumns {
+  static func encode(_ stages: [StageMemory]) -> String? {
+    guard stages.count > 1 else { return nil }
+    return stages.map {
+      [
+        $0.layers, $0.microBatchesInFlight, $0.parametersBytes, $0.gradientsBytes,
+        $0.optimizerStateBytes, $0.activationsBytes, $0.totalBytes,
+      ].map(String.init).joined(separator: " ")
+    }.joined(separator: ";")
+  }
+
+  static func decode(_ text: String?) throws -> [StageMemory]? {
+    guard let text else { return nil }
+    return try text.split(separator: ";").enumerated().map { k, line in
+      let n = line.split(separator: " ").compactMap { Int($0) }
+      guard n.count == 7 else { throw StoreError.corrupt("plans.stages '\(line)'") }
+      return StageMemory(
+        stage: k, layers: n[0], microBatchesInFlight: n[1], parametersBytes: n[2],
+        gradientsBytes: n[3], optimizerStateBytes: n[4], activationsBytes: n[5], totalBytes: n[6])
+    }
+  }
+
+  static func layers(_ layers: [Int]?) -> String? {
+    layers.map { $0.map(String.init).joined(separator: ",") }
+  }
+
+  static func layers(_ text: String?) throws -> [Int]? {
+    try text.map { text in
+      try text.split(separator: ",").map {
+        guard let n = Int($0) else { throw StoreError.corrupt("plans.pipeline_layers '\(text)'") }
+        return n
+      }
+    }
   }
 }

@@ -47,6 +47,12 @@ public struct Row {
     return Int(sqlite3_column_int64(statement.handle, i))
   }
 
+  public func optionalText(_ column: String) throws -> String? {
+    let i = try statement.index(of: column)
+    if sqlite3_column_type(statement.handle, i) == SQLITE_NULL { return nil }
+    return try text(column)
+  }
+
   public func optionalDouble(_ column: String) throws -> Double? {
     let i = try statement.index(of: column)
     if sqlite3_column_type(statement.handle, i) == SQLITE_NULL { return nil }

@@ -15,6 +15,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
   case invalidName(kind: String, rule: String)
   case notAPreset(kind: String, name: String, suggestions: [String])
   case presetNameTaken(kind: String, name: String)
+  /// A stored value this trainplan cannot read back (a column and its text).
+  case corrupt(String)
 
   public var description: String {
     switch self {
@@ -55,6 +57,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         suggestions.isEmpty
         ? "" : "; did you mean \(suggestions.map { "'\($0)'" }.joined(separator: ", "))?"
       return "there is no preset \(kind) named '\(name)' to restore\(hint)"
+    case .corrupt(let what):
+      return "the database holds a value this trainplan cannot read: \(what); the file was left as it is"
     case .presetNameTaken(let kind, let name):
       return
         "a \(kind) named '\(name)' exists already; remove it first to restore the preset, or change its fields with `\(kind.lowercased()) set`"
