@@ -76,7 +76,6 @@ enum Count {
 }
 
 extension AttentionKernel: ExpressibleByArgument {}
-extension Checkpointing: ExpressibleByArgument {}
 extension FeedForwardKind: ExpressibleByArgument {}
 extension NormKind: ExpressibleByArgument {}
 extension BiasKind: ExpressibleByArgument {}

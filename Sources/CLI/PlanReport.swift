@@ -11,7 +11,11 @@ struct PlanReport {
     var out = Terminal.shown(headline()) + "\n"
     out += id.map { "Saved as plan \($0).\n" } ?? "Not saved (--no-save).\n"
     out += "\n" + KeyValueList(inputs()).render() + "\n"
-    out += "Memory per GPU (GiB = 2^30 bytes)\n" + KeyValueList(memory()).render()
+    let heaviest = plan.stages.count > 1 ? ", on the heaviest stage (\(plan.peakStage))" : ""
+    out += "Memory per GPU (GiB = 2^30 bytes)\(heaviest)\n" + KeyValueList(memory()).render()
+    if plan.stages.count > 1 {
+      out += "\nMemory per pipeline stage (* the heaviest)\n" + stageTable()
+    }
     out += "\n" + verdict() + "\n"
     for lever in advice?.leverSentences ?? [] { out += "  It \(lever).\n" }
     if let advice, !plan.fits, advice.levers.isEmpty {
@@ -59,10 +63,41 @@ struct PlanReport {
       ),
       (
         "Setup",
-        "\(s.method.rawValue) method, \(s.precision.rawValue), \(s.attention.rawValue) attention, checkpointing \(s.checkpointing.rawValue), \(s.numGPUs) GPU\(s.numGPUs == 1 ? "" : "s"), ZeRO \(s.zeroStage); micro-batch \(s.batchSize), global batch \(Units.grouped(s.globalBatchSize)) (\(Units.grouped(s.gradientAccumulationSteps)) accumulation step\(s.gradientAccumulationSteps == 1 ? "" : "s")); MFU \(Units.trimmed(s.mfu))"
+        "\(s.method.rawValue) method, \(s.precision.rawValue), \(s.attention.rawValue) attention, recompute \(s.recompute.rawValue), \(s.numGPUs) GPU\(s.numGPUs == 1 ? "" : "s"), ZeRO \(s.zeroStage); micro-batch \(s.batchSize), global batch \(Units.grouped(s.globalBatchSize)) (\(Units.grouped(s.gradientAccumulationSteps)) accumulation step\(s.gradientAccumulationSteps == 1 ? "" : "s")); MFU \(Units.trimmed(s.mfu))"
       ),
       ("Run", run),
-    ]
+    ] + (s.layout.isTrivial && s.layout.virtualStages == 1 ? [] : [("Layout", layout())])
+  }
+
+  /// "TP 8 × PP 4 × CP 1 × DP 2 = 64 GPUs, sequence parallel, …"
+  func layout() -> String {
+    let s = plan.setup
+    let l = s.layout
+    var text =
+      "TP \(l.tensorParallel) × PP \(l.pipelineParallel) × CP \(l.contextParallel) × DP \(s.dataParallel) = \(s.numGPUs) GPUs"
+    if l.sequenceParallel { text += ", sequence parallel" }
+    if l.virtualStages > 1 { text += ", interleaved 1F1B with \(l.virtualStages) chunks per stage" }
+    if l.pipelineParallel > 1 {
+      text += "; layers per stage \(plan.stages.map { String($0.layers) }.joined(separator: ","))"
+      text += "; \(Units.grouped(s.microBatches)) micro-batch\(s.microBatches == 1 ? "" : "es") per step"
+    }
+    return text
+  }
+
+  /// One line per pipeline stage, the heaviest marked.
+  func stageTable() -> String {
+    var table = Table(
+      ["stage", "layers", "in flight", "params GiB", "grads GiB", "optimizer GiB", "activations GiB", "total GiB"],
+      rightAligned: Set(0...7))
+    func gib(_ b: Int) -> String { Units.fixed(Double(b) / Units.gibibyte, 2) }
+    for st in plan.stages {
+      table.append([
+        String(st.stage) + (st.stage == plan.peakStage ? "*" : ""), String(st.layers),
+        String(st.microBatchesInFlight), gib(st.parametersBytes), gib(st.gradientsBytes),
+        gib(st.optimizerStateBytes), gib(st.activationsBytes), gib(st.totalBytes),
+      ])
+    }
+    return table.render()
   }
 
   func memory() -> [(String, String)] {
@@ -133,8 +168,13 @@ struct PlanReport {
     if c.recomputePerStep > 0 { perStep += " + recompute \(Units.scientific(c.recomputePerStep))" }
     perStep +=
       " + AdamW \(Units.scientific(c.optimizerPerStep)) = \(Units.scientific(c.perStep)) FLOP"
+    let g = Double(s.numGPUs)
     var rows: [(String, String)] = [
       ("  per step", perStep),
+      (
+        "  per GPU per step",
+        "model \(Units.scientific(c.modelPerStep / g)) FLOP, hardware \(Units.scientific(c.perStep / g)) FLOP (with recomputation)"
+      ),
       ("  run", "\(Units.scientific(c.total)) FLOP"),
       (
         "  training time",

@@ -77,6 +77,15 @@ enum RecordJSON {
     emit("fp32_gradients", .bool(s.fp32Gradients))
     emit("method", .string(s.method.rawValue))
     emit("seq_len", .int(s.sequenceLength))
+    emit("recompute", .string(s.recompute.rawValue))
+    emit("tensor_parallel", .int(s.layout.tensorParallel))
+    emit("pipeline_parallel", .int(s.layout.pipelineParallel))
+    emit("virtual_stages", .int(s.layout.virtualStages))
+    emit("sequence_parallel", .bool(s.layout.sequenceParallel))
+    emit("context_parallel", .int(s.layout.contextParallel))
+    emit("data_parallel", .int(s.dataParallel))
+    emit("micro_batches", .int(s.microBatches))
+    emit("pipeline_layers", s.layout.pipelineLayers.map { .array($0.map { .int($0) }) } ?? .null)
   }
 
   static func memoryFields(_ p: Plan, _ emit: Emit) {
@@ -89,6 +98,18 @@ enum RecordJSON {
     emit("gpu_memory_bytes", .int(p.hardware.memoryBytes))
     emit("usable_bytes", .int(p.usableBytes))
     emit("shortfall_bytes", .int(p.shortfallBytes))
+    emit("peak_stage", .int(p.peakStage))
+    emit("stages", .array(p.stages.map(stage)))
+  }
+
+  static func stage(_ s: StageMemory) -> JSONValue {
+    .object([
+      ("stage", .int(s.stage)), ("layers", .int(s.layers)),
+      ("micro_batches_in_flight", .int(s.microBatchesInFlight)),
+      ("parameters_bytes", .int(s.parametersBytes)), ("gradients_bytes", .int(s.gradientsBytes)),
+      ("optimizer_state_bytes", .int(s.optimizerStateBytes)),
+      ("activations_bytes", .int(s.activationsBytes)), ("total_bytes", .int(s.totalBytes)),
+    ])
   }
 
   static func flopsFields(_ c: ComputeEstimate, _ emit: Emit) {
@@ -98,6 +119,9 @@ enum RecordJSON {
     emit("optimizer_per_step", .double(c.optimizerPerStep))
     emit("per_step", .double(c.perStep))
     emit("total", .double(c.total))
+    // Model FLOPs: what the step needs; hardware FLOPs: what the GPUs do, recomputation too.
+    emit("model_per_step", .double(c.modelPerStep))
+    emit("hardware_per_step", .double(c.perStep))
   }
 
   /// Every leaf of a stored plan as (group, key, value); group is "" for top-level fields.

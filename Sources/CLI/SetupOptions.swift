@@ -20,8 +20,12 @@ struct SetupOptions: ParsableArguments {
 
   @Option(
     help:
-      "Activation checkpointing: none, or full (keep block inputs, recompute one block at a time).")
-  var checkpointing: Checkpointing = .none
+      "Activation recomputation: none, selective (drop the attention scores, recompute them) or full (keep block inputs, recompute one block at a time). (default: none)"
+  )
+  var recompute: Recompute?
+
+  @Option(help: ArgumentHelp("The older name of --recompute: none or full.", valueName: "none|full"))
+  var checkpointing: Checkpointing?
 
   @Option(
     parsing: .unconditional, help: "Data-parallel GPUs G. (default: 1)", transform: Count.parse)
@@ -43,9 +47,23 @@ struct SetupOptions: ParsableArguments {
     setup.numGPUs = numGpus
     setup.precision = try Self.trainingPrecision(precision)
     setup.attention = attention
-    setup.checkpointing = checkpointing
+    setup.recompute = try Self.recompute(recompute, checkpointing)
     setup.zeroStage = zero
     return setup
+  }
+
+  /// `--recompute`, or `--checkpointing` under its older name (none|full only).
+  static func recompute(_ recompute: Recompute?, _ checkpointing: Checkpointing?) throws
+    -> Recompute
+  {
+    if checkpointing == .selective {
+      throw CLIError("--checkpointing takes none or full; use --recompute selective")
+    }
+    if let recompute, let checkpointing, recompute != checkpointing {
+      throw CLIError(
+        "--recompute \(recompute.rawValue) and --checkpointing \(checkpointing.rawValue) disagree; give one of them")
+    }
+    return recompute ?? checkpointing ?? .none
   }
 
   static func trainingPrecision(_ text: String, flag: String = "--precision") throws
@@ -109,7 +127,7 @@ struct RunOptions: ParsableArguments {
 
   @Option(
     help:
-      "Accounting: seed (SPEC's formulas, exact) or detailed (every parameter; the activations and FLOPs of the PyTorch reference implementation)."
+      "Accounting: seed (SPEC's formulas, exact), detailed (every parameter; the activations and FLOPs of the PyTorch reference implementation) or megatron (Megatron-LM's: Korthikanti et al. 2022; bf16/fp16 only)."
   )
   var method: AccountingMethod = .seed
 
@@ -119,6 +137,8 @@ struct RunOptions: ParsableArguments {
   )
   var fp32Grads = false
 
+  @OptionGroup var layout: LayoutOptions
+
   func setup() throws -> TrainingSetup {
     if steps != nil && tokens != nil {
       throw CLIError("--steps and --tokens both set the run length; give one of them")
@@ -127,6 +147,6 @@ struct RunOptions: ParsableArguments {
       steps.map { .steps($0) } ?? tokens.map { .tokens($0) } ?? .computeOptimal
     return TrainingSetup(
       globalBatchSize: globalBatchSize, runLength: runLength, mfu: mfu, fp32Gradients: fp32Grads,
-      reserveBytes: reserve, method: method, sequenceLength: seqLen)
+      reserveBytes: reserve, method: method, sequenceLength: seqLen, layout: try layout.layout())
   }
 }

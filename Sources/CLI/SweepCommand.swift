@@ -50,8 +50,10 @@ struct SweepCommand: ParsableCommand {
   var precisions = "fp32"
   @Option(help: ArgumentHelp("Attention kernels: naive, flash.", valueName: "list"))
   var attention = "naive"
-  @Option(help: ArgumentHelp("Checkpointing: none, full.", valueName: "list"))
-  var checkpointing = "none"
+  @Option(help: ArgumentHelp("Recomputation: none, selective, full.", valueName: "list"))
+  var recompute: String?
+  @Option(help: ArgumentHelp("The older name of --recompute.", valueName: "list"))
+  var checkpointing: String?
   @Option(help: ArgumentHelp("GPU counts.", valueName: "list"))
   var numGpus = "1"
   @Option(help: ArgumentHelp("ZeRO stages.", valueName: "list"))
@@ -214,10 +216,19 @@ struct SweepCommand: ParsableCommand {
         try SetupOptions.trainingPrecision($0, flag: "--precisions")
       },
       attentions: try ListArgument.values(attention, flag: "--attention", as: AttentionKernel.self),
-      checkpointings: try ListArgument.values(
-        checkpointing, flag: "--checkpointing", as: Checkpointing.self),
+      checkpointings: try recomputations(),
       gpuCounts: try ListArgument.integers(numGpus, flag: "--num-gpus"),
       zeroStages: try ListArgument.integers(zero, flag: "--zero"), base: try runOptions.setup())
+  }
+
+  /// `--recompute`, or `--checkpointing` under its older name; not both.
+  func recomputations() throws -> [Recompute] {
+    if recompute != nil && checkpointing != nil {
+      throw CLIError("--recompute and --checkpointing are one option; give one of them")
+    }
+    let flag = recompute != nil ? "--recompute" : "--checkpointing"
+    return try ListArgument.values(
+      recompute ?? checkpointing ?? "none", flag: flag, as: Recompute.self)
   }
 
   func sweepModels(_ store: Store) throws -> [ModelConfig] {

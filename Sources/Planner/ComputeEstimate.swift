@@ -56,6 +56,8 @@ public struct ComputeEstimate: Equatable, Sendable {
     forwardPerStep + backwardPerStep + recomputePerStep + optimizerPerStep
   }
   public var total: Double { Double(steps) * perStep }
+  /// The step without recomputation: what MFU counts (PaLM's convention).
+  public var modelPerStep: Double { forwardPerStep + backwardPerStep + optimizerPerStep }
 
   /// A recorded estimate, as stored with a plan.
   public init(

@@ -1,0 +1,63 @@
+import ArgumentParser
+import Planner
+
+/// The model-parallel layout of `plan`, `fit` and `sweep`: how one data-parallel replica's
+/// GPUs split the model. `--num-gpus` stays the total, G = T·P·C·D.
+struct LayoutOptions: ParsableArguments {
+  @Option(
+    name: [.customLong("tensor-parallel"), .customLong("tp")], parsing: .unconditional,
+    help: ArgumentHelp(
+      "Tensor parallel T: each layer's matrices split T ways; T divides the heads, KV heads and d_ff. (default: 1)",
+      valueName: "T"),
+    transform: Count.parse)
+  var tensorParallel: Int = 1
+
+  @Option(
+    name: [.customLong("pipeline-parallel"), .customLong("pp")], parsing: .unconditional,
+    help: ArgumentHelp(
+      "Pipeline parallel P: the layers split into P stages (1F1B schedule). (default: 1)",
+      valueName: "P"),
+    transform: Count.parse)
+  var pipelineParallel: Int = 1
+
+  @Option(
+    name: [.customLong("context-parallel"), .customLong("cp")], parsing: .unconditional,
+    help: ArgumentHelp(
+      "Context parallel C: each sequence split C ways; needs --attention flash. (default: 1)",
+      valueName: "C"),
+    transform: Count.parse)
+  var contextParallel: Int = 1
+
+  @Option(
+    parsing: .unconditional,
+    help: ArgumentHelp(
+      "Model chunks per pipeline stage V: interleaved 1F1B when V > 1. (default: 1)",
+      valueName: "V"),
+    transform: Count.parse)
+  var virtualStages: Int = 1
+
+  @Flag(help: "Sequence parallelism: split the norms' and dropouts' tensors T ways too (needs T > 1).")
+  var sequenceParallel = false
+
+  @Option(
+    help: ArgumentHelp(
+      "Layers per pipeline stage, e.g. 5,6,6,5 (default: an even split, or the most even one).",
+      valueName: "n,n,..."))
+  var pipelineLayers: String?
+
+  func layout() throws -> ParallelLayout {
+    ParallelLayout(
+      tensorParallel: tensorParallel, pipelineParallel: pipelineParallel,
+      contextParallel: contextParallel, virtualStages: virtualStages,
+      sequenceParallel: sequenceParallel,
+      pipelineLayers: try pipelineLayers.map {
+        try ListArgument.items($0, flag: "--pipeline-layers").map { item in
+          do { return try Count.parse(item) } catch {
+            throw CLIError("--pipeline-layers '\(item)' is not a whole number of layers")
+          }
+        }
+      })
+  }
+}
+
+extension Recompute: ExpressibleByArgument {}
