@@ -37,7 +37,9 @@ validation/measurements_tp.json. Checkpointing is not simulated (always "none").
 
 Run:  validation/.venv/bin/python validation/measure_tp.py
       validation/.venv/bin/python validation/measure_tp.py --dump CASE     (one case's tensors)
-      validation/.venv/bin/python validation/measure_tp.py --table SHAPE   (classify tensors)
+      validation/.venv/bin/python validation/measure_tp.py --table SHAPE PRECISION ATTENTION
+          (each saved tensor's per-sequence elements at T = 1 and its ratio on one rank for every
+           T, with and without SP: replicated 1, sharded 1/T)
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ import argparse
 import json
 import math
 import os
+import re
 import sys
 import time
 from collections import OrderedDict
@@ -206,12 +209,12 @@ class AllGatherLinear(torch.autograd.Function):
             total = xc.repeat(1, tp, 1)  # the all-gather (not saved)
             out = F.linear(total, wc, bc)
         ctx.tp, ctx.has_bias, ctx.in_dtype = tp, bias is not None, x.dtype
-        ctx.save_for_backward(xc, wc)
+        ctx.save_for_backward(wc, xc)  # the order F.linear saves them in
         return out
 
     @staticmethod
     def backward(ctx, g):
-        xc, wc = ctx.saved_tensors
+        wc, xc = ctx.saved_tensors
         total = xc.repeat(1, ctx.tp, 1)  # re-all-gather
         grad_total = g @ wc
         s = grad_total.shape[1]
@@ -551,6 +554,57 @@ def measure_case(case):
     return result
 
 
+def classify(shape, precision, attention):
+    """Prints, for one shape, every saved tensor of the first block and outside the blocks:
+    its per-sequence elements at T = 1 (micro-batch 2 less micro-batch 1) and the ratio of its
+    per-sequence elements on one rank to that, for each T with and without SP; and its
+    batch-shared elements (2·b1 − b2). Tensors are matched across cases by (module, op, n-th
+    occurrence)."""
+    c = shapes()[shape]
+    per = {}
+    cols = []
+    for case in cases():
+        if (case["shape"], case["precision"], case["attention"]) != (shape, precision, attention):
+            continue
+        torch.manual_seed(0)
+        model = TPModel(c, case["tp"], case["sp"])
+        model.configure(attention)
+        install_module_hooks(model)
+        col = f"t{case['tp']}{'-sp' if case['sp'] else ''}"
+        cols.append(col)
+        for b in (1, 2):
+            count = {}
+            for t in saved_tensors(model, c, b, precision):
+                if t["module"].startswith("blocks.") and not t["module"].startswith("blocks.0"):
+                    continue
+                op = t["op"].replace("AllGatherLinear", "linear")
+                k = (t["module"], op)
+                count[k] = count.get(k, -1) + 1
+                key = (t["module"], op, count[k])
+                size = torch.tensor([], dtype=getattr(torch, t["dtype"])).element_size()
+                per.setdefault(key, {}).setdefault(col, {})[b] = (t["bytes"] // size, t["dtype"])
+    print(f"{shape} {precision} {attention}: per-sequence elements at T=1, ratio on one rank")
+    print(f"{'module':<16} {'op':<28} {'dtype':<9} {'per-seq':>8} {'shared':>7} "
+          + " ".join(f"{c_:>6}" for c_ in cols))
+    for key, by in per.items():
+        base = by.get("t1")
+        ref = (base[2][0] - base[1][0]) if base else None
+        shared = (2 * base[1][0] - base[2][0]) if base else None
+        dtype = next(iter(by.values()))[1][1]
+        ratios = []
+        for col in cols:
+            if col not in by:
+                ratios.append("-")
+                continue
+            ps = by[col][2][0] - by[col][1][0]
+            if ref:
+                ratios.append(f"{ps / ref:.3g}")
+            else:
+                ratios.append(f"{ps}e")
+        print(f"{key[0]:<16} {key[1][-28:]:<28} {dtype:<9} {str(ref):>8} {str(shared):>7} "
+              + " ".join(f"{r:>6}" for r in ratios))
+
+
 def smoke_backward():
     """Runs backward through every custom Function once (SP and not, tied and untied)."""
     for c, sp in ((shapes()["seed-small"], True), (shapes()["gpt2-like"], True),
@@ -567,12 +621,17 @@ def smoke_backward():
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--dump", metavar="CASE", help="print one case's saved tensors")
+    parser.add_argument("--table", nargs=3, metavar=("SHAPE", "PRECISION", "ATTENTION"),
+                        help="classify one shape's saved tensors across T and SP")
     parser.add_argument("--output", default=OUTPUT)
     args = parser.parse_args()
     torch.set_num_threads(min(2, torch.get_num_threads()))
     all_cases = cases()
     names = [c["name"] for c in all_cases]
     assert len(names) == len(set(names))
+    if args.table:
+        classify(*args.table)
+        return
     if args.dump:
         match = [c for c in all_cases if c["name"] == args.dump]
         if not match:
@@ -594,9 +653,12 @@ def main():
               flush=True)
     doc = {"torch_version": torch.__version__, "generated_by": "validation/measure_tp.py",
            "cases": results}
+    text = json.dumps(doc, indent=1)
+    # One line per saved tensor.
+    text = re.sub(r'\{\n\s+"op": [^{}]*?\n\s+\}', lambda m: json.dumps(json.loads(m.group(0))),
+                  text)
     with open(args.output, "w") as fh:
-        json.dump(doc, fh, indent=1)
-        fh.write("\n")
+        fh.write(text + "\n")
     print(f"{len(results)} cases in {time.time() - start:.1f} s -> {os.path.relpath(args.output)}")
 
 
