@@ -572,36 +572,44 @@ def classify(shape, precision, attention):
         install_module_hooks(model)
         col = f"t{case['tp']}{'-sp' if case['sp'] else ''}"
         cols.append(col)
+        groups = {}
         for b in (1, 2):
-            count = {}
             for t in saved_tensors(model, c, b, precision):
                 if t["module"].startswith("blocks.") and not t["module"].startswith("blocks.0"):
                     continue
                 op = t["op"].replace("AllGatherLinear", "linear")
-                k = (t["module"], op)
-                count[k] = count.get(k, -1) + 1
-                key = (t["module"], op, count[k])
                 size = torch.tensor([], dtype=getattr(torch, t["dtype"])).element_size()
-                per.setdefault(key, {}).setdefault(col, {})[b] = (t["bytes"] // size, t["dtype"])
-    print(f"{shape} {precision} {attention}: per-sequence elements at T=1, ratio on one rank")
+                groups.setdefault((t["module"], op), {}).setdefault(b, []).append(
+                    (t["bytes"] // size, t["dtype"]))
+        for (module, op), by_b in groups.items():
+            seen = {}
+            for (e1, dtype), (e2, _) in zip(by_b[1], by_b[2]):
+                kind = "per-seq" if e2 != e1 else "shared"
+                seen[kind] = seen.get(kind, -1) + 1
+                key = (module, op, kind, seen[kind])
+                per.setdefault(key, {})[col] = {1: (e1, dtype), 2: (e2, dtype)}
+    print(f"{shape} {precision} {attention}: elements at T=1 (per sequence, shared by the batch);"
+          f" ratio of the same on one rank (shared ratio for batch-shared rows; 'Ne': N elements,"
+          f" absent at T=1)")
     print(f"{'module':<16} {'op':<28} {'dtype':<9} {'per-seq':>8} {'shared':>7} "
           + " ".join(f"{c_:>6}" for c_ in cols))
     for key, by in per.items():
+        def split(x):  # (per-sequence, shared) elements
+            return x[2][0] - x[1][0], 2 * x[1][0] - x[2][0]
         base = by.get("t1")
-        ref = (base[2][0] - base[1][0]) if base else None
-        shared = (2 * base[1][0] - base[2][0]) if base else None
+        ref = split(base) if base else None
+        i = 0 if key[2] == "per-seq" else 1
         dtype = next(iter(by.values()))[1][1]
         ratios = []
         for col in cols:
             if col not in by:
                 ratios.append("-")
-                continue
-            ps = by[col][2][0] - by[col][1][0]
-            if ref:
-                ratios.append(f"{ps / ref:.3g}")
-            else:
-                ratios.append(f"{ps}e")
-        print(f"{key[0]:<16} {key[1][-28:]:<28} {dtype:<9} {str(ref):>8} {str(shared):>7} "
+            elif ref:
+                ratios.append(f"{split(by[col])[i] / ref[i]:.3g}")
+            else:  # absent at T = 1: the elements themselves
+                ratios.append(f"{split(by[col])[i]}e")
+        shown = ref if ref else ("-", "-")
+        print(f"{key[0]:<16} {key[1][-28:]:<28} {dtype:<9} {str(shown[0]):>8} {str(shown[1]):>7} "
               + " ".join(f"{r:>6}" for r in ratios))
 
 
