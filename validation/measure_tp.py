@@ -368,7 +368,11 @@ class TPBlock(nn.Module):
 
 
 def padded_vocab(v, tp):
-    return int(math.ceil(v / tp) * tp)
+    """Megatron's padding: a multiple of 128·T once the vocabulary is split (T > 1). trainplan's
+    seed and detailed methods pad the same way at T > 1 and not at T = 1."""
+    if tp == 1:
+        return v
+    return int(math.ceil(v / (128 * tp)) * 128 * tp)
 
 
 class TPModel(nn.Module):
@@ -495,7 +499,7 @@ def shapes():
                             bias="all", positional="learned"),
         # measure.py's llama-like: GQA (8 heads, 2 KV heads), SwiGLU d_ff 352, RMSNorm, RoPE.
         "llama-like": config(1000, 128, 2, 128, 8, kv=2, d_ff=352),
-        # An odd vocabulary (padded to a multiple of T), Qwen2-like biases on Q/K/V, tied.
+        # An odd vocabulary (padded to a multiple of 128·T at T > 1), Qwen2-like biases on Q/K/V, tied.
         "qwen2-like-v1001": config(1001, 64, 2, 128, 8, kv=4, d_ff=320, tied=True, bias="qkv"),
     }
 
@@ -528,7 +532,7 @@ def measure_case(case):
     notes = []
     if model.padded_vocab != c["vocab_size"]:
         notes.append(f"vocabulary padded from {c['vocab_size']} to {model.padded_vocab} "
-                     f"(a multiple of T); the token ids are drawn from the unpadded range")
+                     f"(a multiple of 128·T, as Megatron pads it); the token ids are drawn from the unpadded range")
     result = {
         "name": case["name"],
         "model": c,
