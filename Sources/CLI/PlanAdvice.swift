@@ -26,7 +26,7 @@ struct PlanAdvice {
       switch change {
       case .precision(let p): return "--precision \(p.rawValue)"
       case .attention(let a): return "--attention \(a.rawValue)"
-      case .checkpointing(let c): return "--checkpointing \(c.rawValue)"
+      case .checkpointing(let c): return "--recompute \(c.rawValue)"
       case .zeroStage(let z): return "--zero \(z)"
       case .numGPUs(let g): return "--num-gpus \(g)"
       }

@@ -21,16 +21,23 @@ extension DetailedMethod {
     let fixed = try fixedBytes(
       paddedRun, precision: setup.precision, attention: setup.attention,
       checkpointing: setup.recompute)
+    // Split over the vocabulary (T > 1) the embedding and the loss are Megatron's vocab-
+    // parallel ones (validation/measure_tp.py): the lookup keeps a bool mask of the ids outside
+    // the rank's shard (s bytes), the loss a bool mask of the targets (s) and no fp32 total
+    // weight.
+    let vocabParallel = t > 1 ? ActivationSplit(whole: run.contextLength) : .zero
+    let lossWeight = t > 1 ? 0 : 4
     return Accounting(
       parameters: parameters.total, layer: parameters.layer, firstStage: parameters.first,
       lastStage: parameters.last, tiedHead: parameters.tiedHead, layerKept: kept,
       workingSet: setup.recompute == .full ? block : .zero,
-      firstStageActivations: split(saved.first), lastStageActivations: split(saved.last),
+      firstStageActivations: split(saved.first) + vocabParallel,
+      lastStageActivations: split(saved.last) + vocabParallel,
       fixedPerLayer: ActivationSplit(sharded: fixed.perLayer),
       fixedEveryStage: ActivationSplit(whole: fixed.every),
       fixedFirstStage: ActivationSplit(whole: fixed.first),
       // The loss's total weight is whole; the LM head's bf16 copy is split over the vocabulary.
-      fixedLastStage: ActivationSplit(sharded: fixed.last - 4, whole: 4),
+      fixedLastStage: ActivationSplit(sharded: fixed.last - 4, whole: lossWeight),
       components: try activations(
         paddedRun, precision: setup.precision, attention: setup.attention,
         checkpointing: setup.recompute

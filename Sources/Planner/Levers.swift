@@ -14,7 +14,7 @@ public struct Lever: Equatable, Sendable {
 }
 
 /// What would make a plan fit that does not: each lever that does it alone, else the first
-/// prefix of the cumulative list (bf16, flash, full checkpointing, ZeRO 3) that does, and the
+/// prefix of the cumulative list (bf16, flash, selective and full recompute, ZeRO 3) that does, and the
 /// fewest GPUs under ZeRO 3 with the other levers applied. Computed by planning each
 /// candidate, so the micro-batch each reports is the planner's own.
 public enum Levers {
@@ -25,7 +25,7 @@ public enum Levers {
     var found = candidates.compactMap { tryFit(model, hardware, setup, [$0]) }
     if found.isEmpty {
       for k in candidates.indices.dropFirst() {
-        if let lever = tryFit(model, hardware, setup, Array(candidates[...k])) {
+        if let lever = tryFit(model, hardware, setup, superseding(Array(candidates[...k]))) {
           found.append(lever)
           break
         }
@@ -40,7 +40,10 @@ public enum Levers {
     var out: [LeverChange] = []
     if setup.precision == .fp32 && hardware.peak.bf16 != nil { out.append(.precision(.bf16)) }
     if setup.attention == .naive { out.append(.attention(.flash)) }
-    if setup.checkpointing == .none { out.append(.checkpointing(.full)) }
+    if setup.recompute == .none && setup.attention == .naive {
+      out.append(.checkpointing(.selective))
+    }
+    if setup.recompute != .full { out.append(.checkpointing(.full)) }
     if setup.numGPUs > 1 && setup.zeroStage < 3 { out.append(.zeroStage(3)) }
     return out
   }
@@ -50,7 +53,8 @@ public enum Levers {
     _ model: ModelConfig, _ hardware: HardwareProfile, _ setup: TrainingSetup,
     _ candidates: [LeverChange]
   ) -> Lever? {
-    let others = candidates.filter { if case .zeroStage = $0 { return false } else { return true } }
+    let others = superseding(
+      candidates.filter { if case .zeroStage = $0 { return false } else { return true } })
     var probe = apply(others + [.zeroStage(3)], to: setup)
     probe.globalBatchSize = nil
     probe.microBatchSize = setup.microBatchSize ?? 1
@@ -58,6 +62,14 @@ public enum Levers {
       let needed = plan.gpusNeeded, needed > setup.numGPUs, needed <= 1 << 20
     else { return nil }
     return tryFit(model, hardware, setup, others + [.zeroStage(3), .numGPUs(needed)])
+  }
+
+  /// The changes without a recomputation that a later one replaces (selective, then full).
+  static func superseding(_ changes: [LeverChange]) -> [LeverChange] {
+    changes.enumerated().filter { i, change in
+      guard case .checkpointing = change else { return true }
+      return !changes[(i + 1)...].contains { if case .checkpointing = $0 { return true } else { return false } }
+    }.map(\.element)
   }
 
   static func tryFit(

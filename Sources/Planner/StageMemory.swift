@@ -117,17 +117,7 @@ public struct StageMemoryModel: Sendable {
     let a = accounting
     let p = layout.pipelineParallel
     let layers = stageLayers[k]
-    var kept = try x.mul(layers, try a.layerKept.bytes(b, layout))
-    let depth = p - k
-    if let perReplica = sequencesPerReplica, try x.mul(b, depth) > perReplica {
-      kept = ceilDiv(try x.mul(kept, perReplica), b)
-    } else {
-      kept = try x.mul(kept, sequencesPerReplica == nil ? 1 : depth)
-    }
-    if k == 0 && layout.virtualStages > 1 {
-      let pv = p * layout.virtualStages
-      kept = ceilDiv(try x.mul(kept, pv + p - 1), pv)
-    }
+    let kept = try layerActivations(stage: k, batch: b)
     var total = try x.sum([
       kept, layers > 0 ? try a.workingSet.bytes(b, layout) : 0,
       try x.mul(layers, try a.fixedPerLayer.bytes(1, layout)),
@@ -146,6 +136,25 @@ public struct StageMemoryModel: Sendable {
       ])
     }
     return total
+  }
+
+  /// What stage k's layers keep for its micro-batches in flight (Korthikanti's Eq. 5 on stage
+  /// 0 under interleaving): the activations without the working set and the extras.
+  func layerActivations(stage k: Int, batch b: Int) throws -> Int {
+    let x = Exact(quantity: "the activation bytes")
+    let p = layout.pipelineParallel
+    var kept = try x.mul(stageLayers[k], try accounting.layerKept.bytes(b, layout))
+    let depth = p - k
+    if let perReplica = sequencesPerReplica, try x.mul(b, depth) > perReplica {
+      kept = ceilDiv(try x.mul(kept, perReplica), b)
+    } else {
+      kept = try x.mul(kept, sequencesPerReplica == nil ? 1 : depth)
+    }
+    if k == 0 && layout.virtualStages > 1 {
+      let pv = p * layout.virtualStages
+      kept = ceilDiv(try x.mul(kept, pv + p - 1), pv)
+    }
+    return kept
   }
 
   public func stage(_ k: Int, batch b: Int, shards: Int) throws -> StageMemory {
