@@ -58,6 +58,12 @@ struct CLIError: Error, CustomStringConvertible {
     case .recompute: return "--recompute"
     case .attention: return "--attention"
     case .method: return "--method"
+    case .gpusPerNode: return "--gpus-per-node"
+    case .intraNodeBandwidth: return "--intra-node-bandwidth"
+    case .interNodeBandwidth: return "--inter-node-bandwidth"
+    case .intraNodeLatency: return "--intra-node-latency"
+    case .interNodeLatency: return "--inter-node-latency"
+    case .memoryBandwidth: return "--memory-bandwidth"
     }
   }
 }

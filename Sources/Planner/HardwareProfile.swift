@@ -52,10 +52,13 @@ public struct HardwareProfile: Equatable, Hashable, Sendable {
   public var powerWatts: Double?
   /// Where the figures come from.
   public var source: String
+  /// HBM bandwidth in bytes per second, where known: the optimizer step's memory traffic.
+  public var memoryBandwidth: Double?
 
   public init(
     name: String = "", memoryBytes: Int, reserveBytes: Int = 0, peak: PeakThroughput,
-    pricePerHour: Double? = nil, powerWatts: Double? = nil, source: String = ""
+    pricePerHour: Double? = nil, powerWatts: Double? = nil, source: String = "",
+    memoryBandwidth: Double? = nil
   ) {
     self.name = name
     self.memoryBytes = memoryBytes
@@ -64,6 +67,7 @@ public struct HardwareProfile: Equatable, Hashable, Sendable {
     self.pricePerHour = pricePerHour
     self.powerWatts = powerWatts
     self.source = source
+    self.memoryBandwidth = memoryBandwidth
   }
 
   /// Memory left for training after the reserve.
@@ -84,6 +88,9 @@ public struct HardwareProfile: Equatable, Hashable, Sendable {
     }
     if let power = powerWatts {
       try ExactRange.check(power, .powerWatts, unit: " W", zeroAllowed: true)
+    }
+    if let bandwidth = memoryBandwidth {
+      try ExactRange.check(bandwidth, .memoryBandwidth, scale: 1e9, unit: " GB/s")
     }
   }
 }

@@ -35,6 +35,12 @@ public enum Field: String, Sendable, CaseIterable {
   case recompute
   case attention
   case method
+  case gpusPerNode = "gpus_per_node"
+  case intraNodeBandwidth = "intra_node_bandwidth"
+  case interNodeBandwidth = "inter_node_bandwidth"
+  case intraNodeLatency = "intra_node_latency"
+  case interNodeLatency = "inter_node_latency"
+  case memoryBandwidth = "memory_bandwidth"
 }
 
 extension Field {
