@@ -81,7 +81,8 @@ public struct ComputeEstimate: Equatable, Sendable {
   /// Estimates a run of `steps` optimizer steps of `sequencesPerStep` sequences each.
   public init(
     perSequence: SequenceFLOPs, sequencesPerStep: Int, parameters: Int, steps: Int, tokens: Int,
-    hardware: HardwareProfile, peakFLOPS: Double, numGPUs: Int, mfu: Double
+    hardware: HardwareProfile, peakFLOPS: Double, numGPUs: Int, mfu: Double,
+    stepSeconds: Double? = nil
   ) {
     let b = Double(sequencesPerStep)
     forwardPerStep = perSequence.forward * b
@@ -93,7 +94,10 @@ public struct ComputeEstimate: Equatable, Sendable {
     self.peakFLOPS = peakFLOPS
     let total =
       Double(steps) * (forwardPerStep + backwardPerStep + recomputePerStep + optimizerPerStep)
-    trainingDays = total / (Double(numGPUs) * peakFLOPS * mfu * 86_400)
+    // A predicted step time sets the days; else the MFU does (SPEC's formula, as written).
+    trainingDays =
+      stepSeconds.map { Double(steps) * $0 / 86_400 }
+      ?? total / (Double(numGPUs) * peakFLOPS * mfu * 86_400)
     gpuHours = trainingDays * 24 * Double(numGPUs)
     cost = hardware.pricePerHour.map { gpuHours * $0 }
     energyKWh = hardware.powerWatts.map { gpuHours * $0 / 1_000 }

@@ -29,6 +29,8 @@ public struct ResolvedSetup: Equatable, Hashable, Sendable {
   /// S, tokens per training sequence.
   public var sequenceLength: Int
   public var layout = ParallelLayout()
+  /// The cluster the step time was predicted on; nil when the time follows from the MFU.
+  public var cluster: ClusterProfile?
   /// D = G / (T·P·C), the data-parallel replicas.
   public var dataParallel = 1
 
@@ -87,12 +89,14 @@ public struct Plan: Equatable, Sendable {
   /// Every pipeline stage's memory on one GPU; `memory` is the heaviest's.
   public var stages: [StageMemory]
   public var peakStage: Int
+  /// Where a step's time goes.
+  public var time: StepTime
 
   public init(
     model: ModelConfig, hardware: HardwareProfile, setup: ResolvedSetup, parameters: Int,
     memory: MemoryBreakdown, usableBytes: Int, fits: Bool, maxBatchSize: Int, gpusNeeded: Int?,
     compute: ComputeEstimate, notes: [String] = [], stages: [StageMemory]? = nil,
-    peakStage: Int = 0
+    peakStage: Int = 0, time: StepTime? = nil
   ) {
     self.model = model
     self.hardware = hardware
@@ -114,6 +118,7 @@ public struct Plan: Equatable, Sendable {
           activationsBytes: memory.activationsBytes, totalBytes: memory.totalBytes)
       ]
     self.peakStage = peakStage
+    self.time = time ?? StepTime.fromMFU(compute, setup: setup)
   }
 
   /// Bytes over the usable memory when the plan does not fit; 0 when it does.

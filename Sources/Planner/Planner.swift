@@ -15,6 +15,8 @@ public enum Planner {
   public static func plan(
     model: ModelConfig, hardware: HardwareProfile, setup: TrainingSetup, accounting: Accounting?
   ) throws -> Plan {
+    // On a cluster the GPU is the cluster's.
+    let hardware = setup.cluster?.gpu ?? hardware
     try model.validate()
     try hardware.validate()
     try setup.validate()
@@ -50,10 +52,33 @@ public enum Planner {
     let resolved = try resolve(
       setup, batchSize: batch, parameters: method.parameters, sequenceLength: sequence,
       reserve: reserve, dataParallel: dataParallel)
-    let compute = ComputeEstimate(
+    var compute = ComputeEstimate(
       perSequence: method.flops, sequencesPerStep: resolved.globalBatchSize,
       parameters: method.parameters, steps: resolved.steps, tokens: resolved.tokens,
       hardware: hardware, peakFLOPS: peak, numGPUs: setup.numGPUs, mfu: setup.mfu)
+    var time: StepTime?
+    if let cluster = setup.cluster {
+      var run = model
+      run.contextLength = sequence
+      let predicted = StepTimeModel(
+        model: run, vocabulary: method.paddedVocabulary, layout: layout, stageLayers: stageLayers,
+        cluster: cluster, precision: setup.precision, attention: setup.attention,
+        recompute: setup.recompute, zeroStage: setup.zeroStage,
+        gradientBytes: memoryModel.bytesPerParameter.grads, dataParallel: dataParallel
+      ).predict(
+        batch: batch, microBatches: resolved.microBatches,
+        stageParameters: memoryModel.stageParameters,
+        stageStateBytes: stages.map { $0.parametersBytes + $0.gradientsBytes + $0.optimizerStateBytes },
+        modelFLOPs: compute.modelPerStep, hardwareFLOPs: compute.perStep,
+        tokensPerStep: Double(resolved.globalBatchSize) * Double(sequence),
+        numGPUs: setup.numGPUs)
+      compute = ComputeEstimate(
+        perSequence: method.flops, sequencesPerStep: resolved.globalBatchSize,
+        parameters: method.parameters, steps: resolved.steps, tokens: resolved.tokens,
+        hardware: hardware, peakFLOPS: peak, numGPUs: setup.numGPUs, mfu: setup.mfu,
+        stepSeconds: predicted.stepSeconds)
+      time = predicted
+    }
     let gpusNeeded = try memoryModel.shardsNeeded(batch: batch, usableBytes: usable).map {
       ceilDiv($0, layout.contextParallel) * layout.modelParallelGPUs
     }
@@ -62,7 +87,7 @@ public enum Planner {
       memory: memory, usableBytes: usable, fits: memory.totalBytes <= usable,
       maxBatchSize: maxBatch, gpusNeeded: gpusNeeded, compute: compute,
       notes: setup.notes + notes(model, sequence, stageLayers, setup, method),
-      stages: stages, peakStage: peakStage)
+      stages: stages, peakStage: peakStage, time: time)
   }
 
   /// The headline memory: the heaviest stage's figures.
@@ -172,6 +197,7 @@ public enum Planner {
       sequenceLength: sequenceLength)
     resolved.layout = setup.layout
     resolved.dataParallel = dataParallel
+    resolved.cluster = setup.cluster
     return resolved
   }
 }

@@ -84,6 +84,8 @@ public struct TrainingSetup: Equatable, Hashable, Sendable {
   public var sequenceLength: Int?
   /// How the model is split over GPUs besides data parallelism.
   public var layout: ParallelLayout
+  /// The cluster to predict the step time on; without one the time follows from the MFU.
+  public var cluster: ClusterProfile?
 
   public init(
     microBatchSize: Int? = nil, globalBatchSize: Int? = nil,
@@ -91,7 +93,7 @@ public struct TrainingSetup: Equatable, Hashable, Sendable {
     precision: TrainingPrecision = .fp32, attention: AttentionKernel = .naive,
     checkpointing: Checkpointing = .none, zeroStage: Int = 0, fp32Gradients: Bool = false,
     reserveBytes: Int? = nil, method: AccountingMethod = .seed, sequenceLength: Int? = nil,
-    layout: ParallelLayout = ParallelLayout()
+    layout: ParallelLayout = ParallelLayout(), cluster: ClusterProfile? = nil
   ) {
     self.microBatchSize = microBatchSize
     self.globalBatchSize = globalBatchSize
@@ -107,6 +109,7 @@ public struct TrainingSetup: Equatable, Hashable, Sendable {
     self.method = method
     self.sequenceLength = sequenceLength
     self.layout = layout
+    self.cluster = cluster
   }
 
   /// `checkpointing` under its newer name.
@@ -134,6 +137,7 @@ public struct TrainingSetup: Equatable, Hashable, Sendable {
     }
     if numGPUs <= 0 { throw PlannerError.notPositive(.numGPUs, String(numGPUs)) }
     try layout.validate()
+    try cluster?.validate()
     if method == .megatron && precision == .fp32 {
       throw PlannerError.unsupported(
         .precision, "fp32",
