@@ -23,6 +23,7 @@ struct PlanReport {
     }
     out += "\n"
     out += "Compute\n" + KeyValueList(compute()).render()
+    if plan.time.model == .predicted { out += timeBreakdown() }
     for note in plan.notes { out += "Note: \(Terminal.shown(note))\n" }
     for warning in advice?.warnings ?? [] { out += "Warning: \(warning)\n" }
     return out
@@ -160,6 +161,30 @@ struct PlanReport {
     return text
   }
 
+  /// Where a predicted step's time goes.
+  func timeBreakdown() -> String {
+    let t = plan.time
+    func share(_ seconds: Double) -> String {
+      "\(Units.seconds(seconds)) (\(Units.fixed(seconds / t.stepSeconds * 100, 1))%)"
+    }
+    var rows: [(String, String)] = [
+      ("  step", "\(Units.seconds(t.stepSeconds)) on \(Terminal.shown(plan.setup.cluster?.name ?? ""))"),
+      ("  compute", share(t.computeSeconds)),
+      ("  pipeline bubble", share(t.bubbleSeconds)),
+      ("  TP communication", share(t.tensorParallelCommSeconds)),
+      ("  PP communication", share(t.pipelineCommSeconds)),
+      ("  DP communication", share(t.dataParallelCommSeconds)),
+      ("  CP communication", share(t.contextParallelCommSeconds)),
+      ("  optimizer step", share(t.optimizerSeconds)),
+    ]
+    rows.append(
+      (
+        "  utilisation",
+        "MFU \(Units.fixed(t.mfu * 100, 1))%, HFU \(Units.fixed(t.hfu * 100, 1))%; \(Units.grouped(Int(t.tokensPerSecond.rounded()))) tokens/s"
+      ))
+    return "\nTime per step (predicted; exposed communication only)\n" + KeyValueList(rows).render()
+  }
+
   func compute() -> [(String, String)] {
     let c = plan.compute
     let s = plan.setup
@@ -178,7 +203,9 @@ struct PlanReport {
       ("  run", "\(Units.scientific(c.total)) FLOP"),
       (
         "  training time",
-        "\(Units.days(c.trainingDays)) on \(s.numGPUs) GPU\(s.numGPUs == 1 ? "" : "s") at \(Units.tflops(c.peakFLOPS)) \(s.precision.format.rawValue) × MFU \(Units.trimmed(s.mfu))"
+        plan.time.model == .predicted
+          ? "\(Units.days(c.trainingDays)) on \(s.numGPUs) GPU\(s.numGPUs == 1 ? "" : "s"): \(Units.grouped(s.steps)) steps × the predicted \(Units.seconds(plan.time.stepSeconds))"
+          : "\(Units.days(c.trainingDays)) on \(s.numGPUs) GPU\(s.numGPUs == 1 ? "" : "s") at \(Units.tflops(c.peakFLOPS)) \(s.precision.format.rawValue) × MFU \(Units.trimmed(s.mfu))"
       ),
       ("  GPU-hours", Units.fixed(c.gpuHours, 1)),
     ]

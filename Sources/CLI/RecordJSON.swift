@@ -86,6 +86,7 @@ enum RecordJSON {
     emit("data_parallel", .int(s.dataParallel))
     emit("micro_batches", .int(s.microBatches))
     emit("pipeline_layers", s.layout.pipelineLayers.map { .array($0.map { .int($0) }) } ?? .null)
+    emit("cluster", s.cluster.map { .string($0.name) } ?? .null)
   }
 
   static func memoryFields(_ p: Plan, _ emit: Emit) {
@@ -110,6 +111,21 @@ enum RecordJSON {
       ("optimizer_state_bytes", .int(s.optimizerStateBytes)),
       ("activations_bytes", .int(s.activationsBytes)), ("total_bytes", .int(s.totalBytes)),
     ])
+  }
+
+  static func timeFields(_ t: StepTime, _ emit: Emit) {
+    emit("model", .string(t.model.rawValue))
+    emit("step_seconds", .double(t.stepSeconds))
+    emit("compute_seconds", .double(t.computeSeconds))
+    emit("bubble_seconds", .double(t.bubbleSeconds))
+    emit("tensor_parallel_comm_seconds", .double(t.tensorParallelCommSeconds))
+    emit("pipeline_comm_seconds", .double(t.pipelineCommSeconds))
+    emit("data_parallel_comm_seconds", .double(t.dataParallelCommSeconds))
+    emit("context_parallel_comm_seconds", .double(t.contextParallelCommSeconds))
+    emit("optimizer_seconds", .double(t.optimizerSeconds))
+    emit("mfu", .double(t.mfu))
+    emit("hfu", .double(t.hfu))
+    emit("tokens_per_second", .double(t.tokensPerSecond))
   }
 
   static func flopsFields(_ c: ComputeEstimate, _ emit: Emit) {
@@ -144,6 +160,7 @@ enum RecordJSON {
     emit("", "max_batch_size", .int(p.maxBatchSize))
     emit("", "gpus_needed", JSONValue(p.gpusNeeded))
     flopsFields(p.compute) { emit("flops", $0, $1) }
+    timeFields(p.time) { emit("time", $0, $1) }
     emit("", "training_days", .double(p.compute.trainingDays))
     emit("", "gpu_hours", .double(p.compute.gpuHours))
     emit("", "cost", JSONValue(p.compute.cost))

@@ -71,6 +71,13 @@ enum Units {
 
   static func days(_ d: Double) -> String { fixed(d, 1) + " days" }
 
+  /// `13.83 s`, `412 ms`, `85 µs`.
+  static func seconds(_ s: Double) -> String {
+    if s >= 1 || s == 0 { return fixed(s, 2) + " s" }
+    if s >= 1e-3 { return fixed(s * 1e3, 1) + " ms" }
+    return fixed(s * 1e6, 0) + " µs"
+  }
+
   static func dollars(_ d: Double) -> String { "$" + fixed(d, 2) }
 }
 

@@ -35,6 +35,13 @@ public struct SetupMatch: Equatable, Sendable {
       ("mfu = ?", [s.mfu]), ("fp32_gradients = ?", [s.fp32Gradients]),
       s.sequenceLength.map { ("coalesce(seq_len, context_length) = ?", [$0]) }
         ?? ("coalesce(seq_len, context_length) = context_length", []),
+      ("tensor_parallel = ?", [s.layout.tensorParallel]),
+      ("pipeline_parallel = ?", [s.layout.pipelineParallel]),
+      ("context_parallel = ?", [s.layout.contextParallel]),
+      ("virtual_stages = ?", [s.layout.virtualStages]),
+      ("sequence_parallel = ?", [s.layout.sequenceParallel]),
+      ("pipeline_layers IS ?", [StageColumns.layers(s.layout.pipelineLayers)]),
+      ("cluster_name IS ?", [s.cluster?.name]),
     ]
     if let b = s.microBatchSize { out.append(("batch_size = ?", [b])) }
     out.append(
@@ -160,6 +167,36 @@ let planColumns: [(name: String, value: @Sendable (Plan) -> DatabaseValue)] = [
   ("data_parallel", { $0.setup.dataParallel.databaseValue }),
   ("peak_stage", { $0.peakStage.databaseValue }),
   ("stages", { StageColumns.encode($0.stages).databaseValue }),
+  ("time_model", { TimeColumns.predicted($0)?.model.rawValue.databaseValue ?? .null }),
+  ("step_seconds", { TimeColumns.predicted($0)?.stepSeconds.databaseValue ?? .null }),
+  ("compute_seconds", { TimeColumns.predicted($0)?.computeSeconds.databaseValue ?? .null }),
+  ("bubble_seconds", { TimeColumns.predicted($0)?.bubbleSeconds.databaseValue ?? .null }),
+  (
+    "tensor_parallel_comm_seconds",
+    { TimeColumns.predicted($0)?.tensorParallelCommSeconds.databaseValue ?? .null }
+  ),
+  (
+    "pipeline_comm_seconds", { TimeColumns.predicted($0)?.pipelineCommSeconds.databaseValue ?? .null }
+  ),
+  (
+    "data_parallel_comm_seconds",
+    { TimeColumns.predicted($0)?.dataParallelCommSeconds.databaseValue ?? .null }
+  ),
+  (
+    "context_parallel_comm_seconds",
+    { TimeColumns.predicted($0)?.contextParallelCommSeconds.databaseValue ?? .null }
+  ),
+  ("optimizer_seconds", { TimeColumns.predicted($0)?.optimizerSeconds.databaseValue ?? .null }),
+  ("time_mfu", { TimeColumns.predicted($0)?.mfu.databaseValue ?? .null }),
+  ("time_hfu", { TimeColumns.predicted($0)?.hfu.databaseValue ?? .null }),
+  ("tokens_per_second", { TimeColumns.predicted($0)?.tokensPerSecond.databaseValue ?? .null }),
+  ("cluster_name", { $0.setup.cluster?.name.databaseValue ?? .null }),
+  ("cluster_gpus_per_node", { $0.setup.cluster?.gpusPerNode.databaseValue ?? .null }),
+  ("cluster_intra_node_bandwidth", { $0.setup.cluster?.intraNodeBandwidth.databaseValue ?? .null }),
+  ("cluster_inter_node_bandwidth", { $0.setup.cluster?.interNodeBandwidth.databaseValue ?? .null }),
+  ("cluster_intra_node_latency", { $0.setup.cluster?.intraNodeLatency.databaseValue ?? .null }),
+  ("cluster_inter_node_latency", { $0.setup.cluster?.interNodeLatency.databaseValue ?? .null }),
+  ("cluster_source", { $0.setup.cluster?.source.databaseValue ?? .null }),
   ("parameters", { $0.parameters.databaseValue }),
   ("parameters_bytes", { $0.memory.parametersBytes.databaseValue }),
   ("gradients_bytes", { $0.memory.gradientsBytes.databaseValue }),
@@ -285,6 +322,11 @@ extension Store {
     tokens_per_parameter, mfu, num_gpus, attention, checkpointing, zero_stage, fp32_gradients,
     reserve_bytes, method, seq_len, tensor_parallel, pipeline_parallel, context_parallel,
     virtual_stages, sequence_parallel, pipeline_layers, data_parallel, peak_stage, stages, dropout,
+    time_model, step_seconds, compute_seconds, bubble_seconds, tensor_parallel_comm_seconds,
+    pipeline_comm_seconds, data_parallel_comm_seconds, context_parallel_comm_seconds,
+    optimizer_seconds, time_mfu, time_hfu, tokens_per_second, cluster_name, cluster_gpus_per_node,
+    cluster_intra_node_bandwidth, cluster_inter_node_bandwidth, cluster_intra_node_latency,
+    cluster_inter_node_latency, cluster_source,
     parameters_bytes, gradients_bytes, optimizer_state_bytes,
     activation_bytes_per_sequence, activations_bytes, total_bytes, forward_flops_per_step,
     backward_flops_per_step, recompute_flops_per_step, optimizer_flops_per_step, training_days,
@@ -318,6 +360,7 @@ extension Store {
       sequenceParallel: try row.bool("sequence_parallel"),
       pipelineLayers: try StageColumns.layers(try row.optionalText("pipeline_layers")))
     setup.dataParallel = try row.optionalInt("data_parallel") ?? setup.numGPUs
+    setup.cluster = try TimeColumns.cluster(row, gpu: hardware)
     let memory = MemoryBreakdown(
       parametersBytes: try row.int("parameters_bytes"),
       gradientsBytes: try row.int("gradients_bytes"),
@@ -338,7 +381,7 @@ extension Store {
       memory: memory, usableBytes: try row.int("usable_bytes"), fits: try row.bool("fits"),
       maxBatchSize: try row.int("max_batch_size"), gpusNeeded: try row.optionalInt("gpus_needed"),
       compute: compute, stages: try StageColumns.decode(try row.optionalText("stages")),
-      peakStage: try row.int("peak_stage"))
+      peakStage: try row.int("peak_stage"), time: try TimeColumns.time(row))
     return StoredPlan(
       id: try row.int("id"), sweepID: try row.optionalInt("sweep_id"),
       createdAt: try row.text("created_at"), plan: plan)
@@ -381,5 +424,41 @@ enum StageColumns {
         return n
       }
     }
+  }
+}
+
+/// A plan's step time and cluster in columns. A time that follows from the MFU is not
+/// stored: it is derived from the plan's own figures when read.
+enum TimeColumns {
+  static func predicted(_ plan: Plan) -> StepTime? {
+    plan.time.model == .predicted ? plan.time : nil
+  }
+
+  static func time(_ row: Row) throws -> StepTime? {
+    guard let model = try row.optionalText("time_model") else { return nil }
+    guard let kind = StepTime.Model(rawValue: model) else {
+      throw StoreError.corrupt("plans.time_model '\(model)'")
+    }
+    func value(_ column: String) throws -> Double { try row.optionalDouble(column) ?? 0 }
+    return StepTime(
+      model: kind, stepSeconds: try value("step_seconds"),
+      computeSeconds: try value("compute_seconds"), bubbleSeconds: try value("bubble_seconds"),
+      tensorParallelCommSeconds: try value("tensor_parallel_comm_seconds"),
+      pipelineCommSeconds: try value("pipeline_comm_seconds"),
+      dataParallelCommSeconds: try value("data_parallel_comm_seconds"),
+      contextParallelCommSeconds: try value("context_parallel_comm_seconds"),
+      optimizerSeconds: try value("optimizer_seconds"), mfu: try value("time_mfu"),
+      hfu: try value("time_hfu"), tokensPerSecond: try value("tokens_per_second"))
+  }
+
+  static func cluster(_ row: Row, gpu: HardwareProfile) throws -> ClusterProfile? {
+    guard let name = try row.optionalText("cluster_name") else { return nil }
+    return ClusterProfile(
+      name: name, gpu: gpu, gpusPerNode: try row.optionalInt("cluster_gpus_per_node") ?? 1,
+      intraNodeBandwidth: try row.optionalDouble("cluster_intra_node_bandwidth") ?? 0,
+      interNodeBandwidth: try row.optionalDouble("cluster_inter_node_bandwidth") ?? 0,
+      intraNodeLatency: try row.optionalDouble("cluster_intra_node_latency") ?? 0,
+      interNodeLatency: try row.optionalDouble("cluster_inter_node_latency") ?? 0,
+      source: try row.optionalText("cluster_source") ?? "")
   }
 }
