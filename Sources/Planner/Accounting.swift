@@ -100,6 +100,9 @@ public struct Accounting: Sendable {
   public let flops: SequenceFLOPs
   /// The padded vocabulary V_p, and whether it differs from the model's.
   public let paddedVocabulary: Int
+  /// Whether ZeRO 3 keeps gathered working copies (the methods that describe a framework:
+  /// detailed, megatron). The seed keeps SPEC's rule: parameters divided, nothing more.
+  var gatheredLayerBuffers = false
 
   /// The options an accounting depends on: setups with equal keys count the same.
   public struct Key: Hashable, Sendable {

@@ -27,7 +27,7 @@ extension DetailedMethod {
     // weight.
     let vocabParallel = t > 1 ? ActivationSplit(whole: run.contextLength) : .zero
     let lossWeight = t > 1 ? 0 : 4
-    return Accounting(
+    var accounting = Accounting(
       parameters: parameters.total, layer: parameters.layer, firstStage: parameters.first,
       lastStage: parameters.last, tiedHead: parameters.tiedHead, layerKept: kept,
       workingSet: setup.recompute == .full ? block : .zero,
@@ -44,6 +44,10 @@ extension DetailedMethod {
       ).components,
       flops: try flops(paddedRun, attention: setup.attention, checkpointing: setup.recompute),
       paddedVocabulary: vocab)
+    // FSDP/ZeRO 3 gathers a layer's parameters to run it (and prefetches the next) and holds
+    // its full gradient until the reduce-scatter.
+    accounting.gatheredLayerBuffers = true
+    return accounting
   }
 
   static func split(_ tensors: [Saved]) -> ActivationSplit {

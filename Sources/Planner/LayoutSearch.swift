@@ -3,10 +3,11 @@
 /// micro-batch, recomputation and ZeRO stage on a cluster, the ones whose heaviest stage fits
 /// ranked by predicted step time (ties: more spare memory).
 ///
-/// Pruning is exact under the model: for a fixed layout and micro-batch, lighter
-/// recomputation is never slower and a lower ZeRO stage never slower, so the first that fits
-/// in that order is the layout's best; memory grows with the micro-batch, so the first that
-/// fits nowhere ends the micro-batches of a layout.
+/// Pruning is exact under the model: for a fixed layout, micro-batch and ZeRO stage, lighter
+/// recomputation is never slower, so the first that fits in that order is the best (each ZeRO
+/// stage is evaluated: they trade communication against the optimizer step); sequence
+/// parallelism is never slower; memory grows with the micro-batch, so the first that fits
+/// nowhere ends the micro-batches of a layout.
 public struct LayoutSearch: Sendable {
   /// A dimension the user fixed; nil searches it.
   public struct Pins: Equatable, Sendable {
@@ -168,10 +169,13 @@ public struct LayoutSearch: Sendable {
       }
       var fitted = false
       var heaviest = 0
-      recomputes: for recompute in [Recompute.none, .selective, .full]
-      where pins.recompute.map({ $0 == recompute }) ?? true {
-        if recompute == .selective && base.attention == .flash && pins.recompute == nil { continue }
-        for zero in 0...3 where pins.zeroStage.map({ $0 == zero }) ?? true {
+      var best: Found?
+      // Per ZeRO stage, the lightest recomputation that fits is that stage's fastest; the
+      // stages differ in communication and optimizer time, so each is evaluated.
+      for zero in 0...3 where pins.zeroStage.map({ $0 == zero }) ?? true {
+        recomputes: for recompute in [Recompute.none, .selective, .full]
+        where pins.recompute.map({ $0 == recompute }) ?? true {
+          if recompute == .selective && base.attention == .flash && pins.recompute == nil { continue }
           var setup = base
           (setup.microBatchSize, setup.numGPUs, setup.layout) = (b, numGPUs, layout)
           (setup.recompute, setup.zeroStage, setup.cluster) = (recompute, zero, cluster)
@@ -189,11 +193,17 @@ public struct LayoutSearch: Sendable {
             heaviest = peak.stage
             continue
           }
-          found.append(try evaluate(setup, memory, accounting, batch: b, microBatches: m, dataParallel: d, spare: usable - peak.totalBytes))
+          let candidate = try evaluate(
+            setup, memory, accounting, batch: b, microBatches: m, dataParallel: d,
+            spare: usable - peak.totalBytes)
+          if best.map({ (candidate.stepSeconds, -candidate.spareBytes) < ($0.stepSeconds, -$0.spareBytes) }) ?? true {
+            best = candidate
+          }
           fitted = true
           break recomputes
         }
       }
+      if let best { found.append(best) }
       if !fitted {
         result.rejected["does not fit on stage \(heaviest)", default: 0] += 1
         if pins.microBatch == nil { return }  // larger micro-batches need more memory still

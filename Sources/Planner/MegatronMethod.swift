@@ -52,7 +52,7 @@ enum MegatronMethod {
       NamedBytes(name: "final_norm_and_head_input", bytes: try x.mul(4, sh)),
       NamedBytes(name: "logits_fp32", bytes: try x.product(4, s, vocab)),
     ].filter { $0.bytes > 0 }
-    return Accounting(
+    var accounting = Accounting(
       parameters: parameters.total, layer: parameters.layer, firstStage: parameters.first,
       lastStage: parameters.last, tiedHead: parameters.tiedHead, layerKept: kept,
       workingSet: setup.recompute == .full ? none : .zero,
@@ -63,6 +63,10 @@ enum MegatronMethod {
       components: components,
       flops: flops(run, vocabulary: vocab, attention: setup.attention, recompute: setup.recompute),
       paddedVocabulary: vocab)
+    // FSDP/ZeRO 3 gathers a layer's parameters to run it (and prefetches the next) and holds
+    // its full gradient until the reduce-scatter.
+    accounting.gatheredLayerBuffers = true
+    return accounting
   }
 
   /// Korthikanti et al. 2022 Appendix A, generalised as Megatron-LM's FLOP count does: per layer

@@ -96,11 +96,18 @@ public struct StageMemoryModel: Sendable {
     let per = bytesPerParameter
     let n = stageParameters[k]
     func share(_ bytes: Int, sharded: Bool) -> Int { sharded ? ceilDiv(bytes, shards) : bytes }
-    return (
-      share(try x.mul(per.params, n), sharded: zeroStage >= 3),
-      share(try x.mul(per.grads, n), sharded: zeroStage >= 2),
-      share(try x.mul(per.optimizer, n), sharded: zeroStage >= 1)
+    var state = (
+      params: share(try x.mul(per.params, n), sharded: zeroStage >= 3),
+      grads: share(try x.mul(per.grads, n), sharded: zeroStage >= 2),
+      optimizer: share(try x.mul(per.optimizer, n), sharded: zeroStage >= 1)
     )
+    if zeroStage >= 3 && shards > 1 && accounting.gatheredLayerBuffers && stageLayers[k] > 0 {
+      // Two gathered layers (the running one, the prefetched next) and one full gradient.
+      let layer = accounting.layer.perRank(layout.tensorParallel)
+      state.params = try x.add(state.params, try x.product(2, per.params, layer))
+      state.grads = try x.add(state.grads, try x.mul(per.grads, layer))
+    }
+    return state
   }
 
   /// Micro-batches per pipeline per step, m = B/(D·b); 1 without a global batch.
@@ -219,6 +226,14 @@ public struct StageMemoryModel: Sendable {
     return needed
   }
 
+  /// The bytes ZeRO 3's gathered layers add on stage k with more than one shard.
+  func zeroBuffers(stage k: Int) throws -> Int {
+    guard zeroStage >= 3 && accounting.gatheredLayerBuffers && stageLayers[k] > 0 else { return 0 }
+    let per = bytesPerParameter
+    return try Exact(quantity: "the model state bytes").mul(
+      2 * per.params + per.grads, accounting.layer.perRank(layout.tensorParallel))
+  }
+
   func shardsNeeded(stage k: Int, batch b: Int, usable: Int) throws -> Int? {
     let x = Exact(quantity: "the total memory")
     let whole = try state(stage: k, shards: 1)
@@ -226,9 +241,13 @@ public struct StageMemoryModel: Sendable {
       (whole.params, zeroStage >= 3), (whole.grads, zeroStage >= 2),
       (whole.optimizer, zeroStage >= 1),
     ]
-    let fixed = try x.sum(parts.filter { !$0.1 }.map(\.0))
+    // ZeRO 3's gathered buffers do not shrink with the group: they join the fixed part.
+    let buffers = try zeroBuffers(stage: k)
+    let fixed = try x.add(try x.sum(parts.filter { !$0.1 }.map(\.0)), buffers)
     let sharded = parts.filter { $0.1 && $0.0 > 0 }.map(\.0)
-    let room = usable - (try x.add(fixed, try activations(stage: k, batch: b)))
+    let activations = try activations(stage: k, batch: b)
+    if try x.sum([whole.params, whole.grads, whole.optimizer, activations]) <= usable { return 1 }
+    let room = usable - (try x.add(fixed, activations))
     if room < 0 { return nil }
     guard let largest = sharded.max() else { return 1 }
     // Each sharded part keeps at least one byte however many GPUs share it.
