@@ -64,6 +64,12 @@ struct CLIError: Error, CustomStringConvertible {
     case .intraNodeLatency: return "--intra-node-latency"
     case .interNodeLatency: return "--inter-node-latency"
     case .memoryBandwidth: return "--memory-bandwidth"
+    case .finetune: return "--finetune"
+    case .loraRank: return "--lora-rank"
+    case .loraTargets: return "--lora-targets"
+    case .loraDtype: return "--lora-dtype"
+    case .optimizer: return "--optimizer"
+    case .offload: return "--offload"
     }
   }
 }

@@ -1,13 +1,51 @@
-/// A parameter count split the way tensor parallelism splits it.
-public struct ParameterSplit: Equatable, Hashable, Sendable {
-  /// Split T ways (column- and row-parallel matrices, their split biases, the vocabulary).
-  public var sharded: Int
-  /// On every tensor-parallel rank (norms, row-parallel biases, a learned position table).
-  public var replicated: Int
+/// One parameter tensor of a model, as the layouts and the training setups see it: its
+/// shape (rows × cols; cols = 1 for a vector), what it is, and whether tensor parallelism
+/// splits it.
+public struct ParameterTensor: Equatable, Hashable, Sendable {
+  public enum Role: Equatable, Hashable, Sendable {
+    case projection(Projection)
+    case embedding, positions, head, norm, bias
+  }
 
-  public init(sharded: Int = 0, replicated: Int = 0) {
+  public var role: Role
+  public var rows: Int
+  public var cols: Int
+  public var sharded: Bool
+
+  public init(_ role: Role, rows: Int, cols: Int = 1, sharded: Bool) {
+    self.role = role
+    self.rows = rows
+    self.cols = cols
     self.sharded = sharded
-    self.replicated = replicated
+  }
+
+  /// rows × cols; the method counted the totals exactly first, so this cannot overflow.
+  public var elements: Int { rows * cols }
+}
+
+/// A group of parameter tensors split the way tensor parallelism splits them.
+public struct ParameterSplit: Equatable, Hashable, Sendable {
+  public var tensors: [ParameterTensor]
+  /// Elements split T ways (column- and row-parallel matrices, their split biases, the
+  /// vocabulary).
+  public let sharded: Int
+  /// Elements on every tensor-parallel rank (norms, row-parallel biases, a learned position
+  /// table).
+  public let replicated: Int
+
+  public init(tensors: [ParameterTensor]) {
+    self.tensors = tensors
+    sharded = tensors.filter(\.sharded).reduce(0) { $0 + $1.elements }
+    replicated = tensors.filter { !$0.sharded }.reduce(0) { $0 + $1.elements }
+  }
+
+  /// Counts without shapes (a test's synthetic accounting): one tensor each.
+  public init(sharded: Int = 0, replicated: Int = 0) {
+    self.init(
+      tensors: [
+        ParameterTensor(.bias, rows: sharded, sharded: true),
+        ParameterTensor(.bias, rows: replicated, sharded: false),
+      ].filter { $0.elements > 0 })
   }
 
   public var total: Int { sharded + replicated }
@@ -83,7 +121,7 @@ public struct Accounting: Sendable {
   let firstStage: ParameterSplit
   let lastStage: ParameterSplit
   /// A tied LM head's own copy, which the last stage keeps when P > 1 (Megatron does).
-  let tiedHead: Int
+  let tiedHead: ParameterSplit
   let layerKept: ActivationSplit
   let workingSet: ActivationSplit
   /// Per sequence, per micro-batch in flight on the first stage (token ids, embedding dropout).

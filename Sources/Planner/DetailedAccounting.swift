@@ -63,36 +63,9 @@ extension DetailedMethod {
     return out
   }
 
-  /// Every parameter, placed as Megatron's layers place them: Q, K, V, W1 and W3 are column-
-  /// parallel (their biases split with them), Wo and W2 row-parallel (their biases whole on
-  /// every rank), norms replicated; the embedding and LM head split over the vocabulary, a
-  /// learned position table replicated. The totals equal `parameterCount`.
-  static func placedParameters(_ model: ModelConfig) throws -> (
-    layer: ParameterSplit, first: ParameterSplit, last: ParameterSplit, tiedHead: Int, total: Int
-  ) {
-    let x = Exact(quantity: "the parameter count")
-    let (h, f, kv) = (model.dModel, model.dFF, model.kvWidth)
-    let norm = model.norm == .layernorm ? try x.mul(2, h) : h
-    var sharded = try x.sum([
-      try x.mul(h, h), try x.mul(2, try x.mul(h, kv)), try x.mul(h, h),
-      try x.product(model.ffn.matrixCount, h, f),
-    ])
-    var replicated = try x.mul(2, norm)
-    switch model.bias {
-    case .none: break
-    case .qkv: sharded = try x.sum([sharded, h, kv, kv])
-    case .all:
-      sharded = try x.sum([sharded, h, kv, kv, try x.mul(model.ffn.matrixCount - 1, f)])
-      replicated = try x.sum([replicated, h, h])
-    }
-    let embedding = try x.mul(model.vocabSize, h)
-    let positions = model.positional == .learned ? try x.mul(model.contextLength, h) : 0
-    let layer = ParameterSplit(sharded: sharded, replicated: replicated)
-    let first = ParameterSplit(sharded: embedding, replicated: positions)
-    let last = ParameterSplit(sharded: model.tiedEmbeddings ? 0 : embedding, replicated: norm)
-    let total = try x.sum([
-      try x.mul(model.numLayers, try x.add(sharded, replicated)), first.total, last.total,
-    ])
-    return (layer, first, last, model.tiedEmbeddings ? embedding : 0, total)
+  /// Every parameter, placed as Megatron's layers place them (`ParameterTensors`). The totals
+  /// equal `parameterCount`.
+  static func placedParameters(_ model: ModelConfig) throws -> ParameterTensors.Model {
+    try ParameterTensors.of(model, matricesOnly: false)
   }
 }

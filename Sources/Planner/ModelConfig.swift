@@ -67,12 +67,15 @@ public struct ModelConfig: Equatable, Hashable, Sendable {
   /// method counts the masks; configs are taken to have them (the paper's GPT layer) unless an
   /// imported config sets every dropout probability to 0.
   public var dropout: Bool
+  /// Whether Q, K and V are one fused matrix (GPT-2's `c_attn`, GPT-NeoX's
+  /// `query_key_value`): LoRA then adapts them as one.
+  public var fusedQKV: Bool
 
   public init(
     name: String = "", vocabSize: Int, contextLength: Int, numLayers: Int, dModel: Int,
     numHeads: Int, numKVHeads: Int? = nil, dFF: Int? = nil, ffn: FeedForwardKind = .swiglu,
     tiedEmbeddings: Bool = false, norm: NormKind = .rmsnorm, bias: BiasKind = .none,
-    positional: PositionalKind = .rope, dropout: Bool = true
+    positional: PositionalKind = .rope, dropout: Bool = true, fusedQKV: Bool = false
   ) {
     self.name = name
     self.vocabSize = vocabSize
@@ -90,6 +93,7 @@ public struct ModelConfig: Equatable, Hashable, Sendable {
     self.bias = bias
     self.positional = positional
     self.dropout = dropout
+    self.fusedQKV = fusedQKV
   }
 
   /// Width of the K and V projections: h·kv/n.

@@ -41,6 +41,12 @@ public enum Field: String, Sendable, CaseIterable {
   case intraNodeLatency = "intra_node_latency"
   case interNodeLatency = "inter_node_latency"
   case memoryBandwidth = "memory_bandwidth"
+  case finetune
+  case loraRank = "lora_rank"
+  case loraTargets = "lora_targets"
+  case loraDtype = "lora_dtype"
+  case optimizer
+  case offload
 }
 
 extension Field {

@@ -16,6 +16,7 @@ enum SeedMethod {
     var paddedRun = run
     paddedRun.vocabSize = vocab
     let count = try ParameterCount(model: padded)
+    let tensors = try ParameterTensors.of(padded, matricesOnly: true)
     let e = setup.precision.bytesPerElement
     let (s, h, f) = (run.contextLength, run.dModel, run.dFF)
     let sh = try x.mul(s, h)
@@ -33,10 +34,8 @@ enum SeedMethod {
       model: paddedRun, attention: setup.attention, checkpointing: setup.recompute)
     return Accounting(
       parameters: count.total,
-      layer: ParameterSplit(sharded: count.perBlock),
-      firstStage: ParameterSplit(sharded: count.embedding, replicated: count.positional),
-      lastStage: ParameterSplit(sharded: count.lmHead),
-      tiedHead: model.tiedEmbeddings ? count.embedding : 0,
+      layer: tensors.layer, firstStage: tensors.first, lastStage: tensors.last,
+      tiedHead: tensors.tiedHead,
       layerKept: kept,
       workingSet: setup.recompute == .full ? block : .zero,
       firstStageActivations: .zero,

@@ -68,7 +68,7 @@ public struct StageMemoryModel: Sendable {
       if k == 0 { n = try x.add(n, accounting.firstStage.perRank(t)) }
       if k == p - 1 {
         n = try x.add(n, accounting.lastStage.perRank(t))
-        if p > 1 { n = try x.add(n, ceilDiv(accounting.tiedHead, t)) }
+        if p > 1 { n = try x.add(n, accounting.tiedHead.perRank(t)) }
       }
       perStage.append(n)
     }

@@ -163,7 +163,7 @@ import Testing
       let setup = TrainingSetup(precision: .bf16, zeroStage: stage, method: .megatron)
       let a = Accounting(
         parameters: psi, layer: ParameterSplit(sharded: psi), firstStage: .init(),
-        lastStage: .init(), tiedHead: 0, layerKept: .zero, workingSet: .zero,
+        lastStage: .init(), tiedHead: .init(), layerKept: .zero, workingSet: .zero,
         firstStageActivations: .zero, lastStageActivations: .zero, fixedPerLayer: .zero,
         fixedEveryStage: .zero, fixedFirstStage: .zero, fixedLastStage: .zero, components: [],
         flops: SequenceFLOPs(forward: 0, backward: 0, recompute: 0), paddedVocabulary: 1)
