@@ -114,7 +114,7 @@ struct PlanReport {
         "  optimizer state",
         line(
           m.optimizerStateBytes,
-          " (AdamW moments\(plan.setup.precision == .fp32 ? "" : " and fp32 master weights"))")
+          " (AdamW moments\(plan.setup.precision.isMixed ? " and fp32 master weights" : ""))")
       ),
       (
         "  activations",

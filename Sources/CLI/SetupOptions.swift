@@ -11,7 +11,9 @@ struct SetupOptions: ParsableArguments {
     transform: Count.parse)
   var batchSize: Int?
 
-  @Option(help: "Training precision: fp32 (the seed), or bf16/fp16 mixed precision.")
+  @Option(
+    help:
+      "Training precision: fp32 (the seed), tf32, bf16/fp16 mixed precision, or fp8 (Transformer Engine: bf16 weights, fp32 master state).")
   var precision: String = "fp32"
 
   @Option(
@@ -70,12 +72,7 @@ struct SetupOptions: ParsableArguments {
     -> TrainingPrecision
   {
     if let precision = TrainingPrecision(rawValue: text.lowercased()) { return precision }
-    if text.lowercased() == "fp8" {
-      throw CLIError(
-        "\(flag) fp8 is not supported for training: fp8 recipes keep bf16/fp32 copies whose memory the planner does not model; use bf16 or fp16"
-      )
-    }
-    throw CLIError("\(flag) must be fp32, bf16 or fp16 (got '\(text)')")
+    throw CLIError("\(flag) must be fp32, tf32, bf16, fp16 or fp8 (got '\(text)')")
   }
 }
 

@@ -141,6 +141,8 @@ public struct Accounting: Sendable {
   /// Whether ZeRO 3 keeps gathered working copies (the methods that describe a framework:
   /// detailed, megatron). The seed keeps SPEC's rule: parameters divided, nothing more.
   var gatheredLayerBuffers = false
+  /// The projections LoRA adapts in this model (empty for full training).
+  var loraTargets: Set<Projection> = []
 
   /// The options an accounting depends on: setups with equal keys count the same.
   public struct Key: Hashable, Sendable {
@@ -150,11 +152,13 @@ public struct Accounting: Sendable {
     let recompute: Recompute
     let sequenceLength: Int?
     let tensorParallel: Int
+    let training: Training
 
     public init(_ setup: TrainingSetup) {
       (method, precision) = (setup.method, setup.precision)
       (attention, recompute) = (setup.attention, setup.recompute)
       (sequenceLength, tensorParallel) = (setup.sequenceLength, setup.layout.tensorParallel)
+      training = setup.training
     }
   }
 

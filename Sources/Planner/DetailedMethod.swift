@@ -79,7 +79,7 @@ public enum DetailedMethod {
   {
     let x = Exact(quantity: "the activation bytes per sequence")
     let s = model.contextLength
-    let mixed = precision != .fp32
+    let mixed = precision.isMixed
     // Bytes of an element that an autocast op (linear, matmul, attention) produces.
     let c = mixed ? 2 : 4
     let sh = try x.mul(s, model.dModel)
@@ -180,7 +180,7 @@ public enum DetailedMethod {
   ) throws -> (perLayer: Int, every: Int, first: Int, last: Int, total: Int) {
     let y = Exact(quantity: "the fixed activation bytes")
     let s = model.contextLength
-    let mixed = precision != .fp32
+    let mixed = precision.isMixed
     var every = 0
     if attention == .naive { every = try y.mul(s, s) }  // causal mask, bools
     var first = 0

@@ -31,6 +31,7 @@ public struct ResolvedSetup: Equatable, Hashable, Sendable {
   public var layout = ParallelLayout()
   /// The cluster the step time was predicted on; nil when the time follows from the MFU.
   public var cluster: ClusterProfile?
+  public var training = Training()
   /// D = G / (T·P·C), the data-parallel replicas.
   public var dataParallel = 1
 

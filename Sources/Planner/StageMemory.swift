@@ -45,6 +45,11 @@ public struct StageMemoryModel: Sendable {
   let sequencesPerReplica: Int?
   /// Parameter elements one GPU of each stage holds.
   let stageParameters: [Int]
+  let training: Training
+  /// What each stage keeps for its parameters on one rank, before ZeRO (`TrainingMemory`).
+  let stageState: [TrainingMemory.Bytes]
+  /// One layer's, for ZeRO 3's gathered buffers.
+  let layerState: TrainingMemory.Bytes
   /// The stages that can be the heaviest: the first, the last, and for each layer count the
   /// first stage that has it (the most micro-batches in flight). Others never weigh more.
   let candidateStages: [Int]
@@ -60,6 +65,10 @@ public struct StageMemoryModel: Sendable {
     self.zeroStage = setup.zeroStage
     self.fp32Gradients = setup.fp32Gradients
     self.sequencesPerReplica = sequencesPerReplica
+    self.training = setup.training
+    let memory = TrainingMemory(
+      training: setup.training, targets: accounting.loraTargets, precision: setup.precision,
+      fp32Gradients: setup.fp32Gradients, tensorParallel: layout.tensorParallel)
     let x = Exact(quantity: "the parameters of a stage")
     let (t, p) = (layout.tensorParallel, layout.pipelineParallel)
     var perStage: [Int] = []
@@ -73,6 +82,22 @@ public struct StageMemoryModel: Sendable {
       perStage.append(n)
     }
     stageParameters = perStage
+    var states: [TrainingMemory.Bytes] = []
+    for (k, layers) in stageLayers.enumerated() {
+      let parts = [
+        try memory.bytes(accounting.layer, count: layers),
+        try memory.bytes(accounting.firstStage, count: k == 0 ? 1 : 0),
+        try memory.bytes(accounting.lastStage, count: k == p - 1 ? 1 : 0),
+        try memory.bytes(accounting.tiedHead, count: k == p - 1 && p > 1 ? 1 : 0),
+      ]
+      states.append(
+        TrainingMemory.Bytes(
+          params: try x.sum(parts.map { $0.params }), grads: try x.sum(parts.map { $0.grads }),
+          optimizer: try x.sum(parts.map { $0.optimizer }),
+          trainable: try x.sum(parts.map { $0.trainable })))
+    }
+    stageState = states
+    layerState = try memory.bytes(accounting.layer, count: 1)
     var seen: Set<Int> = [stageLayers[0]]
     var candidates = [0]
     for (k, layers) in stageLayers.enumerated().dropFirst() where seen.insert(layers).inserted {
@@ -82,32 +107,43 @@ public struct StageMemoryModel: Sendable {
     candidateStages = candidates
   }
 
-  /// Bytes per parameter for (parameters, gradients, optimizer state), before sharding.
+  /// Bytes per parameter for (parameters, gradients, optimizer state) in full AdamW training,
+  /// before sharding: the figures the time model moves over the network.
   var bytesPerParameter: (params: Int, grads: Int, optimizer: Int) {
-    switch precision {
-    case .fp32: return (4, 4, 8)
-    case .bf16, .fp16: return (2, fp32Gradients ? 4 : 2, 12)
-    }
+    precision.isMixed ? (2, fp32Gradients ? 4 : 2, 12) : (4, 4, 8)
   }
 
-  /// Stage k's model state over a ZeRO group of `shards` GPUs, each part rounded up.
+  /// Stage k's model state on the GPU over a ZeRO group of `shards` GPUs, each part rounded up;
+  /// what `--offload` moves to the host is 0 here (`hostBytes`).
   func state(stage k: Int, shards: Int) throws -> (params: Int, grads: Int, optimizer: Int) {
     let x = Exact(quantity: "the model state bytes")
-    let per = bytesPerParameter
-    let n = stageParameters[k]
+    let whole = stageState[k]
     func share(_ bytes: Int, sharded: Bool) -> Int { sharded ? ceilDiv(bytes, shards) : bytes }
+    let offload = training.offload
     var state = (
-      params: share(try x.mul(per.params, n), sharded: zeroStage >= 3),
-      grads: share(try x.mul(per.grads, n), sharded: zeroStage >= 2),
-      optimizer: share(try x.mul(per.optimizer, n), sharded: zeroStage >= 1)
+      params: offload == .optimizerAndParameters ? 0 : share(whole.params, sharded: zeroStage >= 3),
+      grads: share(whole.grads, sharded: zeroStage >= 2),
+      optimizer: offload == .none ? share(whole.optimizer, sharded: zeroStage >= 1) : 0
     )
-    if zeroStage >= 3 && shards > 1 && accounting.gatheredLayerBuffers && stageLayers[k] > 0 {
+    let gathers = zeroStage >= 3 && shards > 1 || offload == .optimizerAndParameters
+    if gathers && accounting.gatheredLayerBuffers && stageLayers[k] > 0 {
       // Two gathered layers (the running one, the prefetched next) and one full gradient.
-      let layer = accounting.layer.perRank(layout.tensorParallel)
-      state.params = try x.add(state.params, try x.product(2, per.params, layer))
-      state.grads = try x.add(state.grads, try x.mul(per.grads, layer))
+      state.params = try x.add(state.params, try x.mul(2, layerState.params))
+      state.grads = try x.add(state.grads, layerState.grads)
     }
     return state
+  }
+
+  /// What `--offload` keeps in host memory for stage k, per GPU (its ZeRO shard).
+  func hostBytes(stage k: Int, shards: Int) -> Int {
+    let whole = stageState[k]
+    func share(_ bytes: Int, sharded: Bool) -> Int { sharded ? ceilDiv(bytes, shards) : bytes }
+    switch training.offload {
+    case .none: return 0
+    case .optimizer: return share(whole.optimizer, sharded: zeroStage >= 1)
+    case .optimizerAndParameters:
+      return share(whole.optimizer, sharded: zeroStage >= 1) + share(whole.params, sharded: zeroStage >= 3)
+    }
   }
 
   /// Micro-batches per pipeline per step, m = B/(D·b); 1 without a global batch.
@@ -229,9 +265,8 @@ public struct StageMemoryModel: Sendable {
   /// The bytes ZeRO 3's gathered layers add on stage k with more than one shard.
   func zeroBuffers(stage k: Int) throws -> Int {
     guard zeroStage >= 3 && accounting.gatheredLayerBuffers && stageLayers[k] > 0 else { return 0 }
-    let per = bytesPerParameter
-    return try Exact(quantity: "the model state bytes").mul(
-      2 * per.params + per.grads, accounting.layer.perRank(layout.tensorParallel))
+    return try Exact(quantity: "the model state bytes").add(
+      try Exact(quantity: "the model state bytes").mul(2, layerState.params), layerState.grads)
   }
 
   func shardsNeeded(stage k: Int, batch b: Int, usable: Int) throws -> Int? {

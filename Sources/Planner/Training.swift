@@ -17,14 +17,76 @@ public enum Projection: String, Sendable, CaseIterable, Codable, Comparable {
 /// LoRA's adapters: each adapted d_out × d_in matrix gains A (R × d_in) and B (d_out × R).
 public struct LoRA: Equatable, Hashable, Sendable {
   public var rank: Int
-  public var targets: Set<Projection>
+  /// The targets as typed: projection names (q, k, v, o, gate, up, down), Hugging Face module
+  /// names (q_proj, c_attn, query_key_value, …), `attention` or `all-linear`. What they adapt
+  /// depends on the model (`projections(for:)`).
+  public var targets: [String]
   /// The adapters' weights and gradients: bf16 (the default) or fp32.
   public var dtype: TrainingPrecision
 
-  public init(rank: Int = 16, targets: Set<Projection> = [.q, .v], dtype: TrainingPrecision = .bf16) {
+  public init(rank: Int = 16, targets: [String] = ["q", "v"], dtype: TrainingPrecision = .bf16) {
     self.rank = rank
     self.targets = targets
     self.dtype = dtype
+  }
+
+  /// The projections of `model` the targets name. A Hugging Face name means the modules PEFT
+  /// wraps, matched by suffix: GPT-2's `c_attn` and GPT-NeoX's `query_key_value` are the fused
+  /// QKV; `c_proj` is both GPT-2's attention output and its MLP output; `dense` is GPT-NeoX's
+  /// attention output. `all-linear` is every linear of the blocks, not the LM head.
+  public func projections(for model: ModelConfig) throws -> Set<Projection> {
+    let present = Self.present(model)
+    var out: Set<Projection> = []
+    for name in targets {
+      let key = name.lowercased()
+      let named: [Projection]
+      switch key {
+      case "attention": named = model.fusedQKV ? [.qkv, .o] : [.q, .k, .v, .o]
+      case "all-linear", "all_linear": named = Array(present)
+      default:
+        guard let found = Self.aliases[key] else {
+          let all = Self.aliases.keys.filter { alias in Self.aliases[alias]!.allSatisfy(present.contains) }
+          throw PlannerError.unsupported(
+            .loraTargets, name,
+            reason: "not a projection of \(model.name.isEmpty ? "the model" : model.name)\(Self.didYouMean(key, all.sorted()))")
+        }
+        named = found
+      }
+      for p in named where !present.contains(p) {
+        let hint: String
+        switch p {
+        case .q, .k, .v: hint = "; did you mean qkv (c_attn, query_key_value): its Q, K, V are one fused matrix"
+        case .qkv: hint = "; did you mean q, k, v: its Q, K, V are separate matrices"
+        case .gate: hint = "; did you mean up: its feed-forward is GELU, without a gate"
+        default: hint = ""
+        }
+        throw PlannerError.unsupported(
+          .loraTargets, name,
+          reason: "\(model.name.isEmpty ? "the model" : model.name) has no \(p.rawValue) projection\(hint)")
+      }
+      out.formUnion(named)
+    }
+    return out
+  }
+
+  static let aliases: [String: [Projection]] = [
+    "q": [.q], "k": [.k], "v": [.v], "o": [.o], "gate": [.gate], "up": [.up], "down": [.down],
+    "qkv": [.qkv], "q_proj": [.q], "k_proj": [.k], "v_proj": [.v], "o_proj": [.o],
+    "gate_proj": [.gate], "up_proj": [.up], "down_proj": [.down], "c_attn": [.qkv],
+    "c_proj": [.o, .down], "c_fc": [.up], "query_key_value": [.qkv], "dense": [.o],
+    "dense_h_to_4h": [.up], "dense_4h_to_h": [.down], "w1": [.gate], "w2": [.down], "w3": [.up],
+    "wq": [.q], "wk": [.k], "wv": [.v], "wo": [.o],
+  ]
+
+  static func present(_ model: ModelConfig) -> Set<Projection> {
+    var out: Set<Projection> = model.fusedQKV ? [.qkv, .o, .up, .down] : [.q, .k, .v, .o, .up, .down]
+    if model.ffn == .swiglu { out.insert(.gate) }
+    return out
+  }
+
+  static func didYouMean(_ typed: String, _ names: [String]) -> String {
+    let close = names.filter { $0.hasPrefix(String(typed.prefix(1))) }.prefix(4)
+    return close.isEmpty ? "" : "; did you mean \(close.joined(separator: ", "))?"
   }
 }
 
@@ -106,6 +168,9 @@ public struct Training: Equatable, Hashable, Sendable {
     if lora.rank <= 0 { throw PlannerError.notPositive(.loraRank, String(lora.rank)) }
     if lora.targets.isEmpty {
       throw PlannerError.outOfRange(.loraTargets, "", rule: "must name at least one projection")
+    }
+    if lora.rank > 1 << 20 {
+      throw PlannerError.outOfRange(.loraRank, String(lora.rank), rule: "must be at most 1048576")
     }
     if lora.dtype != .bf16 && lora.dtype != .fp32 {
       throw PlannerError.outOfRange(.loraDtype, lora.dtype.rawValue, rule: "must be bf16 or fp32")

@@ -4,16 +4,26 @@ public enum TrainingPrecision: String, Sendable, CaseIterable, Codable {
   case fp32
   /// Mixed precision: 16-bit weights, gradients and activations, fp32 master weights and moments.
   case bf16, fp16
+  /// fp32 storage with TF32 matrix products (days at the GPU's tf32 peak).
+  case tf32
+  /// Transformer Engine's fp8: fp8 matrix products on bf16 weights with fp32 master state, plus
+  /// the fp8 copy of every matrix it caches for the backward pass (days at the fp8 peak).
+  case fp8
+
+  /// 16-bit weights, gradients and activations with fp32 master weights (bf16, fp16, fp8).
+  public var isMixed: Bool { self == .bf16 || self == .fp16 || self == .fp8 }
 
   /// Bytes per activation element, per parameter copy, per gradient.
-  public var bytesPerElement: Int { self == .fp32 ? 4 : 2 }
+  public var bytesPerElement: Int { isMixed ? 2 : 4 }
 
   /// The GPU peak that training days use.
   public var format: NumericFormat {
     switch self {
     case .fp32: return .fp32
+    case .tf32: return .tf32
     case .bf16: return .bf16
     case .fp16: return .fp16
+    case .fp8: return .fp8
     }
   }
 }
@@ -86,6 +96,8 @@ public struct TrainingSetup: Equatable, Hashable, Sendable {
   public var layout: ParallelLayout
   /// The cluster to predict the step time on; without one the time follows from the MFU.
   public var cluster: ClusterProfile?
+  /// Which parameters train, the optimizer and what is offloaded.
+  public var training = Training()
 
   public init(
     microBatchSize: Int? = nil, globalBatchSize: Int? = nil,
@@ -138,9 +150,15 @@ public struct TrainingSetup: Equatable, Hashable, Sendable {
     if numGPUs <= 0 { throw PlannerError.notPositive(.numGPUs, String(numGPUs)) }
     try layout.validate()
     try cluster?.validate()
-    if method == .megatron && precision == .fp32 {
+    try training.validate()
+    if training.offload == .optimizerAndParameters && zeroStage < 3 {
       throw PlannerError.unsupported(
-        .precision, "fp32",
+        .offload, training.offload.rawValue,
+        reason: "parameter offload (ZeRO-Infinity) gathers layers back from the host; it needs --zero 3")
+    }
+    if method == .megatron && !precision.isMixed {
+      throw PlannerError.unsupported(
+        .precision, precision.rawValue,
         reason: "the megatron method describes 16-bit training only; use --precision bf16 or fp16")
     }
     if !(0...3).contains(zeroStage) {
@@ -155,7 +173,7 @@ public struct TrainingSetup: Equatable, Hashable, Sendable {
     if zeroStage > 0 && numGPUs == 1 {
       notes.append("ZeRO stage \(zeroStage) on 1 GPU shards nothing; it changes no figure")
     }
-    if fp32Gradients && precision == .fp32 {
+    if fp32Gradients && !precision.isMixed {
       notes.append("fp32 gradients are already the fp32 convention; it changes no figure")
     }
     if layout.sequenceParallel && layout.tensorParallel == 1 {
