@@ -10,6 +10,9 @@ public final class Store {
   public let database: Database
   public var path: String { database.path }
 
+  /// The database file and the files SQLite keeps beside it: what no output may overwrite.
+  public var databaseFiles: [String] { ["", "-wal", "-shm", "-journal"].map { path + $0 } }
+
   /// Opens the database at `location`, creating and migrating it as needed. A file that is not
   /// a database, or that a newer trainplan made, is refused and left as it was.
   public convenience init(location: DatabaseLocation) throws {
