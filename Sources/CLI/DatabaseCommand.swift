@@ -29,7 +29,8 @@ struct DatabaseCommand: ParsableCommand {
 
   static func rows(_ s: DatabaseSummary) -> [(String, String)] {
     [
-      ("path", PathText.canonical(s.path) ?? s.path), ("size", "\(Units.grouped(s.sizeBytes)) bytes"),
+      ("path", PathText.canonical(s.path) ?? s.path),
+      ("size", "\(Units.grouped(s.sizeBytes)) bytes"),
       ("wal", "\(Units.grouped(s.walBytes)) bytes"), ("schema version", String(s.schemaVersion)),
       ("models", Units.grouped(s.models)), ("gpus", Units.grouped(s.gpus)),
       ("plans", Units.grouped(s.plans)), ("sweeps", Units.grouped(s.sweeps)),
@@ -38,7 +39,8 @@ struct DatabaseCommand: ParsableCommand {
 
   static func json(_ s: DatabaseSummary) -> JSONValue {
     .object([
-      ("path", .string(PathText.canonical(s.path) ?? s.path)), ("size_bytes", .int(s.sizeBytes)), ("wal_bytes", .int(s.walBytes)),
+      ("path", .string(PathText.canonical(s.path) ?? s.path)), ("size_bytes", .int(s.sizeBytes)),
+      ("wal_bytes", .int(s.walBytes)),
       ("schema_version", .int(s.schemaVersion)), ("models", .int(s.models)),
       ("gpus", .int(s.gpus)), ("plans", .int(s.plans)), ("sweeps", .int(s.sweeps)),
     ])

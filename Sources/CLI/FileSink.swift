@@ -58,7 +58,9 @@ final class FileSink {
     if let existing {
       // The owner first: chown clears set-id bits. Only root (or the owner, for the group)
       // may give a file away; otherwise the replacement belongs to whoever ran trainplan.
-      if fchown(fd, existing.owner, existing.group) != 0 { _ = fchown(fd, getuid(), existing.group) }
+      if fchown(fd, existing.owner, existing.group) != 0 {
+        _ = fchown(fd, getuid(), existing.group)
+      }
       fchmod(fd, existing.mode)
     }
     return fd

@@ -19,7 +19,9 @@ enum Interrupt {
   /// SIGTERM.
   static var exitCode: Int32 { 128 + received.load(ordering: .relaxed) }
 
-  static var signalName: String { received.load(ordering: .relaxed) == SIGTERM ? "SIGTERM" : "SIGINT" }
+  static var signalName: String {
+    received.load(ordering: .relaxed) == SIGTERM ? "SIGTERM" : "SIGINT"
+  }
 
   /// Makes Ctrl-C and SIGTERM deliverable. A blocked signal mask is inherited: a parent that
   /// blocks them (Foundation's `Process` spawns from threads that do) would otherwise leave a

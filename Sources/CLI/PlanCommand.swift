@@ -44,7 +44,8 @@ struct PlanCommand: ParsableCommand {
     do {
       try StandardStreams.flushOutput()
     } catch let error as StandardStreams.BrokenPipe {
-      StandardStreams.writeError("trainplan: standard output is a broken pipe; saved as plan \(id)\n")
+      StandardStreams.writeError(
+        "trainplan: standard output is a broken pipe; saved as plan \(id)\n")
       throw error
     } catch {
       throw CLIError("\(CLIError(error).description); the plan was saved as plan \(id)")

@@ -21,7 +21,8 @@ extension Store {
   public func summary() throws -> DatabaseSummary {
     try translating {
       try database.read {
-        let count = { (table: String) in try self.database.int("SELECT count(*) FROM \(table)") ?? 0 }
+        let count = { (table: String) in try self.database.int("SELECT count(*) FROM \(table)") ?? 0
+        }
         return DatabaseSummary(
           path: path, sizeBytes: Self.fileSize(path), walBytes: Self.fileSize(path + "-wal"),
           schemaVersion: try database.int("SELECT max(version) FROM schema_migrations") ?? 0,

@@ -60,8 +60,10 @@ import Testing
     let files = ["", "-wal", "-shm", "-journal"].map { db + $0 }
     link(db, folder.file("hard"))
     symlink("db.sqlite-journal", folder.file("soft"))
-    let spellings = [db, folder.file("./db.sqlite-wal"), db + "-journal", folder.file("hard"),
-      folder.file("soft"), folder.path + "//db.sqlite-shm"]
+    let spellings = [
+      db, folder.file("./db.sqlite-wal"), db + "-journal", folder.file("hard"),
+      folder.file("soft"), folder.path + "//db.sqlite-shm",
+    ]
     for path in spellings {
       #expect(throws: CLIError.self, "\(path)") { try kind(path, protecting: files) }
     }

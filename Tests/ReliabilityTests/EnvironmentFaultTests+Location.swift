@@ -18,7 +18,8 @@ extension EnvironmentFaultTests {
   /// Every path below `folder`, to prove nothing was created.
   func tree(_ folder: String) -> Set<String> {
     let names = (FileManager.default.enumerator(atPath: folder)?.allObjects as? [String]) ?? []
-    return Set(names.filter { !$0.hasPrefix("out-") && !$0.hasPrefix("err-") && !$0.hasPrefix("in-") })
+    return Set(
+      names.filter { !$0.hasPrefix("out-") && !$0.hasPrefix("err-") && !$0.hasPrefix("in-") })
   }
 
   @Test func oddHomesAreRefusedAndCreateNothing() throws {
@@ -35,7 +36,8 @@ extension EnvironmentFaultTests {
       #expect(r.stderr.contains("HOME") && r.stderr.contains("--db"), "\(label): \(r.stderr)")
       #expect(tree(cli.folder.path) == before, "\(label) created something")
     }
-    report("environment: \(homes.count) unusable HOME values refused with one line, nothing created")
+    report(
+      "environment: \(homes.count) unusable HOME values refused with one line, nothing created")
   }
 
   @Test func aHomeWithTrailingSlashesGetsItsFolderOnce() throws {
@@ -99,6 +101,8 @@ extension EnvironmentFaultTests {
       try? FileManager.default.removeItem(atPath: home)
     }
     let seconds = Int(Date().timeIntervalSince(started))
-    report("environment: \(rounds) rounds x \(processes) processes opening a new database: \(rounds * processes - failures) of \(rounds * processes) exited 0 in \(seconds) s")
+    report(
+      "environment: \(rounds) rounds x \(processes) processes opening a new database: \(rounds * processes - failures) of \(rounds * processes) exited 0 in \(seconds) s"
+    )
   }
 }

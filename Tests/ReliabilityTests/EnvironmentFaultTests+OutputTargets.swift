@@ -23,7 +23,8 @@ extension EnvironmentFaultTests {
     let r = try runWithStreams(
       inFolder(folder ?? cli.folder.path, argv), stdout: .captured, stderr: .captured,
       environment: cli.environment, in: cli.folder)
-    #expect(!r.signaled && r.status == status, "\(name): \(r.status) \(r.stderr)",
+    #expect(
+      !r.signaled && r.status == status, "\(name): \(r.status) \(r.stderr)",
       sourceLocation: sourceLocation)
     if status == 1 {
       #expect(unacceptable(r) == nil, "\(name): \(r.stderr)", sourceLocation: sourceLocation)
@@ -32,10 +33,10 @@ extension EnvironmentFaultTests {
   }
 
   /// No temporary file is left in `folder`.
-  func expectNoTemporaryFiles(_ folder: String, sourceLocation: SourceLocation = #_sourceLocation)
-  {
+  func expectNoTemporaryFiles(_ folder: String, sourceLocation: SourceLocation = #_sourceLocation) {
     let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-    #expect(names.filter { $0.contains(".partial-") }.isEmpty, "\(names)",
+    #expect(
+      names.filter { $0.contains(".partial-") }.isEmpty, "\(names)",
       sourceLocation: sourceLocation)
   }
 
@@ -101,10 +102,18 @@ extension EnvironmentFaultTests {
     #expect(mkfifo(fifo, 0o644) == 0)
     let captured = cli.folder.file("from-fifo")
     let reader = try Subprocess(
-      "/bin/sh", ["-c", #"cat "$0" > "$1""#, fifo, captured], in: cli.folder)
+      "/bin/sh", ["-c", #"exec cat "$0" > "$1""#, fifo, captured], in: cli.folder)
     try export(to: "fifo")
+    // An export that never opened the FIFO would leave the reader waiting for ever.
+    let deadline = Date().addingTimeInterval(20)
+    while reader.process.isRunning && Date() < deadline { usleep(10_000) }
+    if reader.process.isRunning {
+      // The shell exec'd cat: this stops the reader itself.
+      reader.kill()
+      Issue.record("the export never wrote into the FIFO")
+    }
     let r = reader.wait()
-    #expect(r.status == 0)
+    #expect(r.status == 0 && !r.signaled)
     #expect(fileBytes(captured) == expected)
     #expect(PathKind.of(fifo) == S_IFIFO)
     expectNoTemporaryFiles(cli.folder.path)
@@ -136,13 +145,19 @@ extension EnvironmentFaultTests {
       let r = try export(to: name, status: 1)
       #expect(r.stderr.contains("is the database file"), "\(name): \(r.stderr)")
       // Only the capture files of this run may be new.
-      let after = folderSnapshot(cli.folder.path).filter { !$0.key.hasPrefix("out-")
-        && !$0.key.hasPrefix("err-") && !$0.key.hasPrefix("in-") }
-      let kept = before.filter { !$0.key.hasPrefix("out-") && !$0.key.hasPrefix("err-")
-        && !$0.key.hasPrefix("in-") }
+      let after = folderSnapshot(cli.folder.path).filter {
+        !$0.key.hasPrefix("out-")
+          && !$0.key.hasPrefix("err-") && !$0.key.hasPrefix("in-")
+      }
+      let kept = before.filter {
+        !$0.key.hasPrefix("out-") && !$0.key.hasPrefix("err-")
+          && !$0.key.hasPrefix("in-")
+      }
       #expect(after == kept, "\(name) changed the folder")
     }
-    report("environment: the database, its -wal/-shm/-journal and links to them: \(names.count) refusals, folder byte-identical")
+    report(
+      "environment: the database, its -wal/-shm/-journal and links to them: \(names.count) refusals, folder byte-identical"
+    )
   }
 
   @Test func foldersAreRefused() throws {
@@ -175,7 +190,9 @@ extension EnvironmentFaultTests {
       #expect(fileBytes(target) == Data("old\n".utf8))
       expectNoTemporaryFiles(cli.folder.path)
     }
-    report("environment: SIGINT and SIGTERM during a 50,000-plan export: temporary file removed, target untouched")
+    report(
+      "environment: SIGINT and SIGTERM during a 50,000-plan export: temporary file removed, target untouched"
+    )
   }
 }
 

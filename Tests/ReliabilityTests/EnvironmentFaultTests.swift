@@ -43,8 +43,10 @@ import Testing
   @Test func sweepWithABrokenStderrCompletes() throws {
     try cli.succeed(["db"])
     let r = try runWithStreams(
-      [cli.binary, "--db", cli.db, "sweep", "--layers", "1:20", "--d-model", "64:1280:64",
-        "--gpus", "a100-80gb", "--batch-sizes", "1,2", "--json"],
+      [
+        cli.binary, "--db", cli.db, "sweep", "--layers", "1:20", "--d-model", "64:1280:64",
+        "--gpus", "a100-80gb", "--batch-sizes", "1,2", "--json",
+      ],
       stdout: .captured, stderr: .broken, environment: cli.environment, in: cli.folder)
     #expect(r.status == 0 && !r.signaled, "\(r.status) \(r.stderr)")
     try expectSweepsComplete()
