@@ -9,8 +9,11 @@ struct ExportCommand: ParsableCommand {
     abstract: "Write the plans history as CSV (RFC 4180) or a JSON array, newest first.",
     discussion: """
       CSV has a header row and one column per field of the plan JSON, nested keys joined with \
-      dots (memory.total_bytes). With --output the file is written beside its final name and \
-      renamed when complete, so a failed export never leaves half a file.
+      dots (memory.total_bytes). With --output a file is written beside its final name and \
+      renamed when complete (keeping the replaced file's mode and owner, and replacing a \
+      symbolic link's target), so a failed or interrupted export never leaves half a file. \
+      Devices, FIFOs and /dev/stdout are written directly; - is standard output. The database \
+      and its -wal, -shm and -journal files are refused.
       """)
 
   enum Format: String, ExpressibleByArgument, CaseIterable { case csv, json }
@@ -19,21 +22,38 @@ struct ExportCommand: ParsableCommand {
   @OptionGroup var filter: PlanFilterOptions
 
   @Option(help: "csv or json.") var format: Format = .csv
-  @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
+  @Option(
+    help: ArgumentHelp(
+      "Write to this file instead of standard output (- is standard output).", valueName: "file"))
   var output: String?
 
   func run() throws {
     let planFilter = try filter.filter()
     let store = try store.open()
     try filter.check(in: store)
-    let sink = try output.map { try FileSink(replacing: $0) } ?? FileSink.standardOutput()
+    let target = try OutputTarget(output ?? "-", protecting: store.databaseFiles)
+    let sink = try FileSink.open(target)
+    // Ctrl-C and SIGTERM are caught only while a temporary file exists to remove: anywhere
+    // else they stop the export as usual (a FIFO nobody reads could block a write for ever).
+    if sink.hasTemporaryFile { Interrupt.install() }
     do {
       try write(store: store, filter: planFilter, to: sink)
+      try stopIfInterrupted()
       try sink.commit()
     } catch {
       sink.abandon()
+      if error is StandardStreams.BrokenPipe || error is ExitCode { throw error }
       throw error as? CLIError ?? CLIError(error)
     }
+  }
+
+  /// Ends the export when a signal asked: the temporary file is removed by the caller and the
+  /// target is left as it was.
+  func stopIfInterrupted() throws {
+    guard Interrupt.requested else { return }
+    StandardStreams.writeError(
+      "Error: export stopped by \(Interrupt.signalName); \(output ?? "-") was left as it was\n")
+    throw ExitCode(Interrupt.exitCode)
   }
 
   func write(store: Store, filter: PlanFilter, to sink: FileSink) throws {
@@ -41,6 +61,7 @@ struct ExportCommand: ParsableCommand {
     if format == .json { try sink.write("[") }
     try reporting {
       try store.forEachPlan(filter) { stored in
+        try stopIfInterrupted()
         switch format {
         case .json:
           try sink.write((first ? "\n" : ",\n") + RecordJSON.plan(stored).text())

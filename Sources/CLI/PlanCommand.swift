@@ -39,5 +39,20 @@ struct PlanCommand: ParsableCommand {
         PlanReport(plan: plan, id: saved?.id, components: components, advice: advice).render(),
         terminator: "")
     }
+    if let saved { try flush(saved: saved.id) }
+  }
+
+  /// The plan is saved before it is printed (its id is part of the output): when printing
+  /// fails, stderr still says where it went.
+  func flush(saved id: Int) throws {
+    do {
+      try StandardStreams.flushOutput()
+    } catch let error as StandardStreams.BrokenPipe {
+      StandardStreams.writeError(
+        "trainplan: standard output is a broken pipe; saved as plan \(id)\n")
+      throw error
+    } catch {
+      throw CLIError("\(CLIError(error).description); the plan was saved as plan \(id)")
+    }
   }
 }

@@ -1,32 +1,44 @@
 import Foundation
 
 /// Progress of a long job on stderr: a bar with rate and ETA redrawn in place on a terminal,
-/// plain lines (about every 10%) when stderr is a file or pipe.
+/// plain lines (every 10%, and at least every 10 seconds) when stderr is a file or pipe, so a
+/// log shows a slow job is alive. Best-effort: a closed, full or broken stderr loses the
+/// lines and nothing else.
 final class ProgressReporter {
   let total: Int
   let label: String
   let start = Date()
-  let terminal = Terminal.isStandardError
-  private var lastDraw = Date.distantPast
+  var terminal = Terminal.isStandardError
+  /// Where lines go: stderr, best-effort (a test collects them instead).
+  var output: (String) -> Void = StandardStreams.writeError
+  /// The last line drawn (a terminal) or written (a file or pipe); the start at first.
+  private lazy var lastDraw = start
   private var lastTenth = -1
+  /// The longest a file or pipe goes without a line.
+  static let plainInterval: TimeInterval = 10
 
   init(total: Int, label: String) {
     self.total = max(total, 1)
     self.label = label
   }
 
-  /// Cheap to call per item: it looks at the clock every 4,096 items only.
-  func update(_ done: Int) {
-    guard done & 4_095 == 0 || done == total else { return }
-    let now = Date()
+  /// Cheap to call per item: it looks at the clock every 64 items only (a plan that searches
+  /// for its largest micro-batch can take milliseconds, so 4,096 items could take too long).
+  /// The 10% lines are considered every 4,096 items, as before, so a short job prints only
+  /// its last line.
+  func update(_ done: Int, now: @autoclosure () -> Date = Date()) {
+    guard done & 63 == 0 || done == total else { return }
+    let now = now()
     if terminal {
       guard now.timeIntervalSince(lastDraw) >= 0.1 || done == total else { return }
       lastDraw = now
       write("\r" + line(done, now: now) + "\u{1B}[K")
     } else {
       let tenth = done * 10 / total
-      guard tenth > lastTenth else { return }
-      lastTenth = tenth
+      let tenthDue = (done & 4_095 == 0 || done == total) && tenth > lastTenth
+      let timeDue = now.timeIntervalSince(lastDraw) >= Self.plainInterval
+      guard tenthDue || timeDue else { return }
+      (lastTenth, lastDraw) = (max(tenth, lastTenth), now)
       write(line(done, now: now) + "\n")
     }
   }
@@ -47,5 +59,5 @@ final class ProgressReporter {
       + "] " + text
   }
 
-  private func write(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
+  private func write(_ text: String) { output(text) }
 }

@@ -13,11 +13,17 @@ struct StoreOptions: ParsableArguments {
       valueName: "path"))
   var db: String?
 
-  /// Opens (creating, migrating and seeding as needed) the database.
+  /// Opens (creating, migrating and seeding as needed) the database. A default location the
+  /// user never named says where it was created, once, on the first use.
   func open() throws -> Store {
     try reporting {
-      try Store(
-        location: DatabaseLocation(explicit: db, environment: ProcessInfo.processInfo.environment))
+      let location = try DatabaseLocation(
+        explicit: db, environment: ProcessInfo.processInfo.environment)
+      let store = try Store(location: location)
+      if store.created && location.createsFolder {
+        StandardStreams.writeError("trainplan: created a new database at \(store.path)\n")
+      }
+      return store
     }
   }
 }

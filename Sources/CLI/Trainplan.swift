@@ -1,7 +1,5 @@
 import ArgumentParser
-// @preconcurrency: `flushStandardOutput` reads C's `stdout`, global state Swift 6 refuses
-// through a plain import.
-@preconcurrency import Foundation
+import Foundation
 
 /// The root command.
 public struct Trainplan: ParsableCommand {
@@ -15,7 +13,7 @@ public struct Trainplan: ParsableCommand {
     version: "0.1.0",
     subcommands: [
       ModelCommand.self, GPUCommand.self, PlanCommand.self, FitCommand.self, PlansCommand.self,
-      ExportCommand.self, SweepCommand.self, SweepsCommand.self,
+      ExportCommand.self, SweepCommand.self, SweepsCommand.self, DatabaseCommand.self,
     ]
   )
 
@@ -27,36 +25,40 @@ public struct Trainplan: ParsableCommand {
 extension Trainplan {
   /// Parses the process's arguments and runs the command. Errors print as one line on stderr
   /// (`Error: --heads 7 does not divide --d-model 1600`) with a non-zero exit code; help and
-  /// version requests print as usual.
+  /// version requests print as usual. Standard streams are best-effort for diagnostics: a
+  /// closed, full or broken stderr never stops or crashes a command (see `StandardStreams`).
   public static func runAsTool(_ arguments: [String]? = nil) -> Never {
+    StandardStreams.prepare()
     Interrupt.unblock()
     do {
       var command = try parseAsRoot(arguments)
       try command.run()
-      try flushStandardOutput()
+      try StandardStreams.flushOutput()
       exit()
     } catch {
-      let code = exitCode(for: error)
-      if code == .success { exit(withError: error) }
-      let message = Self.message(for: error)
-      // A bare exit code (an interrupted sweep's 130) follows the command's own report.
-      if !(message.isEmpty && error is ExitCode) {
-        let line = Self.oneLine(message.isEmpty ? "\(error)" : message)
-        FileHandle.standardError.write(Data("Error: \(line)\n".utf8))
-      }
-      exit(withError: ExitCode(code.rawValue))
+      fail(error)
     }
   }
 
-  /// `print` buffers and drops write errors: on a full disk `trainplan plans --json > file`
-  /// would leave a truncated file and exit 0. Flush, and fail when any write failed.
-  static func flushStandardOutput() throws {
-    let flushed = fflush(stdout) == 0
-    let code = errno
-    guard flushed && ferror(stdout) == 0 else {
-      let reason = flushed ? "a write failed" : String(cString: strerror(code))
-      throw CLIError("cannot write standard output: \(reason); the output is incomplete")
+  /// Reports `error` (one line) and exits with its code.
+  static func fail(_ error: Error) -> Never {
+    if error is StandardStreams.BrokenPipe {
+      Foundation.exit(StandardStreams.brokenPipeExitCode)
     }
+    let code = exitCode(for: error)
+    if code == .success {
+      // Help and --version: their text is the output.
+      print(fullMessage(for: error))
+      do { try StandardStreams.flushOutput() } catch { fail(error) }
+      Foundation.exit(0)
+    }
+    let message = Self.message(for: error)
+    // A bare exit code (an interrupted sweep's 130) follows the command's own report.
+    if !(message.isEmpty && error is ExitCode) {
+      let line = Self.oneLine(message.isEmpty ? "\(error)" : message)
+      StandardStreams.writeError("Error: \(line)\n")
+    }
+    Foundation.exit(code.rawValue)
   }
 
   /// `message` as one line: control characters escaped (`\n`, `\u{1B}`), not cut at the first

@@ -49,7 +49,9 @@ public struct DatabaseMigrator: Sendable {
   }
 
   /// Reads what the database records (nil for a database with no bookkeeping table) and throws
-  /// when this binary cannot safely use it. Reads only.
+  /// when this binary cannot safely use it. Reads only; call it inside a transaction, so that
+  /// its reads see one snapshot (another process's first migration landing between two of
+  /// them made a new database look like someone else's).
   @discardableResult
   public func checkCompatible(_ db: Database) throws -> [Migration] {
     guard let applied = try readApplied(db) else {
@@ -70,21 +72,30 @@ public struct DatabaseMigrator: Sendable {
     return migrations.filter { !done.contains($0.version) }
   }
 
-  /// Applies every pending migration. State is re-read under the write lock, so two processes
-  /// opening a new database at once apply each migration exactly once.
-  public func migrate(_ db: Database) throws {
-    for migration in try checkCompatible(db) {
-      try db.write {
-        guard try checkCompatible(db).contains(migration) else { return }
-        try db.executeScript(Self.bookkeeping)
-        try db.executeScript(migration.sql)
-        try db.execute(
-          """
-          INSERT INTO schema_migrations (version, name, checksum, applied_at)
-          VALUES (?, ?, ?, ?)
-          """, [migration.version, migration.name, migration.checksum, Timestamp.now()])
-      }
+  /// Applies every pending migration, each in its own write transaction that checks the
+  /// database again under the write lock: processes opening a new database at once apply
+  /// each migration exactly once, and none mistakes a half-made database for a foreign one.
+  /// Returns true when this call applied the first migration (it created the schema).
+  @discardableResult
+  public func migrate(_ db: Database) throws -> Bool {
+    var created = false
+    while let applied = try db.write({ try applyNext(db) }) {
+      if applied.version == migrations.first?.version { created = true }
     }
+    return created
+  }
+
+  /// Applies the first pending migration and returns it; nil when none is pending.
+  private func applyNext(_ db: Database) throws -> Migration? {
+    guard let migration = try checkCompatible(db).first else { return nil }
+    try db.executeScript(Self.bookkeeping)
+    try db.executeScript(migration.sql)
+    try db.execute(
+      """
+      INSERT INTO schema_migrations (version, name, checksum, applied_at)
+      VALUES (?, ?, ?, ?)
+      """, [migration.version, migration.name, migration.checksum, Timestamp.now()])
+    return migration
   }
 
   static let bookkeeping = """
@@ -96,14 +107,29 @@ public struct DatabaseMigrator: Sendable {
     ) STRICT;
     """
 
+  /// The recorded migrations; nil when there is no `schema_migrations` table. Another tool's
+  /// table of that name (Rails, dbmate, golang-migrate keep one) has other columns, and one
+  /// that records nothing beside other tables is not trainplan's either: trainplan creates it
+  /// in the transaction of its first migration.
   func readApplied(_ db: Database) throws -> [Applied]? {
     let exists = try db.int(
       "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
     guard exists == 1 else { return nil }
-    return try db.fetch("SELECT version, name, checksum FROM schema_migrations ORDER BY version") {
+    let columns = Set(
+      try db.fetch("SELECT name FROM pragma_table_info('schema_migrations')") {
+        try $0.text("name")
+      })
+    guard columns.isSuperset(of: ["version", "name", "checksum", "applied_at"]) else {
+      throw StoreError.notATrainplanDatabase(db.path)
+    }
+    let applied = try db.fetch(
+      "SELECT version, name, checksum FROM schema_migrations ORDER BY version"
+    ) {
       Applied(
         version: try $0.int("version"), name: try $0.text("name"), checksum: try $0.text("checksum")
       )
     }
+    if applied.isEmpty { throw StoreError.notATrainplanDatabase(db.path) }
+    return applied
   }
 }

@@ -6,26 +6,58 @@
 
 /// Where the database lives: `--db PATH`, else `$TRAINPLAN_DB`, else
 /// `$XDG_DATA_HOME/trainplan/trainplan.sqlite`, else `~/.local/share/trainplan/trainplan.sqlite`.
+///
+/// A default location is used only inside an existing folder: HOME, or an absolute
+/// XDG_DATA_HOME, must be an absolute path to an existing folder. The missing folders below it
+/// are created on first use; HOME itself, or anything outside it, never is. A relative
+/// XDG_DATA_HOME is ignored, as the XDG Base Directory specification says.
 public struct DatabaseLocation: Equatable, Sendable {
   public let path: String
-  /// True for the XDG default, whose folder is created on first use. A path the user named
-  /// must have its folder already: a typo should not silently start a new history elsewhere.
-  public let createsFolder: Bool
+  /// For a default location, the existing folder (HOME or XDG_DATA_HOME) below which the
+  /// missing folders are created; nil for a path the user named, whose folder must exist: a
+  /// typo should not silently start a new history elsewhere.
+  public let base: String?
+  /// The folders from `base` down to the database's folder.
+  let below: [String]
+
+  public var createsFolder: Bool { base != nil }
 
   public init(explicit: String?, environment: [String: String]) throws {
     if let explicit {
-      (path, createsFolder) = (explicit, false)
+      (path, base, below) = (explicit, nil, [])
     } else if let path = environment["TRAINPLAN_DB"], !path.isEmpty {
-      (self.path, createsFolder) = (path, false)
+      (self.path, base, below) = (path, nil, [])
     } else if let data = environment["XDG_DATA_HOME"], data.hasPrefix("/") {
-      (path, createsFolder) = (data + "/trainplan/trainplan.sqlite", true)
-    } else if let home = environment["HOME"], !home.isEmpty {
-      (path, createsFolder) = (home + "/.local/share/trainplan/trainplan.sqlite", true)
+      let base = try Self.existingFolder(data, variable: "XDG_DATA_HOME")
+      (self.base, below) = (base, ["trainplan"])
+      path = Self.join(base, below + ["trainplan.sqlite"])
     } else {
-      throw StoreError.cannotOpen(
-        path: "(default)", reason: "neither --db, TRAINPLAN_DB, XDG_DATA_HOME nor HOME is set")
+      let base = try Self.existingFolder(environment["HOME"], variable: "HOME")
+      (self.base, below) = (base, [".local", "share", "trainplan"])
+      path = Self.join(base, below + ["trainplan.sqlite"])
     }
     if path.isEmpty { throw StoreError.cannotOpen(path: "''", reason: "the path is empty") }
+  }
+
+  /// `value` without trailing slashes, when it is an absolute path to an existing folder.
+  static func existingFolder(_ value: String?, variable: String) throws -> String {
+    let refuse = { (why: String) in
+      StoreError.noDefaultLocation(
+        "\(variable) \(why); pass --db PATH or set TRAINPLAN_DB")
+    }
+    guard let value else { throw refuse("is not set") }
+    guard !value.isEmpty else { throw refuse("is empty") }
+    guard value.hasPrefix("/") else { throw refuse("(\(value)) is not an absolute path") }
+    var info = stat()
+    guard stat(value, &info) == 0 else { throw refuse("(\(value)) does not exist") }
+    guard info.st_mode & S_IFMT == S_IFDIR else { throw refuse("(\(value)) is not a folder") }
+    var trimmed = Substring(value)
+    while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
+    return String(trimmed)
+  }
+
+  static func join(_ base: String, _ parts: [String]) -> String {
+    (base == "/" ? "" : base) + parts.map { "/" + $0 }.joined()
   }
 
   var folder: String {
@@ -33,9 +65,10 @@ public struct DatabaseLocation: Equatable, Sendable {
     return slash == path.startIndex ? "/" : String(path[..<slash])
   }
 
-  /// Creates the folder when this location may, else checks that it exists.
+  /// Creates the missing folders below the base when this location has one, else checks that
+  /// the folder exists.
   func prepareFolder() throws {
-    if createsFolder { try Self.makeFolders(folder) }
+    if let base { try Self.makeFolders(below, under: base) }
     var info = stat()
     guard stat(folder, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
       throw StoreError.cannotOpen(
@@ -82,14 +115,19 @@ public struct DatabaseLocation: Equatable, Sendable {
       path: path, reason: "\(String(cString: strerror(code))); choose another file with --db")
   }
 
-  static func makeFolders(_ folder: String) throws {
-    var prefix = folder.hasPrefix("/") ? "" : "."
-    for part in folder.split(separator: "/") {
-      prefix += "/" + part
-      if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
+  /// Creates each of `parts` in turn below `base`, which exists; one already there must be a
+  /// folder (another process may have just made it).
+  static func makeFolders(_ parts: [String], under base: String) throws {
+    var folder = base
+    for part in parts {
+      folder = join(folder, [part])
+      if mkdir(folder, 0o755) != 0 && errno != EEXIST {
         throw StoreError.cannotOpen(
-          path: folder,
-          reason: "cannot create folder \(prefix): \(String(cString: strerror(errno)))")
+          path: folder, reason: "cannot create the folder: \(String(cString: strerror(errno)))")
+      }
+      var info = stat()
+      guard stat(folder, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {
+        throw StoreError.cannotOpen(path: folder, reason: "it is not a folder; move it aside")
       }
     }
   }

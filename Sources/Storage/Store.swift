@@ -9,6 +9,11 @@ import CSQLite
 public final class Store {
   public let database: Database
   public var path: String { database.path }
+  /// True when this process created the database's schema (first use).
+  public private(set) var created = false
+
+  /// The database file and the files SQLite keeps beside it: what no output may overwrite.
+  public var databaseFiles: [String] { ["", "-wal", "-shm", "-journal"].map { path + $0 } }
 
   /// Opens the database at `location`, creating and migrating it as needed. A file that is not
   /// a database, or that a newer trainplan made, is refused and left as it was.
@@ -26,22 +31,23 @@ public final class Store {
     }
     do {
       let migrator = try migrator ?? DatabaseMigrator.embedded()
-      try database.retryingWhenBusy { try Self.prepare(database, migrator: migrator) }
+      created = try database.retryingWhenBusy { try Self.prepare(database, migrator: migrator) }
       if seedPresets { try Presets.seedIfChanged(into: self) }
     } catch let error as DatabaseError {
       throw Self.explain(error, path: path, systemErrno: database.systemErrno)
     }
   }
 
-  /// Checks, switches to WAL and migrates. Everything before the switch only reads, so a
-  /// refused file keeps its bytes.
-  static func prepare(_ database: Database, migrator: DatabaseMigrator) throws {
-    let pending = try migrator.checkCompatible(database)
+  /// Checks, switches to WAL and migrates; true when this call created the schema. The check
+  /// before the switch reads one snapshot and nothing else, so a refused file keeps its bytes;
+  /// the migrations check again under the write lock.
+  static func prepare(_ database: Database, migrator: DatabaseMigrator) throws -> Bool {
+    let pending = try database.read { try migrator.checkCompatible(database) }
     let journal = try database.text("PRAGMA journal_mode")
     if !pending.isEmpty || journal != "wal" {
       try database.execute("PRAGMA journal_mode = WAL")
     }
-    try migrator.migrate(database)
+    return try migrator.migrate(database)
   }
 
   /// Turns SQLite's errors about the file itself into a sentence about what to do.

@@ -6,6 +6,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
   case newerDatabase(path: String, version: Int, name: String)
   case migrationChanged(path: String, version: Int, name: String)
   case cannotOpen(path: String, reason: String)
+  case noDefaultLocation(String)
   case readOnly(String)
   case diskFull(String)
   case ioFailure(path: String, reason: String)
@@ -35,6 +36,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         "\(path) records migration \(version) \(name) with a different checksum than this trainplan's; it was left untouched: use the trainplan that made it"
     case .cannotOpen(let path, let reason):
       return "cannot open database \(path): \(reason)"
+    case .noDefaultLocation(let reason):
+      return "cannot choose the default database: \(reason)"
     case .readOnly(let path):
       return
         "database \(path) is read-only: nothing was written; check the file's and folder's permissions"

@@ -7,6 +7,10 @@ public struct ProcessResult: Sendable {
   public let signaled: Bool
   public let stdout: String
   public let stderr: String
+
+  public init(status: Int32, signaled: Bool, stdout: String, stderr: String) {
+    (self.status, self.signaled, self.stdout, self.stderr) = (status, signaled, stdout, stderr)
+  }
 }
 
 /// A program built by this package, from the folder the test bundle runs in.

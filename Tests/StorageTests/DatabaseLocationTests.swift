@@ -1,0 +1,98 @@
+import Foundation
+import TestSupport
+import Testing
+
+@testable import Storage
+
+/// Where the default database goes, and what may be created for it.
+@Suite struct DatabaseLocationTests {
+  let folder = TemporaryFolder()
+
+  func location(_ environment: [String: String], explicit: String? = nil) throws
+    -> DatabaseLocation
+  {
+    try DatabaseLocation(explicit: explicit, environment: environment)
+  }
+
+  @Test func namedPathsComeFirstAndCreateNothing() throws {
+    let named = try location(["TRAINPLAN_DB": "/x/db", "HOME": folder.path], explicit: "y.db")
+    #expect(named.path == "y.db" && named.base == nil)
+    let environment = try location(["TRAINPLAN_DB": "/x/db", "HOME": "relative"])
+    #expect(environment.path == "/x/db" && !environment.createsFolder)
+  }
+
+  @Test func homeMustBeAnAbsoluteExistingFolder() throws {
+    let file = folder.file("file")
+    FileManager.default.createFile(atPath: file, contents: nil)
+    for home in [nil, "", "relative", folder.file("missing"), file] as [String?] {
+      var environment: [String: String] = [:]
+      environment["HOME"] = home
+      #expect(throws: StoreError.self, "\(String(describing: home))") {
+        try location(environment)
+      }
+    }
+    let withSlashes = try location(["HOME": folder.path + "//"])
+    #expect(withSlashes.path == folder.path + "/.local/share/trainplan/trainplan.sqlite")
+    #expect(try location(["HOME": "/"]).path == "/.local/share/trainplan/trainplan.sqlite")
+  }
+
+  @Test func xdgDataHomeCountsOnlyWhenAbsolute() throws {
+    let home = folder.path
+    let xdg = try location(["HOME": home, "XDG_DATA_HOME": folder.path])
+    #expect(xdg.path == folder.path + "/trainplan/trainplan.sqlite" && xdg.base == folder.path)
+    for ignored in ["relative/data", ""] {
+      let l = try location(["HOME": home, "XDG_DATA_HOME": ignored])
+      #expect(l.path == home + "/.local/share/trainplan/trainplan.sqlite")
+    }
+    #expect(throws: StoreError.self) {
+      try location(["HOME": home, "XDG_DATA_HOME": folder.file("missing")])
+    }
+  }
+
+  @Test func onlyTheFoldersBelowTheBaseAreCreated() throws {
+    let home = folder.file("home")
+    try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: false)
+    try location(["HOME": home]).prepareFolder()
+    var isFolder: ObjCBool = false
+    #expect(
+      FileManager.default.fileExists(
+        atPath: home + "/.local/share/trainplan", isDirectory: &isFolder) && isFolder.boolValue)
+    // A file where a folder should be is refused, not replaced.
+    let other = folder.file("other")
+    try FileManager.default.createDirectory(atPath: other, withIntermediateDirectories: false)
+    FileManager.default.createFile(atPath: other + "/.local", contents: nil)
+    #expect(throws: StoreError.self) { try location(["HOME": other]).prepareFolder() }
+  }
+}
+
+/// Databases of other tools that keep a `schema_migrations` table are not trainplan's; a
+/// trainplan database with tables a user added stays trainplan's.
+@Suite struct ForeignMigrationTableTests {
+  let folder = TemporaryFolder()
+
+  @Test(arguments: [
+    "CREATE TABLE schema_migrations (version varchar(255) NOT NULL PRIMARY KEY); INSERT INTO schema_migrations VALUES ('20240101120000'); CREATE TABLE users (id INTEGER)",
+    "CREATE TABLE schema_migrations (version VARCHAR(128) PRIMARY KEY)",
+    "CREATE TABLE schema_migrations (version bigint NOT NULL, dirty boolean NOT NULL); INSERT INTO schema_migrations VALUES (3, 0)",
+    "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT, checksum TEXT, applied_at TEXT); CREATE TABLE t (x)",
+  ])
+  func anotherToolsDatabaseIsRefusedUntouched(schema: String) throws {
+    let path = folder.file("other-\(UUID().uuidString).sqlite")
+    do { try Database(path: path).executeScript(schema) }
+    let before = try #require(fileBytes(path))
+    #expect(throws: StoreError.notATrainplanDatabase(path)) { try Store(path: path) }
+    #expect(fileBytes(path) == before)
+  }
+
+  @Test func aUsersOwnTableDoesNotMakeItForeign() throws {
+    let path = folder.file("mine.sqlite")
+    do {
+      let store = try Store(path: path)
+      #expect(store.created)
+      try store.database.execute("CREATE TABLE my_notes (body TEXT)")
+    }
+    let again = try Store(path: path)
+    #expect(!again.created)
+    #expect(try again.summary().models > 0)
+  }
+}
