@@ -87,6 +87,13 @@ enum RecordJSON {
     emit("micro_batches", .int(s.microBatches))
     emit("pipeline_layers", s.layout.pipelineLayers.map { .array($0.map { .int($0) }) } ?? .null)
     emit("cluster", s.cluster.map { .string($0.name) } ?? .null)
+    emit("finetune", .string(s.training.fineTuning.rawValue))
+    let lora = s.training.fineTuning != .full
+    emit("lora_rank", lora ? .int(s.training.lora.rank) : .null)
+    emit("lora_targets", lora ? .array(s.training.lora.targets.map { .string($0) }) : .null)
+    emit("lora_dtype", lora ? .string(s.training.lora.dtype.rawValue) : .null)
+    emit("optimizer", .string(s.training.optimizer.rawValue))
+    emit("offload", .string(s.training.offload.rawValue))
   }
 
   static func memoryFields(_ p: Plan, _ emit: Emit) {
@@ -99,6 +106,7 @@ enum RecordJSON {
     emit("gpu_memory_bytes", .int(p.hardware.memoryBytes))
     emit("usable_bytes", .int(p.usableBytes))
     emit("shortfall_bytes", .int(p.shortfallBytes))
+    emit("host_bytes", .int(p.hostBytes))
     emit("peak_stage", .int(p.peakStage))
     emit("stages", .array(p.stages.map(stage)))
   }
@@ -155,6 +163,7 @@ enum RecordJSON {
     gpuFields(p.hardware) { emit("gpu", $0, $1) }
     setupFields(p.setup) { emit("setup", $0, $1) }
     emit("", "parameters", .int(p.parameters))
+    emit("", "trainable_parameters", .int(p.trainableParameters))
     memoryFields(p) { emit("memory", $0, $1) }
     emit("", "fits", .bool(p.fits))
     emit("", "max_batch_size", .int(p.maxBatchSize))

@@ -135,6 +135,7 @@ struct RunOptions: ParsableArguments {
   var fp32Grads = false
 
   @OptionGroup var layout: LayoutOptions
+  @OptionGroup var fineTuning: FineTuningOptions
 
   func setup() throws -> TrainingSetup {
     if steps != nil && tokens != nil {
@@ -142,8 +143,10 @@ struct RunOptions: ParsableArguments {
     }
     let runLength: RunLength =
       steps.map { .steps($0) } ?? tokens.map { .tokens($0) } ?? .computeOptimal
-    return TrainingSetup(
+    var setup = TrainingSetup(
       globalBatchSize: globalBatchSize, runLength: runLength, mfu: mfu, fp32Gradients: fp32Grads,
       reserveBytes: reserve, method: method, sequenceLength: seqLen, layout: try layout.layout())
+    setup.training = try fineTuning.training()
+    return setup
   }
 }

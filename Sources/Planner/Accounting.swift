@@ -135,7 +135,7 @@ public struct Accounting: Sendable {
   let fixedLastStage: ActivationSplit
   /// Per sequence by component, for the model on one GPU.
   public let components: [NamedBytes]
-  public let flops: SequenceFLOPs
+  public internal(set) var flops: SequenceFLOPs
   /// The padded vocabulary V_p, and whether it differs from the model's.
   public let paddedVocabulary: Int
   /// Whether ZeRO 3 keeps gathered working copies (the methods that describe a framework:
@@ -143,6 +143,10 @@ public struct Accounting: Sendable {
   var gatheredLayerBuffers = false
   /// The projections LoRA adapts in this model (empty for full training).
   var loraTargets: Set<Projection> = []
+  /// Parameters that carry gradients and optimizer state: all, or LoRA's adapters.
+  public internal(set) var trainableParameters = 0
+  /// Notes on what a fine-tuning setup assumed.
+  var notes: [String] = []
 
   /// The options an accounting depends on: setups with equal keys count the same.
   public struct Key: Hashable, Sendable {

@@ -82,13 +82,13 @@ public struct ComputeEstimate: Equatable, Sendable {
   public init(
     perSequence: SequenceFLOPs, sequencesPerStep: Int, parameters: Int, steps: Int, tokens: Int,
     hardware: HardwareProfile, peakFLOPS: Double, numGPUs: Int, mfu: Double,
-    stepSeconds: Double? = nil
+    optimizerFLOPs: Double? = nil, stepSeconds: Double? = nil
   ) {
     let b = Double(sequencesPerStep)
     forwardPerStep = perSequence.forward * b
     backwardPerStep = perSequence.backward * b
     recomputePerStep = perSequence.recompute * b
-    optimizerPerStep = 16 * Double(parameters)
+    optimizerPerStep = optimizerFLOPs ?? 16 * Double(parameters)
     self.steps = steps
     self.tokens = tokens
     self.peakFLOPS = peakFLOPS

@@ -92,12 +92,17 @@ public struct Plan: Equatable, Sendable {
   public var peakStage: Int
   /// Where a step's time goes.
   public var time: StepTime
+  /// Parameters that carry gradients and optimizer state (LoRA: the adapters).
+  public var trainableParameters: Int
+  /// What `--offload` keeps in host memory per GPU (the heaviest stage's); 0 without it.
+  public var hostBytes: Int
 
   public init(
     model: ModelConfig, hardware: HardwareProfile, setup: ResolvedSetup, parameters: Int,
     memory: MemoryBreakdown, usableBytes: Int, fits: Bool, maxBatchSize: Int, gpusNeeded: Int?,
     compute: ComputeEstimate, notes: [String] = [], stages: [StageMemory]? = nil,
-    peakStage: Int = 0, time: StepTime? = nil
+    peakStage: Int = 0, time: StepTime? = nil, trainableParameters: Int? = nil,
+    hostBytes: Int = 0
   ) {
     self.model = model
     self.hardware = hardware
@@ -120,6 +125,8 @@ public struct Plan: Equatable, Sendable {
       ]
     self.peakStage = peakStage
     self.time = time ?? StepTime.fromMFU(compute, setup: setup)
+    self.trainableParameters = trainableParameters ?? parameters
+    self.hostBytes = hostBytes
   }
 
   /// Bytes over the usable memory when the plan does not fit; 0 when it does.

@@ -52,10 +52,13 @@ public enum Planner {
     let resolved = try resolve(
       setup, batchSize: batch, parameters: method.parameters, sequenceLength: sequence,
       reserve: reserve, dataParallel: dataParallel)
+    let optimizerFLOPs =
+      Double(setup.training.optimizer.flopsPerParameter) * Double(method.trainableParameters)
     var compute = ComputeEstimate(
       perSequence: method.flops, sequencesPerStep: resolved.globalBatchSize,
       parameters: method.parameters, steps: resolved.steps, tokens: resolved.tokens,
-      hardware: hardware, peakFLOPS: peak, numGPUs: setup.numGPUs, mfu: setup.mfu)
+      hardware: hardware, peakFLOPS: peak, numGPUs: setup.numGPUs, mfu: setup.mfu,
+      optimizerFLOPs: optimizerFLOPs)
     var time: StepTime?
     if let cluster = setup.cluster {
       var run = model
@@ -76,7 +79,7 @@ public enum Planner {
         perSequence: method.flops, sequencesPerStep: resolved.globalBatchSize,
         parameters: method.parameters, steps: resolved.steps, tokens: resolved.tokens,
         hardware: hardware, peakFLOPS: peak, numGPUs: setup.numGPUs, mfu: setup.mfu,
-        stepSeconds: predicted.stepSeconds)
+        optimizerFLOPs: optimizerFLOPs, stepSeconds: predicted.stepSeconds)
       time = predicted
     }
     let gpusNeeded = try memoryModel.shardsNeeded(batch: batch, usableBytes: usable).map {
@@ -86,8 +89,9 @@ public enum Planner {
       model: model, hardware: hardware, setup: resolved, parameters: method.parameters,
       memory: memory, usableBytes: usable, fits: memory.totalBytes <= usable,
       maxBatchSize: maxBatch, gpusNeeded: gpusNeeded, compute: compute,
-      notes: setup.notes + notes(model, sequence, stageLayers, setup, method),
-      stages: stages, peakStage: peakStage, time: time)
+      notes: setup.notes + notes(model, sequence, stageLayers, setup, method) + method.notes,
+      stages: stages, peakStage: peakStage, time: time, trainableParameters: method.trainableParameters,
+      hostBytes: memoryModel.hostBytes(stage: peakStage, shards: shards))
   }
 
   /// The headline memory: the heaviest stage's figures.
@@ -149,11 +153,19 @@ public enum Planner {
     try model.validate()
     var run = model
     run.contextLength = try sequenceLength(model, setup)
+    var accounting: Accounting
     switch setup.method {
-    case .seed: return try SeedMethod.accounting(model, run: run, setup: setup)
-    case .detailed: return try DetailedMethod.accounting(model, run: run, setup: setup)
-    case .megatron: return try MegatronMethod.accounting(model, run: run, setup: setup)
+    case .seed: accounting = try SeedMethod.accounting(model, run: run, setup: setup)
+    case .detailed: accounting = try DetailedMethod.accounting(model, run: run, setup: setup)
+    case .megatron: accounting = try MegatronMethod.accounting(model, run: run, setup: setup)
     }
+    if setup.training.fineTuning == .full {
+      accounting.trainableParameters = accounting.parameters
+    } else {
+      try FineTuningAccounting.apply(
+        setup.training, to: &accounting, model: model, run: run, method: setup.method)
+    }
+    return accounting
   }
 
   static func peakFLOPS(_ hardware: HardwareProfile, _ precision: TrainingPrecision) throws
@@ -198,6 +210,7 @@ public enum Planner {
     resolved.layout = setup.layout
     resolved.dataParallel = dataParallel
     resolved.cluster = setup.cluster
+    resolved.training = setup.training
     return resolved
   }
 }

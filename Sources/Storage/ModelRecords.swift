@@ -11,7 +11,7 @@ public struct ModelRecord: Equatable, Sendable {
 extension Store {
   static let modelColumnList = [
     "name", "vocab_size", "context_length", "num_layers", "d_model", "num_heads", "num_kv_heads",
-    "d_ff", "ffn", "tied_embeddings", "norm", "bias", "positional", "dropout", "source",
+    "d_ff", "ffn", "tied_embeddings", "norm", "bias", "positional", "dropout", "fused_qkv", "source",
   ]
   static let modelColumns = modelColumnList.joined(separator: ", ")
 
@@ -43,7 +43,7 @@ extension Store {
     [
       c.name, c.vocabSize, c.contextLength, c.numLayers, c.dModel, c.numHeads, c.numKVHeads,
       c.dFF, c.ffn.rawValue, c.tiedEmbeddings, c.norm.rawValue, c.bias.rawValue,
-      c.positional.rawValue, c.dropout, source,
+      c.positional.rawValue, c.dropout, c.fusedQKV, source,
     ]
   }
 
@@ -106,6 +106,6 @@ extension Store {
       norm: NormKind(rawValue: try row.text("norm")) ?? .rmsnorm,
       bias: BiasKind(rawValue: try row.text("bias")) ?? BiasKind.none,
       positional: PositionalKind(rawValue: try row.text("positional")) ?? .rope,
-      dropout: try row.bool("dropout"))
+      dropout: try row.bool("dropout"), fusedQKV: try row.bool("fused_qkv"))
   }
 }

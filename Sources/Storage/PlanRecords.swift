@@ -127,6 +127,7 @@ let planColumns: [(name: String, value: @Sendable (Plan) -> DatabaseValue)] = [
   ("bias", { $0.model.bias.rawValue.databaseValue }),
   ("positional", { $0.model.positional.rawValue.databaseValue }),
   ("dropout", { $0.model.dropout.databaseValue }),
+  ("fused_qkv", { $0.model.fusedQKV.databaseValue }),
   ("gpu_memory_bytes", { $0.hardware.memoryBytes.databaseValue }),
   ("gpu_reserve_bytes", { $0.hardware.reserveBytes.databaseValue }),
   ("gpu_fp32_flops", { $0.hardware.peak.fp32.databaseValue }),
@@ -197,6 +198,14 @@ let planColumns: [(name: String, value: @Sendable (Plan) -> DatabaseValue)] = [
   ("cluster_intra_node_latency", { $0.setup.cluster?.intraNodeLatency.databaseValue ?? .null }),
   ("cluster_inter_node_latency", { $0.setup.cluster?.interNodeLatency.databaseValue ?? .null }),
   ("cluster_source", { $0.setup.cluster?.source.databaseValue ?? .null }),
+  ("finetune", { $0.setup.training.fineTuning.rawValue.databaseValue }),
+  ("lora_rank", { TrainingColumns.lora($0)?.rank.databaseValue ?? .null }),
+  ("lora_targets", { TrainingColumns.lora($0)?.targets.joined(separator: ",").databaseValue ?? .null }),
+  ("lora_dtype", { TrainingColumns.lora($0)?.dtype.rawValue.databaseValue ?? .null }),
+  ("optimizer", { $0.setup.training.optimizer.rawValue.databaseValue }),
+  ("offload", { $0.setup.training.offload.rawValue.databaseValue }),
+  ("trainable_parameters", { $0.trainableParameters.databaseValue }),
+  ("host_bytes", { $0.hostBytes.databaseValue }),
   ("parameters", { $0.parameters.databaseValue }),
   ("parameters_bytes", { $0.memory.parametersBytes.databaseValue }),
   ("gradients_bytes", { $0.memory.gradientsBytes.databaseValue }),
@@ -326,7 +335,8 @@ extension Store {
     pipeline_comm_seconds, data_parallel_comm_seconds, context_parallel_comm_seconds,
     optimizer_seconds, time_mfu, time_hfu, tokens_per_second, cluster_name, cluster_gpus_per_node,
     cluster_intra_node_bandwidth, cluster_inter_node_bandwidth, cluster_intra_node_latency,
-    cluster_inter_node_latency, cluster_source,
+    cluster_inter_node_latency, cluster_source, finetune, lora_rank, lora_targets, lora_dtype,
+    optimizer, offload, trainable_parameters, host_bytes, fused_qkv,
     parameters_bytes, gradients_bytes, optimizer_state_bytes,
     activation_bytes_per_sequence, activations_bytes, total_bytes, forward_flops_per_step,
     backward_flops_per_step, recompute_flops_per_step, optimizer_flops_per_step, training_days,
@@ -361,6 +371,7 @@ extension Store {
       pipelineLayers: try StageColumns.layers(try row.optionalText("pipeline_layers")))
     setup.dataParallel = try row.optionalInt("data_parallel") ?? setup.numGPUs
     setup.cluster = try TimeColumns.cluster(row, gpu: hardware)
+    setup.training = try TrainingColumns.training(row)
     let memory = MemoryBreakdown(
       parametersBytes: try row.int("parameters_bytes"),
       gradientsBytes: try row.int("gradients_bytes"),
@@ -381,7 +392,9 @@ extension Store {
       memory: memory, usableBytes: try row.int("usable_bytes"), fits: try row.bool("fits"),
       maxBatchSize: try row.int("max_batch_size"), gpusNeeded: try row.optionalInt("gpus_needed"),
       compute: compute, stages: try StageColumns.decode(try row.optionalText("stages")),
-      peakStage: try row.int("peak_stage"), time: try TimeColumns.time(row))
+      peakStage: try row.int("peak_stage"), time: try TimeColumns.time(row),
+      trainableParameters: try row.optionalInt("trainable_parameters"),
+      hostBytes: try row.int("host_bytes"))
     return StoredPlan(
       id: try row.int("id"), sweepID: try row.optionalInt("sweep_id"),
       createdAt: try row.text("created_at"), plan: plan)
@@ -460,5 +473,31 @@ enum TimeColumns {
       intraNodeLatency: try row.optionalDouble("cluster_intra_node_latency") ?? 0,
       interNodeLatency: try row.optionalDouble("cluster_inter_node_latency") ?? 0,
       source: try row.optionalText("cluster_source") ?? "")
+  }
+}
+
+/// A plan's training options in columns; the LoRA ones are NULL under full training.
+enum TrainingColumns {
+  static func lora(_ plan: Plan) -> LoRA? {
+    plan.setup.training.fineTuning == .full ? nil : plan.setup.training.lora
+  }
+
+  static func training(_ row: Row) throws -> Training {
+    func parse<T: RawRepresentable>(_ column: String) throws -> T where T.RawValue == String {
+      let text = try row.text(column)
+      guard let value = T(rawValue: text) else { throw StoreError.corrupt("plans.\(column) '\(text)'") }
+      return value
+    }
+    var training = Training(
+      fineTuning: try parse("finetune"), optimizer: try parse("optimizer"),
+      offload: try parse("offload"))
+    if let rank = try row.optionalInt("lora_rank") {
+      let dtype: TrainingPrecision = try parse("lora_dtype")
+      training.lora = LoRA(
+        rank: rank,
+        targets: (try row.optionalText("lora_targets") ?? "").split(separator: ",").map(String.init),
+        dtype: dtype)
+    }
+    return training
   }
 }

@@ -37,6 +37,7 @@ import Testing
     try expectValid("fit --sweep 1 --json", "fit.schema.json")
     try expectValid("plans --json", "plans.schema.json")
     try expectValid("export --format json", "plans.schema.json")
+    try expectValid("db --json", "db.schema.json")
   }
 
   @Test func theValidatorRejectsWhatTheSchemasForbid() throws {

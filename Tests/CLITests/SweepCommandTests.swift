@@ -76,7 +76,7 @@ import Testing
 
   @Test func badSweepsAreRefusedBeforeWriting() throws {
     for args in [
-      "sweep --layers 12:48:4", "sweep --layers 48:12:4 --d-model 768", "sweep --precisions fp8",
+      "sweep --layers 12:48:4", "sweep --layers 48:12:4 --d-model 768", "sweep --precisions fp4",
       "sweep --layers 12 --d-model 100 --heads-dim 64", "sweep --chunk-size 0", "sweep --zero 0,,1",
       "sweep --attention fast", "sweep --gpus nope", "plans --sweep 99", "sweep --zero 0,5",
       "sweep --num-gpus 0", "sweep --batch-sizes 1,-2", "sweep --mfu 2",

@@ -41,7 +41,8 @@ enum HostileCorpus {
 
   static let setupFlags = [
     "--batch-size", "--num-gpus", "--zero", "--global-batch-size", "--steps", "--tokens", "--mfu",
-    "--reserve",
+    "--reserve", "--seq-len", "--tensor-parallel", "--pipeline-parallel", "--context-parallel",
+    "--virtual-stages", "--lora-rank",
   ]
 
   /// Each command with valid values for its required flags, and its numeric flags.
