@@ -14,7 +14,7 @@ public struct Trainplan: ParsableCommand {
       """,
     version: "0.1.0",
     subcommands: [
-      ModelCommand.self, GPUCommand.self, PlanCommand.self, FitCommand.self, PlansCommand.self,
+      ModelCommand.self, GPUCommand.self, ClusterCommand.self, PlanCommand.self, FitCommand.self, PlansCommand.self,
       ExportCommand.self, SweepCommand.self, SweepsCommand.self,
     ]
   )
