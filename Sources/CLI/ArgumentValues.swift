@@ -124,14 +124,15 @@ enum Latency {
 
   static func parse(_ text: String) throws -> Double {
     let number = try NumberText(text)
-    let factors: [String: Double] = ["s": 1, "ms": 1e-3, "us": 1e-6, "µs": 1e-6, "μs": 1e-6, "ns": 1e-9]
+    // Divisors, not factors of 1e-6 (inexact): 10us is then the double nearest 1e-5.
+    let divisors: [String: Double] = ["s": 1, "ms": 1e3, "us": 1e6, "µs": 1e6, "μs": 1e6, "ns": 1e9]
     guard !number.suffix.isEmpty else {
       throw ArgumentError(description: "a latency needs its unit: \(units), e.g. 10us")
     }
-    guard let factor = factors[number.suffix] else {
+    guard let divisor = divisors[number.suffix] else {
       throw ArgumentError(description: "unknown unit '\(number.typedSuffix)'; use \(units)")
     }
-    return try number.value() * factor
+    return try number.value() / divisor
   }
 }
 

@@ -110,8 +110,9 @@ public struct Presets: Sendable {
         name: c.name, gpuName: c.gpu, gpusPerNode: c.gpus_per_node,
         intraNodeBandwidth: c.intra_node_bandwidth_gb_per_s * 1e9,
         interNodeBandwidth: c.inter_node_bandwidth_gb_per_s * 1e9,
-        intraNodeLatency: (c.intra_node_latency_us ?? 10) * 1e-6,
-        interNodeLatency: (c.inter_node_latency_us ?? 20) * 1e-6,
+        // Divided, not multiplied by 1e-6 (inexact): 10 us is then the double nearest 1e-5.
+        intraNodeLatency: (c.intra_node_latency_us ?? 10) / 1e6,
+        interNodeLatency: (c.inter_node_latency_us ?? 20) / 1e6,
         source: Self.citing(
           c.display_name, c.sources,
           ["gpus_per_node", "intra_node_bandwidth", "inter_node_bandwidth", "latency"]))
