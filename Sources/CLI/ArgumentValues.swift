@@ -81,3 +81,72 @@ extension NormKind: ExpressibleByArgument {}
 extension BiasKind: ExpressibleByArgument {}
 extension PositionalKind: ExpressibleByArgument {}
 extension AccountingMethod: ExpressibleByArgument {}
+
+/// A data rate typed with its unit: `300GB/s`, `2.4Tb/s`, `25 GiB/s`, `200Gb/s`, `864MB/s`.
+/// `B` is bytes and `b` bits (the one place case matters: `Gb/s` is an eighth of `GB/s`); the
+/// prefixes k, M, G, T are powers of 10 and Ki, Mi, Gi, Ti of 2 (bytes only). A unit is
+/// required: a bare number could be either. Returns bytes per second.
+enum Bandwidth {
+  static let units =
+    "GB/s, Gb/s, GiB/s, MB/s, Mb/s, MiB/s, TB/s, Tb/s, TiB/s, kB/s or kb/s (B = bytes, b = bits)"
+
+  static func parse(_ text: String) throws -> Double {
+    let number = try NumberText(text)
+    let typed = number.typedSuffix
+    guard !typed.isEmpty else {
+      throw ArgumentError(description: "a rate needs its unit: \(units), e.g. 300GB/s")
+    }
+    guard typed.hasSuffix("/s"), let last = typed.dropLast(2).last, last == "B" || last == "b"
+    else {
+      throw ArgumentError(description: "unknown unit '\(typed)'; use \(units)")
+    }
+    let bits = last == "b"
+    let prefix = typed.dropLast(3).lowercased()
+    let factors: [String: Double] = [
+      "": 1, "k": 1e3, "m": 1e6, "g": 1e9, "t": 1e12,
+      "ki": 1_024, "mi": 1_048_576, "gi": 1_073_741_824, "ti": 1_099_511_627_776,
+    ]
+    guard let factor = factors[prefix], !(bits && prefix.hasSuffix("i")) else {
+      throw ArgumentError(description: "unknown unit '\(typed)'; use \(units)")
+    }
+    let value = try number.value() * factor / (bits ? 8 : 1)
+    guard value.isFinite else {
+      throw ArgumentError(description: "too large: beyond 1.8e308 bytes per second")
+    }
+    return value
+  }
+}
+
+/// A latency typed with its unit: `10us` (or `10µs`), `0.5ms`, `800ns`, `1e-5s`. A unit is
+/// required. Returns seconds.
+enum Latency {
+  static let units = "s, ms, us (or µs) or ns"
+
+  static func parse(_ text: String) throws -> Double {
+    let number = try NumberText(text)
+    // Divisors, not factors of 1e-6 (inexact): 10us is then the double nearest 1e-5.
+    let divisors: [String: Double] = ["s": 1, "ms": 1e3, "us": 1e6, "µs": 1e6, "μs": 1e6, "ns": 1e9]
+    guard !number.suffix.isEmpty else {
+      throw ArgumentError(description: "a latency needs its unit: \(units), e.g. 10us")
+    }
+    guard let divisor = divisors[number.suffix] else {
+      throw ArgumentError(description: "unknown unit '\(number.typedSuffix)'; use \(units)")
+    }
+    return try number.value() / divisor
+  }
+}
+
+/// A whole count of GPUs (`8`, `72`), in the one number grammar; its range is the planner's.
+enum WholeNumber {
+  static func parse(_ text: String) throws -> Int {
+    let number = try NumberText(text)
+    guard number.suffix.isEmpty else {
+      throw ArgumentError(
+        description: "unexpected '\(number.typedSuffix)' after the number; write a whole number")
+    }
+    guard let exact = number.exactInteger else {
+      throw ArgumentError(description: "must be a whole number below 9.2e18")
+    }
+    return exact
+  }
+}

@@ -46,6 +46,7 @@ struct FitCommand: ParsableCommand {
     // An option no cell can take (--mfu nan, --zero 9) is an error, not a table of n/a.
     try reporting { try setup.validate() }
     let store = try store.open()
+    setup.cluster = try options.run.cluster(in: store)
     let (modelNames, gpuNames, cells) =
       try sweep.map { try fromSweep(store, id: $0, setup: setup) } ?? computed(store, setup: setup)
     if output.json {
@@ -62,8 +63,10 @@ struct FitCommand: ParsableCommand {
         try pick(models, flag: "--models", all: { try store.models().map(\.config) }) {
           try store.model(named: $0).config
         },
-        try pick(gpus, flag: "--gpus", all: { try store.gpus().map(\.profile) }) {
-          try store.gpu(named: $0).profile
+        try options.run.gpus(setup.cluster, listed: gpus, flag: "--gpus") {
+          try pick(gpus, flag: "--gpus", all: { try store.gpus().map(\.profile) }) {
+            try store.gpu(named: $0).profile
+          }
         }
       )
     }

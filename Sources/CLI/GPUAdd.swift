@@ -34,6 +34,13 @@ struct GPUAdd: ParsableCommand {
   @Option(
     parsing: .unconditional,
     help: ArgumentHelp(
+      "HBM (memory) bandwidth with its unit: 2039GB/s, 3.35TB/s, 1900GiB/s, 16312Gb/s.",
+      valueName: "rate"),
+    transform: Bandwidth.parse)
+  var memoryBandwidth: Double?
+  @Option(
+    parsing: .unconditional,
+    help: ArgumentHelp(
       "Memory the framework keeps for itself (CUDA context, allocator slack). (default: 0)",
       valueName: "size"),
     transform: MemorySize.parseReserve)
@@ -58,7 +65,8 @@ struct GPUAdd: ParsableCommand {
       peak: PeakThroughput(
         fp32: flops[.fp32]!, tf32: flops[.tf32], bf16: flops[.bf16], fp16: flops[.fp16],
         fp8: flops[.fp8]),
-      pricePerHour: pricePerHour, powerWatts: powerWatts, source: source)
+      pricePerHour: pricePerHour, powerWatts: powerWatts, source: source,
+      memoryBandwidth: memoryBandwidth)
     let store = try store.open()
     try reporting { try store.saveGPU(gpu, replace: replace) }
     print(

@@ -15,8 +15,8 @@ struct GPUList: ParsableCommand {
       return
     }
     var table = Table(
-      ["name", "memory", "fp32", "tf32", "bf16", "fp16", "fp8", "$/hour", "watts"],
-      rightAligned: Set(1...8))
+      ["name", "memory", "fp32", "tf32", "bf16", "fp16", "fp8", "$/hour", "watts", "HBM GB/s"],
+      rightAligned: Set(1...9))
     for r in records {
       let g = r.profile
       table.append(
@@ -25,11 +25,12 @@ struct GPUList: ParsableCommand {
           + [
             g.pricePerHour.map { Units.fixed($0, 2) } ?? "-",
             g.powerWatts.map { Units.trimmed($0) } ?? "-",
+            g.memoryBandwidth.map { Units.trimmed($0 / 1e9) } ?? "-",
           ])
     }
     print(table.render(), terminator: "")
     if Terminal.isStandardOutput {
-      print("(memory in GiB = 2^30 bytes; dense peak TFLOP/s per format)")
+      print("(memory in GiB = 2^30 bytes; dense peak TFLOP/s per format; HBM bandwidth in GB/s = 10^9 bytes/s)")
     }
   }
 }

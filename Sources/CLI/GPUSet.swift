@@ -31,6 +31,13 @@ struct GPUSet: ParsableCommand {
   @Option(parsing: .unconditional, help: "Board power in watts.") var powerWatts: Double?
   @Option(
     parsing: .unconditional,
+    help: ArgumentHelp(
+      "HBM (memory) bandwidth with its unit: 2039GB/s, 3.35TB/s, 1900GiB/s, 16312Gb/s.",
+      valueName: "rate"),
+    transform: Bandwidth.parse)
+  var memoryBandwidth: Double?
+  @Option(
+    parsing: .unconditional,
     help: ArgumentHelp("Memory the framework keeps for itself.", valueName: "size"),
     transform: MemorySize.parseReserve)
   var reserve: Int?
@@ -38,10 +45,10 @@ struct GPUSet: ParsableCommand {
 
   func run() throws {
     let peaks = try typedPeaks()
-    let plain: [Any?] = [memory, pricePerHour, powerWatts, reserve, source]
+    let plain: [Any?] = [memory, pricePerHour, powerWatts, reserve, source, memoryBandwidth]
     guard !peaks.isEmpty || plain.contains(where: { $0 != nil }) else {
       throw CLIError(
-        "gpu set needs at least one field to change (e.g. --price-per-hour, --memory, --source); see --help"
+        "gpu set needs at least one field to change (e.g. --price-per-hour, --memory, --memory-bandwidth, --source); see --help"
       )
     }
     let store = try store.open()
@@ -54,6 +61,7 @@ struct GPUSet: ParsableCommand {
         if let powerWatts { g.powerWatts = powerWatts }
         if let reserve { g.reserveBytes = reserve }
         if let source { g.source = source }
+        if let memoryBandwidth { g.memoryBandwidth = memoryBandwidth }
         record.profile = g
       }
     }

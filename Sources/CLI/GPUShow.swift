@@ -26,6 +26,7 @@ struct GPUShow: ParsableCommand {
     rows += [
       ("price per hour", g.pricePerHour.map(Units.dollars) ?? "-"),
       ("board power", g.powerWatts.map { Units.trimmed($0) + " W" } ?? "-"),
+      ("memory bandwidth", g.memoryBandwidth.map(Units.bandwidth) ?? "-"),
       ("reserve", "\(Units.gib(g.reserveBytes)) (\(Units.grouped(g.reserveBytes)) bytes)"),
       ("source", g.source), ("created_at", record.createdAt), ("updated_at", record.updatedAt),
     ]

@@ -9,6 +9,8 @@ struct NumberText {
   let literal: String
   /// The suffix, lowercased; empty when none.
   let suffix: String
+  /// The suffix as typed (case kept: `GB/s` is bytes, `Gb/s` bits); empty when none.
+  let typedSuffix: String
   /// Whether `literal` has neither a fraction nor an exponent.
   let isInteger: Bool
 
@@ -57,6 +59,11 @@ struct NumberText {
     }
     self.literal = literal
     self.suffix = String(String.UnicodeScalarView(scalars)).trimmingSpace
+    // The literal is ASCII (digits, sign, '.', 'e'), so it spans as many scalars in the text as
+    // typed as in its lowercased form.
+    self.typedSuffix =
+      String(String.UnicodeScalarView(Substring(trimmed).unicodeScalars.dropFirst(
+        literal.unicodeScalars.count))).trimmingSpace
     self.isInteger = integer
     if suffix.unicodeScalars.contains(where: { isDigit($0) || $0 == "." }) {
       throw ArgumentError(description: "not a number; write decimal digits, e.g. 1024, 0.5 or 3e11")

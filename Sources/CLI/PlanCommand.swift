@@ -14,18 +14,20 @@ struct PlanCommand: ParsableCommand {
   @OptionGroup var options: SetupOptions
 
   @Argument(help: "A saved model config's name (see `trainplan model list`).") var model: String
-  @Argument(help: "A saved GPU's name (see `trainplan gpu list`).") var gpu: String
+  @Argument(help: "A saved GPU's name (see `trainplan gpu list`); with --cluster, the cluster's.")
+  var gpu: String?
 
   @Flag(help: "Compute and print without saving the plan.") var noSave = false
   @Flag(help: "Break the activations down by component.") var components = false
 
   func run() throws {
-    let setup = try options.setup()
+    var setup = try options.setup()
     let store = try store.open()
+    setup.cluster = try options.run.cluster(in: store)
+    let hardware = try self.hardware(setup.cluster, store)
     let (plan, saved) = try reporting {
       let plan = try Planner.plan(
-        model: try store.model(named: model).config, hardware: try store.gpu(named: gpu).profile,
-        setup: setup)
+        model: try store.model(named: model).config, hardware: hardware, setup: setup)
       return (plan, noSave ? nil : try store.insertPlan(plan))
     }
     let advice = PlanAdvice(plan: plan, setup: setup)
@@ -40,6 +42,19 @@ struct PlanCommand: ParsableCommand {
         terminator: "")
     }
     if let saved { try flush(saved: saved.id) }
+  }
+
+  /// The GPU argument's, or the cluster's (the argument may then be left out or must agree).
+  func hardware(_ cluster: ClusterProfile?, _ store: Store) throws -> HardwareProfile {
+    guard let cluster else {
+      guard let gpu else { throw CLIError("name a GPU, or a cluster with --cluster") }
+      return try reporting { try store.gpu(named: gpu).profile }
+    }
+    if let gpu, gpu != cluster.gpu.name {
+      throw CLIError(
+        "GPU \(gpu) is not the GPU of cluster \(cluster.name) (\(cluster.gpu.name)); leave it out or name \(cluster.gpu.name)")
+    }
+    return cluster.gpu
   }
 
   /// The plan is saved before it is printed (its id is part of the output): when printing

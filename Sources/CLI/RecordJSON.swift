@@ -47,6 +47,7 @@ enum RecordJSON {
     emit("power_watts", JSONValue(g.powerWatts))
     emit("reserve_bytes", .int(g.reserveBytes))
     emit("source", .string(g.source))
+    emit("memory_bandwidth_bytes_per_second", JSONValue(g.memoryBandwidth))
   }
 
   static func setupFields(_ s: ResolvedSetup, _ emit: Emit) {
@@ -203,6 +204,25 @@ enum RecordJSON {
 
   static func gpu(_ r: HardwareRecord) -> JSONValue {
     gpu(r.profile, createdAt: r.createdAt, updatedAt: r.updatedAt)
+  }
+
+  /// A saved cluster: its own figures (bytes per second, seconds) and its GPU by name;
+  /// `gpu_removed` says the GPU is no longer saved.
+  static func cluster(_ c: StoredCluster) -> JSONValue {
+    let s = c.spec
+    return .object([
+      ("name", .string(s.name)),
+      ("gpu_name", .string(s.gpuName)),
+      ("gpu_removed", .bool(c.gpu == nil)),
+      ("gpus_per_node", .int(s.gpusPerNode)),
+      ("intra_node_bandwidth_bytes_per_second", .double(s.intraNodeBandwidth)),
+      ("inter_node_bandwidth_bytes_per_second", .double(s.interNodeBandwidth)),
+      ("intra_node_latency_seconds", .double(s.intraNodeLatency)),
+      ("inter_node_latency_seconds", .double(s.interNodeLatency)),
+      ("source", .string(s.source)),
+      ("created_at", .string(c.createdAt)),
+      ("updated_at", .string(c.updatedAt)),
+    ])
   }
 
   /// A plan, as `plan --json` prints it and `export` writes it. `fresh` adds what only a

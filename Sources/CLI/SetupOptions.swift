@@ -1,5 +1,6 @@
 import ArgumentParser
 import Planner
+import Storage
 
 /// The training-setup options `plan` and `fit` share (SPEC.md, "Training setups beyond the
 /// seed"). Every default is the seed method's.
@@ -136,6 +137,29 @@ struct RunOptions: ParsableArguments {
 
   @OptionGroup var layout: LayoutOptions
   @OptionGroup var fineTuning: FineTuningOptions
+
+  @Option(
+    help: ArgumentHelp(
+      "Predict the step time on this cluster (see `trainplan cluster list`); the GPU is the cluster's.",
+      valueName: "name"))
+  var cluster: String?
+
+  /// The cluster `--cluster` names, from the database; nil without it.
+  func cluster(in store: Store) throws -> ClusterProfile? {
+    try cluster.map { name in try reporting { try store.cluster(named: name).profile } }
+  }
+
+  /// The GPUs a command plans on: the cluster's alone with --cluster (a GPU list beside it
+  /// is refused), else `otherwise`.
+  func gpus(_ cluster: ClusterProfile?, listed: String?, flag: String, otherwise: () throws -> [HardwareProfile])
+    throws -> [HardwareProfile]
+  {
+    guard let cluster else { return try otherwise() }
+    if listed != nil {
+      throw CLIError("\(flag) and --cluster both choose the GPU; the cluster's is \(cluster.gpu.name)")
+    }
+    return [cluster.gpu]
+  }
 
   func setup() throws -> TrainingSetup {
     if steps != nil && tokens != nil {

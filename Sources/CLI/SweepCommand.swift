@@ -202,11 +202,15 @@ struct SweepCommand: ParsableCommand {
   /// The cross product the options describe.
   func makeGrid(_ store: Store) throws -> SweepGrid {
     let modelList = try reporting { try sweepModels(store) }
-    let gpuList = try reporting {
-      try gpus.map {
-        try ListArgument.items($0, flag: "--gpus").map { try store.gpu(named: $0).profile }
+    var base = try runOptions.setup()
+    base.cluster = try runOptions.cluster(in: store)
+    let gpuList = try runOptions.gpus(base.cluster, listed: gpus, flag: "--gpus") {
+      try reporting {
+        try gpus.map {
+          try ListArgument.items($0, flag: "--gpus").map { try store.gpu(named: $0).profile }
+        }
+          ?? store.gpus().map(\.profile)
       }
-        ?? store.gpus().map(\.profile)
     }
     let batches: [Int?] =
       try batchSizes.map { try ListArgument.integers($0, flag: "--batch-sizes") } ?? [nil]
@@ -218,7 +222,7 @@ struct SweepCommand: ParsableCommand {
       attentions: try ListArgument.values(attention, flag: "--attention", as: AttentionKernel.self),
       checkpointings: try recomputations(),
       gpuCounts: try ListArgument.integers(numGpus, flag: "--num-gpus"),
-      zeroStages: try ListArgument.integers(zero, flag: "--zero"), base: try runOptions.setup())
+      zeroStages: try ListArgument.integers(zero, flag: "--zero"), base: base)
   }
 
   /// `--recompute`, or `--checkpointing` under its older name; not both.

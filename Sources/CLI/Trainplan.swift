@@ -12,8 +12,9 @@ public struct Trainplan: ParsableCommand {
       """,
     version: "0.1.0",
     subcommands: [
-      ModelCommand.self, GPUCommand.self, PlanCommand.self, FitCommand.self, PlansCommand.self,
-      ExportCommand.self, SweepCommand.self, SweepsCommand.self, DatabaseCommand.self,
+      ModelCommand.self, GPUCommand.self, ClusterCommand.self, PlanCommand.self,
+      FitCommand.self, PlansCommand.self, ExportCommand.self, SweepCommand.self,
+      SweepsCommand.self, SearchCommand.self, DatabaseCommand.self,
     ]
   )
 

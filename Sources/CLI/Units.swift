@@ -108,3 +108,32 @@ struct KeyValueList {
     .joined()
   }
 }
+
+extension Units {
+  /// Bytes per second in decimal units, said so: `2,039 GB/s`, `864 GB/s`, `3.35 TB/s` is
+  /// written `3,350 GB/s` (one unit for every GPU, easy to compare).
+  static func bandwidth(_ bytesPerSecond: Double) -> String {
+    if bytesPerSecond >= 1e9 || bytesPerSecond == 0 { return trimmed(bytesPerSecond / 1e9) + " GB/s" }
+    if bytesPerSecond >= 1e6 { return trimmed(bytesPerSecond / 1e6) + " MB/s" }
+    return trimmed(bytesPerSecond) + " B/s"
+  }
+
+  /// A link's rate in bytes and in bits, as datasheets give one or the other:
+  /// `300 GB/s (2,400 Gb/s)`.
+  static func linkBandwidth(_ bytesPerSecond: Double) -> String {
+    let bits = bytesPerSecond * 8
+    let inBits =
+      bits >= 1e9 || bits == 0
+      ? trimmed(bits / 1e9) + " Gb/s" : bits >= 1e6 ? trimmed(bits / 1e6) + " Mb/s" : trimmed(bits) + " b/s"
+    return bandwidth(bytesPerSecond) + " (" + inBits + ")"
+  }
+
+  /// Seconds in the unit that reads best: `10 us`, `1.5 ms`, `800 ns`, `2 s`.
+  static func latency(_ seconds: Double) -> String {
+    if seconds == 0 { return "0 us" }
+    if seconds >= 1 { return trimmed(seconds) + " s" }
+    if seconds >= 1e-3 { return trimmed(seconds * 1e3) + " ms" }
+    if seconds >= 1e-6 { return trimmed(seconds * 1e6) + " us" }
+    return trimmed(seconds * 1e9) + " ns"
+  }
+}

@@ -10,7 +10,7 @@ public struct HardwareRecord: Equatable, Sendable {
 extension Store {
   static let gpuColumnList = [
     "name", "memory_bytes", "reserve_bytes", "fp32_flops", "tf32_flops", "bf16_flops",
-    "fp16_flops", "fp8_flops", "price_per_hour", "power_watts", "source",
+    "fp16_flops", "fp8_flops", "price_per_hour", "power_watts", "source", "memory_bandwidth",
   ]
   static let gpuColumns = gpuColumnList.joined(separator: ", ")
 
@@ -39,7 +39,7 @@ extension Store {
   static func gpuValues(_ g: HardwareProfile) -> [any DatabaseValueConvertible] {
     [
       g.name, g.memoryBytes, g.reserveBytes, g.peak.fp32, g.peak.tf32, g.peak.bf16, g.peak.fp16,
-      g.peak.fp8, g.pricePerHour, g.powerWatts, g.source,
+      g.peak.fp8, g.pricePerHour, g.powerWatts, g.source, g.memoryBandwidth,
     ]
   }
 
@@ -99,7 +99,8 @@ extension Store {
         bf16: try row.optionalDouble(c.bf16), fp16: try row.optionalDouble(c.fp16),
         fp8: try row.optionalDouble(c.fp8)),
       pricePerHour: try row.optionalDouble(c.pricePerHour),
-      powerWatts: try row.optionalDouble(c.powerWatts), source: try row.text(c.source))
+      powerWatts: try row.optionalDouble(c.powerWatts), source: try row.text(c.source),
+      memoryBandwidth: try row.optionalDouble(c.memoryBandwidth))
   }
 }
 
@@ -107,7 +108,7 @@ extension Store {
 /// Built once, so decoding a million plans does not build a million column names.
 struct HardwareColumns: Sendable {
   let name, memoryBytes, reserveBytes, fp32, tf32, bf16, fp16, fp8, pricePerHour, powerWatts,
-    source: String
+    source, memoryBandwidth: String
 
   init(prefix: String) {
     name = prefix + "name"
@@ -121,6 +122,7 @@ struct HardwareColumns: Sendable {
     pricePerHour = prefix + "price_per_hour"
     powerWatts = prefix + "power_watts"
     source = prefix + "source"
+    memoryBandwidth = prefix + "memory_bandwidth"
   }
 
   static let gpus = HardwareColumns(prefix: "")

@@ -7,6 +7,7 @@ public struct Presets: Sendable {
   public let models: [ModelConfig]
   public let modelSources: [String: String]
   public let gpus: [HardwareProfile]
+  public let clusters: [ClusterSpec]
 
   struct ModelFixture: Decodable {
     let name: String
@@ -29,7 +30,26 @@ public struct Presets: Sendable {
     let reserve_bytes: Int?
     let peak_tflops: Peak
     let power_watts, price_per_hour: Double?
+    let memory_bandwidth_gb_per_s: Double?
     let sources: [String: String]
+  }
+
+  struct ClusterFixture: Decodable {
+    let name, display_name, gpu: String
+    let gpus_per_node: Int
+    let intra_node_bandwidth_gb_per_s, inter_node_bandwidth_gb_per_s: Double
+    let intra_node_latency_us, inter_node_latency_us: Double?
+    let sources: [String: String]
+  }
+
+  /// "display name; key: source; …" for the keys that have a source, in `keys` order.
+  static func citing(_ displayName: String, _ sources: [String: String], _ keys: [String])
+    -> String
+  {
+    let cited = keys.compactMap { key in
+      sources[key].map { "\(key): \($0.hasSuffix(".") ? String($0.dropLast()) : $0)" }
+    }
+    return ([displayName] + cited).joined(separator: "; ")
   }
 
   /// A digest of the embedded preset files: a database seeded from these very files records
@@ -55,10 +75,11 @@ public struct Presets: Sendable {
   public static func embedded() throws -> Presets {
     let files = Dictionary(uniqueKeysWithValues: FixturesFiles.all.map { ($0.name, $0.contents) })
     return try Presets(
-      modelsJSON: files["models.json"] ?? "[]", gpusJSON: files["gpus.json"] ?? "[]")
+      modelsJSON: files["models.json"] ?? "[]", gpusJSON: files["gpus.json"] ?? "[]",
+      clustersJSON: files["clusters.json"] ?? "[]")
   }
 
-  public init(modelsJSON: String, gpusJSON: String) throws {
+  public init(modelsJSON: String, gpusJSON: String, clustersJSON: String = "[]") throws {
     let modelFixtures = try Self.decode([ModelFixture].self, modelsJSON, file: "models.json")
     models = modelFixtures.map {
       ModelConfig(
@@ -72,20 +93,39 @@ public struct Presets: Sendable {
     gpus = try Self.decode([GPUFixture].self, gpusJSON, file: "gpus.json").map { g in
       let tera = { (v: Double?) in v.map { $0 * 1e12 } }
       let p = g.peak_tflops
-      let cited = ["memory_bytes", "peak_tflops", "power_watts", "price_per_hour"].compactMap {
-        key in
-        g.sources[key].map { "\(key): \($0.hasSuffix(".") ? String($0.dropLast()) : $0)" }
-      }
-      let source = ([g.display_name] + cited).joined(separator: "; ")
+      let source = Self.citing(
+        g.display_name, g.sources,
+        ["memory_bytes", "peak_tflops", "power_watts", "price_per_hour", "memory_bandwidth"])
       return HardwareProfile(
         name: g.name, memoryBytes: g.memory_bytes, reserveBytes: g.reserve_bytes ?? 0,
         peak: PeakThroughput(
           fp32: p.fp32 * 1e12, tf32: tera(p.tf32), bf16: tera(p.bf16), fp16: tera(p.fp16),
           fp8: tera(p.fp8)),
-        pricePerHour: g.price_per_hour, powerWatts: g.power_watts, source: source)
+        pricePerHour: g.price_per_hour, powerWatts: g.power_watts, source: source,
+        memoryBandwidth: g.memory_bandwidth_gb_per_s.map { $0 * 1e9 })
+    }
+    clusters = try Self.decode([ClusterFixture].self, clustersJSON, file: "clusters.json").map {
+      c in
+      ClusterSpec(
+        name: c.name, gpuName: c.gpu, gpusPerNode: c.gpus_per_node,
+        intraNodeBandwidth: c.intra_node_bandwidth_gb_per_s * 1e9,
+        interNodeBandwidth: c.inter_node_bandwidth_gb_per_s * 1e9,
+        // Divided, not multiplied by 1e-6 (inexact): 10 us is then the double nearest 1e-5.
+        intraNodeLatency: (c.intra_node_latency_us ?? 10) / 1e6,
+        interNodeLatency: (c.inter_node_latency_us ?? 20) / 1e6,
+        source: Self.citing(
+          c.display_name, c.sources,
+          ["gpus_per_node", "intra_node_bandwidth", "inter_node_bandwidth", "latency"]))
     }
     for m in models { try Self.check(m.validate(), file: "models.json", name: m.name) }
     for g in gpus { try Self.check(g.validate(), file: "gpus.json", name: g.name) }
+    for c in clusters {
+      guard let gpu = gpus.first(where: { $0.name == c.gpuName }) else {
+        throw StoreError.badFixture(
+          file: "clusters.json", reason: "\(c.name): no preset GPU named '\(c.gpuName)'")
+      }
+      try Self.check(c.profile(gpu: gpu).validate(), file: "clusters.json", name: c.name)
+    }
   }
 
   static func decode<T: Decodable>(_ type: T.Type, _ json: String, file: String) throws -> T {
@@ -106,7 +146,9 @@ public struct Presets: Sendable {
   /// Adds every preset the database has not been seeded with yet. Each preset is added once:
   /// one the user removed stays removed, and a user's record of the same name is kept.
   func seed(into store: Store) throws {
-    let wanted = models.map { ("model", $0.name) } + gpus.map { ("gpu", $0.name) }
+    let wanted =
+      models.map { ("model", $0.name) } + gpus.map { ("gpu", $0.name) }
+      + clusters.map { ("cluster", $0.name) }
     try store.write {
       let now = Timestamp.now()
       let todo = Set(try missing(wanted, in: store).map { "\($0.0)/\($0.1)" })
@@ -119,6 +161,12 @@ public struct Presets: Sendable {
         try store.database.execute(
           Store.insertGPUSQL(.ignore),
           Store.gpuValues(gpu) + [now, now])
+      }
+      // A preset cluster names its GPU; it is added even when the user removed that GPU (it
+      // then says so).
+      for cluster in clusters where todo.contains("cluster/\(cluster.name)") {
+        try store.database.execute(
+          Store.insertClusterSQL(.ignore), Store.clusterValues(cluster) + [now, now])
       }
       for (kind, name) in wanted where todo.contains("\(kind)/\(name)") {
         try store.database.execute(

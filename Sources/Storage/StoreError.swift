@@ -16,6 +16,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
   case invalidName(kind: String, rule: String)
   case notAPreset(kind: String, name: String, suggestions: [String])
   case presetNameTaken(kind: String, name: String)
+  /// A cluster names a GPU that is no longer saved.
+  case clusterGPURemoved(cluster: String, gpu: String)
   /// A stored value this trainplan cannot read back (a column and its text).
   case corrupt(String)
 
@@ -65,6 +67,9 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case .presetNameTaken(let kind, let name):
       return
         "a \(kind) named '\(name)' exists already; remove it first to restore the preset, or change its fields with `\(kind.lowercased()) set`"
+    case .clusterGPURemoved(let cluster, let gpu):
+      return
+        "cluster '\(cluster)': its GPU '\(gpu)' was removed; restore it (`gpu restore \(gpu)` for a preset, or `gpu add \(gpu)`) or set --gpu (`cluster set \(cluster) --gpu NAME`)"
     case .invalidName(let kind, let rule):
       return "\(kind) name \(rule)"
     case .badFixture(let file, let reason):

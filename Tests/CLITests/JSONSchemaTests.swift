@@ -24,6 +24,12 @@ import Testing
     try expectValid("model show gpt2-xl --json", "model.schema.json")
     try expectValid("gpu list --json", "gpu-list.schema.json")
     try expectValid("gpu show h100-sxm --json", "gpu.schema.json")
+    try expectValid("gpu show gb200 --json", "gpu.schema.json")
+    try expectValid("cluster list --json", "cluster-list.schema.json")
+    try expectValid("cluster show gb200-nvl72 --json", "cluster.schema.json")
+    _ = try cli.run("gpu remove h200")
+    try expectValid("cluster show hgx-h200 --json", "cluster.schema.json")
+    try expectValid("cluster list --json", "cluster-list.schema.json")
     try expectValid("plan gpt2-xl a100-80gb --json", "plan.schema.json")
     try expectValid("plan llama-2-7b t4 --method detailed --json", "plan.schema.json")
     try expectValid("plan gpt2-xl a100-80gb --no-save --json", "plan.schema.json")
@@ -42,7 +48,7 @@ import Testing
 
   @Test func theValidatorRejectsWhatTheSchemasForbid() throws {
     let validator = try JSONSchemaValidator(folder: Self.folder)
-    #expect(validator.schemaNames.count >= 9)
+    #expect(validator.schemaNames.count >= 11)
     let plan = try cli.run("plan gpt2-xl a100-80gb --no-save --json").stdout
     #expect(validator.problems(json: plan, against: "plan.schema.json").isEmpty)
     let extra = plan.replacingOccurrences(of: "\"fits\":", with: "\"fitz\": 1, \"fits\":")

@@ -50,7 +50,7 @@ import Testing
     }
     #expect(double(gpu, "bf16_tflops") == 989.5)
     let all = try #require(try cli.json("gpu list --json") as? [[String: Any]])
-    #expect(all.count == 15)
+    #expect(all.count == 16)
   }
 
   @Test func replaceOverwritesAndDuplicateRefuses() throws {

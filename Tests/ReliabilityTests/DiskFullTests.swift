@@ -39,7 +39,7 @@ import Testing
   /// A disk already full when trainplan opens the database (no room even for SQLite's
   /// shared-memory file) is reported as full, not as an I/O error, and nothing is lost.
   @Test func diskFullBeforeOpeningIsAClearError() throws {
-    guard let disk = try mountDisk(kibibytes: 400) else { return }
+    guard let disk = try mountDisk(kibibytes: 640) else { return }
     defer { Privileges.unmount(disk) }
     let db = disk + "/plans.sqlite"
     let earlier = try saveEarlierPlans(db)

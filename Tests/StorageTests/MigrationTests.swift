@@ -102,7 +102,7 @@ import Testing
     let onDisk = try filesOnDisk("fixtures", ext: "json")
     #expect(FixturesFiles.all.map(\.name) == onDisk.map(\.name))
     #expect(FixturesFiles.all.map(\.contents) == onDisk.map(\.contents))
-    #expect(onDisk.map(\.name) == ["gpus.json", "models.json"])
+    #expect(onDisk.map(\.name) == ["clusters.json", "gpus.json", "models.json"])
   }
 
   @Test func badMigrationNamesAreRefused() {

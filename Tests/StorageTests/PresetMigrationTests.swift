@@ -16,10 +16,10 @@ import Testing
   @Test func presetCounts() throws {
     let presets = try Presets.embedded()
     #expect(presets.models.count == 14)
-    #expect(presets.gpus.count == 15)
+    #expect(presets.gpus.count == 16)
     let names = Set(presets.models.map(\.name))
     #expect(names.isSuperset(of: Self.realGPT2 + Self.seedGPT2))
-    #expect(Set(presets.gpus.map(\.name)).count == 15)
+    #expect(Set(presets.gpus.map(\.name)).count == 16)
   }
 
   /// Every priced preset names the list it comes from and the date it was read.
