@@ -44,6 +44,15 @@ import Testing
     try expectValid("plans --json", "plans.schema.json")
     try expectValid("export --format json", "plans.schema.json")
     try expectValid("db --json", "db.schema.json")
+    try expectValid(
+      "plan llama-2-7b --cluster dgx-h100 --precision bf16 --num-gpus 16 --tp 2 --pp 2 --global-batch-size 64 --json",
+      "plan.schema.json")
+    try expectValid(
+      "plan llama-2-7b h100-sxm --finetune qlora --lora-targets all-linear --optimizer paged-adamw-8bit --precision bf16 --json",
+      "plan.schema.json")
+    try expectValid(
+      "search llama-2-7b --cluster dgx-h100 --num-gpus 16 --global-batch-size 64 --top 3 --save --json",
+      "search.schema.json")
   }
 
   @Test func theValidatorRejectsWhatTheSchemasForbid() throws {
