@@ -176,6 +176,7 @@ import Testing
     let baseline = layer(false, .none)
     for (sp, r, overhead) in published {
       let ours = (layer(sp, r) / baseline - 1) * 100
+      print("[step-time] Table 4 SP \(sp) \(r): \(String(format: "%+.1f", ours)) % vs \(overhead) %")
       #expect(abs(ours - overhead) <= 5, "SP \(sp) \(r): \(ours) vs \(overhead)")
     }
   }
