@@ -52,6 +52,9 @@ struct HuggingFaceConfig {
     }
     var config = type == "gpt2" ? try gpt2() : try llamaFamily(type)
     config.name = try name ?? defaultName()
+    // GPT-2's c_attn and GPT-NeoX's query_key_value are one fused Q, K, V matrix.
+    config.fusedQKV = type == "gpt2" || type == "gpt_neox"
+    config.dropout = try hasDropout(type)
     if let contextLength { config.contextLength = contextLength }
     return config
   }
@@ -100,6 +103,29 @@ struct HuggingFaceConfig {
         )
       }
     }
+  }
+
+  /// Whether any dropout probability is above 0, each missing key at the architecture's own
+  /// default (GPT-2's 0.1; Llama, Mistral, Qwen2 and GPT-NeoX's 0).
+  func hasDropout(_ type: String) throws -> Bool {
+    let keys: [(String, Double)]
+    switch type {
+    case "gpt2": keys = [("resid_pdrop", 0.1), ("embd_pdrop", 0.1), ("attn_pdrop", 0.1)]
+    case "gpt_neox": keys = [("attention_dropout", 0), ("hidden_dropout", 0)]
+    default: keys = [("attention_dropout", 0)]
+    }
+    for (key, fallback) in keys where try optionalProbability(key) ?? fallback > 0 { return true }
+    return false
+  }
+
+  func optionalProbability(_ key: String) throws -> Double? {
+    guard let raw = json[key], !(raw is NSNull) else { return nil }
+    guard let number = raw as? NSNumber, !Self.isBoolean(raw), number.doubleValue >= 0,
+      number.doubleValue <= 1
+    else {
+      throw CLIError("\(file): key '\(key)' must be a probability in [0, 1] (got \(Self.text(raw)))")
+    }
+    return number.doubleValue
   }
 
   func defaultName() throws -> String {

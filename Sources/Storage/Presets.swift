@@ -17,6 +17,10 @@ public struct Presets: Sendable {
     let norm: NormKind?
     let bias: BiasKind?
     let positional: PositionalKind?
+    /// Whether training uses dropout (default: yes, the paper's layer); only megatron counts it.
+    let dropout: Bool?
+    /// Whether Q, K and V are one fused matrix (GPT-2's c_attn).
+    let fused_qkv: Bool?
     let source: String
   }
 
@@ -87,7 +91,8 @@ public struct Presets: Sendable {
         numLayers: $0.num_layers, dModel: $0.d_model, numHeads: $0.num_heads,
         numKVHeads: $0.num_kv_heads, dFF: $0.d_ff, ffn: $0.ffn, tiedEmbeddings: $0.tied_embeddings,
         norm: $0.norm ?? .rmsnorm, bias: $0.bias ?? BiasKind.none,
-        positional: $0.positional ?? .rope)
+        positional: $0.positional ?? .rope, dropout: $0.dropout ?? true,
+        fusedQKV: $0.fused_qkv ?? false)
     }
     modelSources = Dictionary(modelFixtures.map { ($0.name, $0.source) }) { a, _ in a }
     gpus = try Self.decode([GPUFixture].self, gpusJSON, file: "gpus.json").map { g in
