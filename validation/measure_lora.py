@@ -73,13 +73,15 @@ def shapes():
 def cases():
     out = []
 
-    def add(shape, precision, attention, ckpt, target_set, rank, dropout, dtype):
+    def add(shape, precision, attention, ckpt, target_set, rank, dropout, dtype,
+            weights="fp32"):
         c = shapes()[shape]
         targets = [t for t in TARGET_SETS[target_set] if t != "w3" or c["ffn"] == "swiglu"]
         name = (f"{shape}-{precision}-{attention}-{ckpt}-{target_set.replace(',', '')}-r{rank}"
-                f"-d{dropout:g}-{dtype}")
+                f"-d{dropout:g}-{dtype}" + ("-w16" if weights == "bf16" else ""))
         out.append({"name": name, "shape": shape, "config": c, "precision": precision,
                     "attention": attention, "checkpointing": ckpt, "target_set": target_set,
+                    "weights": weights,
                     "lora": {"rank": rank, "targets": targets, "dropout": dropout,
                              "dtype": dtype, "alpha": 2 * rank}})
 
@@ -96,6 +98,15 @@ def cases():
                     add(shape, p, a, k, ts, 8, 0.0, "bf16")       # bf16 adapters
                 if p == "bf16" and k == "none":
                     add(shape, p, a, k, ts, 16, 0.1, "bf16")      # both
+    # The frozen base stored in bf16 (model.to(bfloat16) before wrapping, as a model loaded
+    # with torch_dtype=bfloat16), forward under bf16 autocast (HF Trainer's bf16=True).
+    for shape in ("llama-like", "gpt2-like"):
+        for a in ("naive", "flash"):
+            for k in ("none", "full"):
+                for ts in TARGET_SETS:
+                    add(shape, "bf16", a, k, ts, 8, 0.0, "fp32", weights="bf16")
+                    if k == "none":
+                        add(shape, "bf16", a, k, ts, 8, 0.0, "bf16", weights="bf16")
     # The seed shape (MHA) on a smaller grid.
     for p, a, k in grid:
         for ts in TARGET_SETS:
@@ -110,6 +121,8 @@ def build(case):
     c = case["config"]
     model = measure.Model(c)
     model.configure(case["attention"], case["checkpointing"])
+    if case.get("weights") == "bf16":
+        model.to(torch.bfloat16)
     lora = case["lora"]
     lcfg = LoraConfig(r=lora["rank"], lora_alpha=lora["alpha"], lora_dropout=lora["dropout"],
                       target_modules=lora["targets"], bias="none")
@@ -117,10 +130,12 @@ def build(case):
         warnings.simplefilter("ignore")
         peft_model = get_peft_model(model, lcfg)
     inner = peft_model.get_base_model()  # measure.Model with lora.Linear layers injected
-    if lora["dtype"] == "bf16":
-        for name, p in inner.named_parameters():
-            if "lora_" in name:
-                p.data = p.data.to(torch.bfloat16)
+    # PEFT creates the adapters in fp32 (autocast_adapter_dtype=True upcasts them for a bf16
+    # base); "bf16" adapters are cast afterwards.
+    want = torch.bfloat16 if lora["dtype"] == "bf16" else torch.float32
+    for name, p in inner.named_parameters():
+        if "lora_" in name:
+            p.data = p.data.to(want)
     # Adapters' B is zero at PEFT's init; give it values so nothing is special-cased by zeros.
     with torch.no_grad():
         for name, p in inner.named_parameters():
@@ -159,6 +174,7 @@ def measure_case(case):
         "attention": case["attention"],
         "checkpointing": case["checkpointing"],
         "target_set": case["target_set"],
+        "weights": case.get("weights", "fp32"),
         "lora": case["lora"],
         "parameters": total,
         "trainable_parameters": trainable,
@@ -201,7 +217,8 @@ def table(shape, precision, attention, ckpt):
             case = [k for k in cases() if k["shape"] == shape and k["precision"] == precision
                     and k["attention"] == attention and k["checkpointing"] == ckpt
                     and k["target_set"] == ts and k["lora"]["rank"] == 8
-                    and k["lora"]["dropout"] == 0 and k["lora"]["dtype"] == "fp32"][0]
+                    and k["lora"]["dropout"] == 0 and k["lora"]["dtype"] == "fp32"
+                    and k["weights"] == "fp32"][0]
             _, model = build(case)
             rank = 8
         install_module_hooks(model)
@@ -240,6 +257,9 @@ def main():
     parser.add_argument("--table", nargs=4, metavar=("SHAPE", "PRECISION", "ATTENTION", "CKPT"),
                         help="per-tensor elements of blocks 0 and 1 and after the blocks, full "
                              "training vs LoRA on each target set")
+    parser.add_argument("--only", metavar="REGEX",
+                        help="measure only the matching cases and merge them into --output "
+                             "(the other cases are kept as they are)")
     parser.add_argument("--output", default=OUTPUT)
     args = parser.parse_args()
     torch.set_num_threads(min(2, torch.get_num_threads()))
@@ -268,7 +288,20 @@ def main():
     start = time.time()
     smoke_backward()
     results = []
+    kept = {}
+    if args.only:
+        with open(args.output) as fh:
+            kept = {r["name"]: r for r in json.load(fh)["cases"]}
+        for name, r in kept.items():  # files written before "weights" existed
+            if "weights" not in r:
+                kept[name] = {k2: v for k, v in r.items()
+                              for k2, v in ([(k, v), ("weights", "fp32")]
+                                            if k == "target_set" else [(k, v)])}
     for case in all_cases:
+        if args.only and not re.search(args.only, case["name"]):
+            if case["name"] in kept:
+                results.append(kept[case["name"]])
+            continue
         r = measure_case(case)
         results.append(r)
         print(f"{r['name']:<58} P={r['parameters']:>8} T={r['trainable_parameters']:>6} "
