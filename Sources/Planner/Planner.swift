@@ -151,6 +151,7 @@ public enum Planner {
   /// are those of a sequence of S tokens, counted on the model with its context set to S.
   public static func accounting(_ model: ModelConfig, _ setup: TrainingSetup) throws -> Accounting {
     try model.validate()
+    try setup.training.validate()
     var run = model
     run.contextLength = try sequenceLength(model, setup)
     var accounting: Accounting

@@ -100,12 +100,16 @@ public enum Optimizer: String, Sendable, CaseIterable, Codable {
   case sgd
 
   /// Bytes of state for one trainable tensor of `rows` × `cols` elements (cols = 1 for a
-  /// vector), on the GPU, without a master copy:
-  /// - AdamW: two fp32 moments, 8 bytes a parameter (torch.optim.AdamW);
-  /// - 8-bit AdamW (bitsandbytes, paged or not): two 8-bit moments and an fp32 absmax per
-  ///   block of 2,048 elements each; tensors under 4,096 elements stay 32-bit (min_8bit_size);
-  /// - Adafactor (no first moment, transformers' default): a matrix keeps an fp32 row and
-  ///   column of its second moment, 4·(rows + cols); a vector its full second moment;
+  /// vector), on the GPU, without a master copy, as each library keeps it after a step
+  /// (`validation/optimizer_state.json` measures them):
+  /// - AdamW: two fp32 moments, 8 bytes a parameter (SPEC's; torch also keeps a 4-byte step
+  ///   count per tensor, which SPEC leaves out);
+  /// - 8-bit AdamW (bitsandbytes ≥ 0.44, paged or not): two 8-bit moments and an fp32 absmax per
+  ///   block of 256 elements each, 2n + 8·⌈n/256⌉; tensors under 4,096 elements stay 32-bit, 8n
+  ///   (plus 2 KiB of quantisation tables once per optimizer);
+  /// - Adafactor (transformers', no first moment by default): a matrix keeps an fp32 row and
+  ///   column of its second moment, 4·(rows + cols), a vector its full second moment, 4n; each
+  ///   4 bytes more for its RMS;
   /// - Lion and SGD with momentum: one fp32 moment, 4 bytes; SGD: none.
   public func stateBytes(rows: Int, cols: Int) -> Int {
     let n = rows * cols
@@ -113,8 +117,8 @@ public enum Optimizer: String, Sendable, CaseIterable, Codable {
     case .adamw: return 8 * n
     case .adamw8bit, .pagedAdamw8bit:
       if n < 4_096 { return 8 * n }
-      return 2 * (n + 4 * ceilDiv(n, 2_048))
-    case .adafactor: return cols == 1 || rows == 1 ? 4 * n : 4 * (rows + cols)
+      return 2 * n + 8 * ceilDiv(n, 256)
+    case .adafactor: return (cols == 1 || rows == 1 ? 4 * n : 4 * (rows + cols)) + 4
     case .lion, .sgdMomentum: return 4 * n
     case .sgd: return 0
     }

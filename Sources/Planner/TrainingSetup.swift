@@ -97,7 +97,7 @@ public struct TrainingSetup: Equatable, Hashable, Sendable {
   /// The cluster to predict the step time on; without one the time follows from the MFU.
   public var cluster: ClusterProfile?
   /// Which parameters train, the optimizer and what is offloaded.
-  public var training = Training()
+  public var training: Training
 
   public init(
     microBatchSize: Int? = nil, globalBatchSize: Int? = nil,
@@ -105,7 +105,8 @@ public struct TrainingSetup: Equatable, Hashable, Sendable {
     precision: TrainingPrecision = .fp32, attention: AttentionKernel = .naive,
     checkpointing: Checkpointing = .none, zeroStage: Int = 0, fp32Gradients: Bool = false,
     reserveBytes: Int? = nil, method: AccountingMethod = .seed, sequenceLength: Int? = nil,
-    layout: ParallelLayout = ParallelLayout(), cluster: ClusterProfile? = nil
+    layout: ParallelLayout = ParallelLayout(), cluster: ClusterProfile? = nil,
+    training: Training = Training()
   ) {
     self.microBatchSize = microBatchSize
     self.globalBatchSize = globalBatchSize
@@ -122,6 +123,7 @@ public struct TrainingSetup: Equatable, Hashable, Sendable {
     self.sequenceLength = sequenceLength
     self.layout = layout
     self.cluster = cluster
+    self.training = training
   }
 
   /// `checkpointing` under its newer name.
