@@ -15,7 +15,7 @@ public struct Trainplan: ParsableCommand {
     version: "0.1.0",
     subcommands: [
       ModelCommand.self, GPUCommand.self, PlanCommand.self, FitCommand.self, PlansCommand.self,
-      ExportCommand.self, SweepCommand.self, SweepsCommand.self,
+      ExportCommand.self, ReportCommand.self, SweepCommand.self, SweepsCommand.self,
     ]
   )
 
