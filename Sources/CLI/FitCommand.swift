@@ -15,15 +15,16 @@ struct FitCommand: ParsableCommand {
 
   @OptionGroup var store: StoreOptions
   @OptionGroup var output: OutputOptions
+  @OptionGroup var color: ColorOptions
   @OptionGroup var options: SetupOptions
 
   @Option(
     help: ArgumentHelp(
-      "Comma-separated model names. (default: every saved model)", valueName: "a,b,..."))
+      "Comma-separated model names. (default: every saved model)", valueName: "a,b,..."), completion: NameCompletion.modelLists)
   var models: String?
   @Option(
     help: ArgumentHelp(
-      "Comma-separated GPU names. (default: every saved GPU)", valueName: "x,y,..."))
+      "Comma-separated GPU names. (default: every saved GPU)", valueName: "x,y,..."), completion: NameCompletion.gpuLists)
   var gpus: String?
   @Flag(help: "Show the fewest GPUs at which the micro-batch (default 1) fits under --zero.")
   var minGpus = false
@@ -76,12 +77,21 @@ struct FitCommand: ParsableCommand {
 
   func table(_ cells: [Cell], models: [String], gpus: [String]) -> String {
     var table = Table(["model"] + gpus, rightAligned: Set(1...max(1, gpus.count)))
+    table.style = color.style
     for (i, model) in models.enumerated() {
-      table.append([model] + cells[(i * gpus.count)..<((i + 1) * gpus.count)].map(cellText))
+      let row = cells[(i * gpus.count)..<((i + 1) * gpus.count)]
+      table.append([model] + row.map(cellText), colours: [nil] + row.map(cellColour))
     }
     var out = table.render()
     if Terminal.isStandardOutput { out += legend() + "\n" }
     return out
+  }
+
+  /// Green where it fits, red where it does not, dim where there is no plan.
+  func cellColour(_ cell: Cell) -> String? {
+    guard case .success(let p) = cell.result else { return "2" }
+    let fits = minGpus ? p.gpusNeeded != nil : options.batchSize != nil ? p.fits : p.maxBatchSize > 0
+    return fits ? "32" : "31"
   }
 
   func cellText(_ cell: Cell) -> String {

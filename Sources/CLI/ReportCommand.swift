@@ -29,11 +29,11 @@ struct ReportCommand: ParsableCommand {
   var fit = false
   @Option(
     help: ArgumentHelp("With --fit: comma-separated model names. (default: every saved model)",
-      valueName: "a,b,..."))
+      valueName: "a,b,..."), completion: NameCompletion.modelLists)
   var models: String?
   @Option(
     help: ArgumentHelp("With --fit: comma-separated GPU names. (default: every saved GPU)",
-      valueName: "x,y,..."))
+      valueName: "x,y,..."), completion: NameCompletion.gpuLists)
   var gpus: String?
   @Flag(help: "With --fit: show the fewest GPUs at which the micro-batch (default 1) fits.")
   var minGpus = false
