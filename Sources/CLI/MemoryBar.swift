@@ -44,8 +44,13 @@ struct MemoryBar {
     ends.append((5, max(capacity, usable)))
     var out = ""
     var cell = 0
+    var previousEnd = 0
     for (k, end) in ends {
-      let upTo = Int((Double(end) * scale).rounded())
+      var upTo = Int((Double(end) * scale).rounded())
+      // A part that holds bytes gets a cell, however small: a bar that hides the gradients
+      // would misread as none.
+      if k < 4 && end > previousEnd { upTo = max(upTo, cell + 1) }
+      previousEnd = max(previousEnd, end)
       guard upTo > cell else { continue }
       let part = Self.parts[k]
       out += style.paint(String(repeating: part.glyph, count: upTo - cell), part.sgr)

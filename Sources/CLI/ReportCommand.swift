@@ -76,7 +76,11 @@ struct ReportCommand: ParsableCommand {
   }
 
   func plansContent(_ store: Store, _ planFilter: PlanFilter) throws -> ReportContent {
-    let count = try reporting { try store.countPlans(planFilter) }
+    // A sweep, or anything too large to draw plan by plan, is drawn from SQL aggregates; a
+    // sweep's overview also counts its plans, sparing a scan of a million rows.
+    var overview =
+      planFilter.sweep == nil ? nil : try reporting { try store.planOverview(planFilter) }
+    let count = try overview?.selectedCount ?? reporting { try store.countPlans(planFilter) }
     if count == 0 {
       throw CLIError("no stored plan matches \(selection); `trainplan plans` lists them (nothing was written)")
     }
@@ -85,13 +89,12 @@ struct ReportCommand: ParsableCommand {
       let missing = wanted.filter { !found.contains($0) }.map(String.init).joined(separator: ", ")
       throw CLIError("no stored plan has id \(missing); `trainplan plans` lists them (nothing was written)")
     }
+    if overview == nil && count > ReportContent.chartLimit {
+      overview = try reporting { try store.planOverview(planFilter) }
+    }
     var newest = planFilter
     newest.limit = ReportContent.tableLimit
     let plans = try reporting { try store.plans(newest) }
-    // A sweep, or anything too large to draw plan by plan, is drawn from SQL aggregates.
-    let overview =
-      planFilter.sweep != nil || count > ReportContent.chartLimit
-      ? try reporting { try store.planOverview(planFilter) } : nil
     return ReportContent(
       selection: selection, command: command,
       plans: plans.map { ReportPlan(stored: $0, time: nil) }, planCount: count, overview: overview)

@@ -9,6 +9,8 @@
 /// a binned density of log parameters × log days per GPU, the cost–time Pareto front of each
 /// parameter bin, and the extremes.
 public struct PlanOverview: Equatable, Sendable {
+  /// Plans in the selection.
+  public var selectedCount = 0
   /// Plans in the selection with parameters and days above zero (the ones drawn).
   public var planCount = 0
   public var fittingCount = 0
@@ -55,7 +57,8 @@ public struct PlanOverview: Equatable, Sendable {
     public var plan: OverviewPlan
   }
 
-  /// The parameter bin of `parameters` (as the queries compute it).
+  /// The parameter bin of `parameters`. The queries bin SQLite's log10, which may differ
+  /// from the C library's in the last place: a value on a bin's edge may land next door.
   public func xBin(_ parameters: Double) -> Int {
     Self.bin(log10(parameters), logParameters, xBins)
   }
