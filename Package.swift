@@ -31,11 +31,15 @@ let package = Package(
     .executableTarget(name: "EmbedFilesTool"),
     .plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["EmbedFilesTool"]),
 
+    // The report: charts as hand-written SVG in one self-contained HTML page. Pure rendering
+    // of what the caller gathered; no I/O.
+    .target(name: "Report", dependencies: ["Planner", "Storage"]),
+
     // 3. The CLI: commands on swift-argument-parser, and a one-file executable that runs them.
     .target(
       name: "CLI",
       dependencies: [
-        "Planner", "Storage",
+        "Planner", "Storage", "Report",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -50,7 +54,8 @@ let package = Package(
       dependencies: [
         "Storage", "Planner", "Migrations", "Fixtures", "TestSupport", "StorageLoadTool",
       ]),
-    .testTarget(name: "CLITests", dependencies: ["CLI", "Planner", "TestSupport", "trainplan"]),
+    .testTarget(
+      name: "CLITests", dependencies: ["CLI", "Planner", "Storage", "Report", "TestSupport", "trainplan"]),
     .testTarget(
       name: "ReliabilityTests", dependencies: ["TestSupport", "trainplan", "StorageLoadTool"]),
   ]

@@ -6,7 +6,7 @@ struct GPURemove: ParsableCommand {
     commandName: "remove", abstract: "Remove a saved GPU; plans made on it keep their copy.")
 
   @OptionGroup var store: StoreOptions
-  @Argument(help: "The GPU's name.") var name: String
+  @Argument(help: "The GPU's name.", completion: NameCompletion.gpus) var name: String
 
   func run() throws {
     try reporting { try store.open().removeGPU(named: name) }

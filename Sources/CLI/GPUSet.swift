@@ -12,7 +12,7 @@ struct GPUSet: ParsableCommand {
   )
 
   @OptionGroup var store: StoreOptions
-  @Argument(help: "The GPU's name.") var name: String
+  @Argument(help: "The GPU's name.", completion: NameCompletion.gpus) var name: String
 
   @Option(
     parsing: .unconditional,

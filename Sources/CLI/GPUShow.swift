@@ -7,7 +7,7 @@ struct GPUShow: ParsableCommand {
 
   @OptionGroup var store: StoreOptions
   @OptionGroup var output: OutputOptions
-  @Argument(help: "The GPU's name.") var name: String
+  @Argument(help: "The GPU's name.", completion: NameCompletion.gpus) var name: String
 
   func run() throws {
     let record = try reporting { try store.open().gpu(named: name) }

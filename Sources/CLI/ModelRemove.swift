@@ -7,7 +7,7 @@ struct ModelRemove: ParsableCommand {
     abstract: "Remove a saved model config; plans made with it keep their copy.")
 
   @OptionGroup var store: StoreOptions
-  @Argument(help: "The config's name.") var name: String
+  @Argument(help: "The config's name.", completion: NameCompletion.models) var name: String
 
   func run() throws {
     try reporting { try store.open().removeModel(named: name) }

@@ -12,7 +12,7 @@ struct ModelSet: ParsableCommand {
   )
 
   @OptionGroup var store: StoreOptions
-  @Argument(help: "The config's name.") var name: String
+  @Argument(help: "The config's name.", completion: NameCompletion.models) var name: String
 
   @Option(parsing: .unconditional, help: "Vocabulary size v.", transform: Count.parse)
   var vocabSize: Int?

@@ -8,7 +8,7 @@ struct ModelShow: ParsableCommand {
 
   @OptionGroup var store: StoreOptions
   @OptionGroup var output: OutputOptions
-  @Argument(help: "The config's name.") var name: String
+  @Argument(help: "The config's name.", completion: NameCompletion.models) var name: String
 
   func run() throws {
     let record = try reporting { try store.open().model(named: name) }

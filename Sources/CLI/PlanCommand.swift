@@ -11,10 +11,16 @@ struct PlanCommand: ParsableCommand {
 
   @OptionGroup var store: StoreOptions
   @OptionGroup var output: OutputOptions
+  @OptionGroup var color: ColorOptions
   @OptionGroup var options: SetupOptions
 
-  @Argument(help: "A saved model config's name (see `trainplan model list`).") var model: String
-  @Argument(help: "A saved GPU's name (see `trainplan gpu list`); with --cluster, the cluster's.")
+  @Argument(
+    help: "A saved model config's name (see `trainplan model list`).",
+    completion: NameCompletion.models)
+  var model: String
+  @Argument(
+    help: "A saved GPU's name (see `trainplan gpu list`); with --cluster, the cluster's.",
+    completion: NameCompletion.gpus)
   var gpu: String?
 
   @Flag(help: "Compute and print without saving the plan.") var noSave = false
@@ -38,7 +44,9 @@ struct PlanCommand: ParsableCommand {
       print(json.text(pretty: true))
     } else {
       print(
-        PlanReport(plan: plan, id: saved?.id, components: components, advice: advice).render(),
+        PlanReport(
+          plan: plan, id: saved?.id, components: components, advice: advice, style: color.style
+        ).render(),
         terminator: "")
     }
     if let saved { try flush(saved: saved.id) }

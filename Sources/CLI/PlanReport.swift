@@ -6,6 +6,8 @@ struct PlanReport {
   let id: Int?
   let components: Bool
   var advice: PlanAdvice? = nil
+  /// Bars and colours; plain (as piped) unless the caller says otherwise.
+  var style = TerminalStyle.plain
 
   func render() -> String {
     var out = Terminal.shown(headline()) + "\n"
@@ -13,6 +15,7 @@ struct PlanReport {
     out += "\n" + KeyValueList(inputs()).render() + "\n"
     let heaviest = plan.stages.count > 1 ? ", on the heaviest stage (\(plan.peakStage))" : ""
     out += "Memory per GPU (GiB = 2^30 bytes)\(heaviest)\n" + KeyValueList(memory()).render()
+    if style.bars { out += "\n" + MemoryBar(plan: plan, style: style).render() }
     if plan.stages.count > 1 {
       out += "\nMemory per pipeline stage (* the heaviest)\n" + stageTable()
     }

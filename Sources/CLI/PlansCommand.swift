@@ -52,8 +52,10 @@ struct PlansCommand: ParsableCommand {
 
 /// `--model`, `--gpu` and `--since`, shared by `plans` and `export`.
 struct PlanFilterOptions: ParsableArguments {
-  @Option(help: "Only plans of this model name.") var model: String?
-  @Option(help: "Only plans on this GPU name.") var gpu: String?
+  @Option(help: "Only plans of this model name.", completion: NameCompletion.models)
+  var model: String?
+  @Option(help: "Only plans on this GPU name.", completion: NameCompletion.gpus)
+  var gpu: String?
   @Option(
     help: ArgumentHelp(
       "Only plans made at or after this UTC date or time: 2026-11-29 or 2026-11-29T14:00.",

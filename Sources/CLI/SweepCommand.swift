@@ -21,7 +21,7 @@ struct SweepCommand: ParsableCommand {
   @Option(
     help: ArgumentHelp(
       "Saved model names. (default: every saved model, unless shapes are generated)",
-      valueName: "a,b,..."))
+      valueName: "a,b,..."), completion: NameCompletion.modelLists)
   var models: String?
   @Option(
     help: ArgumentHelp("Generate shapes with these layer counts, e.g. 12:48:4.", valueName: "list"))
@@ -40,7 +40,7 @@ struct SweepCommand: ParsableCommand {
   @Option(help: "d_ff = this × d_model for generated shapes. (default: 4)", transform: Count.parse)
   var ffnMultiplier: Int = 4
 
-  @Option(help: ArgumentHelp("GPU names. (default: every saved GPU)", valueName: "x,y,..."))
+  @Option(help: ArgumentHelp("GPU names. (default: every saved GPU)", valueName: "x,y,..."), completion: NameCompletion.gpuLists)
   var gpus: String?
   @Option(
     help: ArgumentHelp(

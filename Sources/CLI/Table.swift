@@ -7,30 +7,48 @@ struct Table {
   var rows: [[String]] = []
   /// Columns to align right (numbers).
   var rightAligned: Set<Int> = []
+  /// An SGR colour per body cell (nil: none), painted when `style` has colour.
+  var colours: [[String?]] = []
+  var style = TerminalStyle.plain
 
   init(_ header: [String], rightAligned: Set<Int> = []) {
     self.header = header
     self.rightAligned = rightAligned
   }
 
-  mutating func append(_ row: [String]) { rows.append(row) }
+  mutating func append(_ row: [String], colours: [String?] = []) {
+    rows.append(row)
+    self.colours.append(colours)
+  }
+
+  /// `cell` of body row `row` in its colour, if it has one and colour is on.
+  func painted(_ cell: String, row: Int?, column: Int) -> String {
+    guard let row, colours.indices.contains(row), colours[row].indices.contains(column),
+      let sgr = colours[row][column]
+    else { return cell }
+    return style.paint(cell, sgr)
+  }
 
   func render(aligned: Bool = Terminal.isStandardOutput) -> String {
     guard aligned else {
-      return ([header] + rows).map { $0.map(Self.plain).joined(separator: "\t") + "\n" }.joined()
+      return ([header] + rows).enumerated().map { r, cells in
+        cells.enumerated().map { painted(Self.plain($1), row: r - 1, column: $0) }
+          .joined(separator: "\t") + "\n"
+      }.joined()
     }
     let rows = self.rows.map { $0.map(Terminal.escaped) }
     let widths = header.indices.map { i in
       ([header] + rows).map { $0.indices.contains(i) ? $0[i].count : 0 }.max() ?? 0
     }
-    func line(_ cells: [String]) -> String {
+    func line(_ cells: [String], row: Int? = nil) -> String {
       cells.enumerated().map { i, cell in
         let pad = String(repeating: " ", count: max(0, widths[i] - cell.count))
-        return rightAligned.contains(i) ? pad + cell : cell + pad
+        let shown = painted(cell, row: row, column: i)
+        return rightAligned.contains(i) ? pad + shown : shown + pad
       }.joined(separator: "  ").trimmingTrailingSpaces() + "\n"
     }
     let rule = widths.map { String(repeating: "-", count: $0) }
-    return line(header) + line(rule) + rows.map(line).joined()
+    return line(header) + line(rule) + rows.enumerated().map { line($1, row: $0) }.joined()
   }
 
   /// Tabs and newlines inside a cell would break the row apart.

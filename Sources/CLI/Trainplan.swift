@@ -13,8 +13,8 @@ public struct Trainplan: ParsableCommand {
     version: "0.1.0",
     subcommands: [
       ModelCommand.self, GPUCommand.self, ClusterCommand.self, PlanCommand.self,
-      FitCommand.self, PlansCommand.self, ExportCommand.self, SweepCommand.self,
-      SweepsCommand.self, SearchCommand.self, DatabaseCommand.self,
+      FitCommand.self, PlansCommand.self, ExportCommand.self, ReportCommand.self,
+      SweepCommand.self, SweepsCommand.self, SearchCommand.self, DatabaseCommand.self,
     ]
   )
 

@@ -39,3 +39,28 @@ extension Bool: DatabaseValueConvertible {
 extension Optional: DatabaseValueConvertible where Wrapped: DatabaseValueConvertible {
   public var databaseValue: DatabaseValue { self?.databaseValue ?? .null }
 }
+
+extension DatabaseValue {
+  /// The value as an integer, or nil for NULL and text.
+  public var int: Int64? {
+    switch self {
+    case .integer(let v): return v
+    case .real(let v): return Int64(exactly: v.rounded(.towardZero))
+    default: return nil
+    }
+  }
+
+  /// The value as a double, or nil for NULL and text.
+  public var double: Double? {
+    switch self {
+    case .integer(let v): return Double(v)
+    case .real(let v): return v
+    default: return nil
+    }
+  }
+
+  public var text: String? {
+    if case .text(let v) = self { return v }
+    return nil
+  }
+}

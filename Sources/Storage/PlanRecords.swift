@@ -69,6 +69,8 @@ public struct PlanFilter: Equatable, Sendable {
   public var since: String?
   public var sweep: Int?
   public var setup: SetupMatch?
+  /// Only these plan ids (a report of chosen plans).
+  public var ids: [Int]?
   public var limit: Int?
 
   public init(
@@ -84,6 +86,18 @@ public struct PlanFilter: Equatable, Sendable {
 
   /// The WHERE/LIMIT clause and its bound values; never the values themselves in the SQL.
   var clause: (sql: String, values: [any DatabaseValueConvertible]) {
+    var (sql, values) = condition
+    // Ids only grow, so id order is creation order (migration 0005 explains the indexes).
+    sql += " ORDER BY id DESC"
+    if let limit {
+      sql += " LIMIT ?"
+      values.append(limit)
+    }
+    return (sql, values)
+  }
+
+  /// The WHERE clause alone (empty when nothing is filtered), for aggregate queries.
+  var condition: (sql: String, values: [any DatabaseValueConvertible]) {
     var pairs: [(String, [any DatabaseValueConvertible])] = []
     // A name as typed and in NFC: records are saved in NFC, plans from before may not be.
     if let model { pairs.append(("model_name IN (?, ?)", [model, RecordName.normalized(model)])) }
@@ -95,16 +109,13 @@ public struct PlanFilter: Equatable, Sendable {
       pairs.append(("id >= (SELECT first_plan_id FROM sweeps WHERE id = ?)", [sweep]))
       pairs.append(("id <= (SELECT last_plan_id FROM sweeps WHERE id = ?)", [sweep]))
     }
-    pairs += setup?.conditions ?? []
-    var sql = pairs.isEmpty ? "" : " WHERE " + pairs.map(\.0).joined(separator: " AND ")
-    // Ids only grow, so id order is creation order (migration 0005 explains the indexes).
-    sql += " ORDER BY id DESC"
-    var values = pairs.flatMap(\.1)
-    if let limit {
-      sql += " LIMIT ?"
-      values.append(limit)
+    if let ids {
+      let marks = Array(repeating: "?", count: ids.count).joined(separator: ", ")
+      pairs.append(("id IN (\(marks))", ids))
     }
-    return (sql, values)
+    pairs += setup?.conditions ?? []
+    let sql = pairs.isEmpty ? "" : " WHERE " + pairs.map(\.0).joined(separator: " AND ")
+    return (sql, pairs.flatMap(\.1))
   }
 }
 
