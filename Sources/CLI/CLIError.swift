@@ -70,6 +70,18 @@ struct CLIError: Error, CustomStringConvertible {
     case .loraDtype: return "--lora-dtype"
     case .optimizer: return "--optimizer"
     case .offload: return "--offload"
+    case .experts: return "--experts"
+    case .topK: return "--top-k"
+    case .sharedExperts: return "--shared-experts"
+    case .expertFFN: return "--expert-ffn"
+    case .firstDenseLayers: return "--first-dense-layers"
+    case .moeEvery: return "--moe-every"
+    case .headDim: return "--head-dim"
+    case .qLoraRank: return "--q-lora-rank"
+    case .kvLoraRank: return "--kv-lora-rank"
+    case .qkNopeHeadDim: return "--qk-nope-head-dim"
+    case .qkRopeHeadDim: return "--qk-rope-head-dim"
+    case .vHeadDim: return "--v-head-dim"
     }
   }
 }

@@ -5,6 +5,8 @@ public struct ParameterTensor: Equatable, Hashable, Sendable {
   public enum Role: Equatable, Hashable, Sendable {
     case projection(Projection)
     case embedding, positions, head, norm, bias
+    /// A routed or shared expert's matrix, and the MoE router.
+    case expert, router
   }
 
   public var role: Role
@@ -118,6 +120,16 @@ public struct Accounting: Sendable {
   /// Every parameter, the vocabulary padded where the layout pads it.
   public let parameters: Int
   let layer: ParameterSplit
+  /// An MoE layer's parameters and what it keeps; nil for a dense model. Which layers are MoE
+  /// is `experts`' pattern.
+  var moeLayer: ParameterSplit? = nil
+  var moeLayerKept = ActivationSplit.zero
+  var moeWorkingSet = ActivationSplit.zero
+  var moeFixedPerLayer = ActivationSplit.zero
+  var experts: Experts? = nil
+  /// Parameters a token uses: all but the (E − k)/E of each MoE layer's routed experts it
+  /// skips (the input embedding included).
+  public internal(set) var activeParameters = 0
   let firstStage: ParameterSplit
   let lastStage: ParameterSplit
   /// A tied LM head's own copy, which the last stage keeps when P > 1 (Megatron does).

@@ -70,6 +70,16 @@ public struct ModelConfig: Equatable, Hashable, Sendable {
   /// Whether Q, K and V are one fused matrix (GPT-2's `c_attn`, GPT-NeoX's
   /// `query_key_value`): LoRA then adapts them as one.
   public var fusedQKV: Bool
+  /// A mixture-of-experts feed-forward; nil for a dense model.
+  public var experts: Experts?
+  /// Each head's width when it is not h/n (Qwen3, gpt-oss); nil for h/n.
+  public var headDim: Int?
+  /// Per-head RMSNorm of Q and K (Qwen3, OLMoE-style): 2 × head dim per layer.
+  public var qkNorm: Bool = false
+  /// gpt-oss's attention sinks: one learned logit per head and layer.
+  public var attentionSinks: Bool = false
+  /// DeepSeek's multi-head latent attention; nil for standard attention.
+  public var latentAttention: LatentAttention?
 
   public init(
     name: String = "", vocabSize: Int, contextLength: Int, numLayers: Int, dModel: Int,
@@ -96,8 +106,12 @@ public struct ModelConfig: Equatable, Hashable, Sendable {
     self.fusedQKV = fusedQKV
   }
 
-  /// Width of the K and V projections: h·kv/n.
-  public var kvWidth: Int { dModel / numHeads * numKVHeads }
+  /// A head's width: `headDim`, else h/n.
+  public var headWidth: Int { headDim ?? dModel / numHeads }
+  /// Width of the Q projection and of the attention output: n × head width.
+  public var qWidth: Int { numHeads * headWidth }
+  /// Width of the K and V projections: kv × head width (h·kv/n without `headDim`).
+  public var kvWidth: Int { headWidth * numKVHeads }
 
   /// Checks every rule of the shape; throws the first broken one.
   public func validate() throws {
@@ -108,9 +122,18 @@ public struct ModelConfig: Equatable, Hashable, Sendable {
     for (field, value) in sizes where value <= 0 {
       throw PlannerError.notPositive(field, String(value))
     }
-    if dModel % numHeads != 0 {
+    if let d = headDim {
+      if d <= 0 || d > 1 << 20 {
+        throw PlannerError.outOfRange(.headDim, String(d), rule: "must be in 1…1048576")
+      }
+      if numHeads > (1 << 40) / d {
+        throw PlannerError.outOfRange(.headDim, String(d), rule: "times the heads is too large to plan")
+      }
+    } else if dModel % numHeads != 0 {
       throw PlannerError.notDivisible(.numHeads, numHeads, divides: .dModel, dModel)
     }
+    try experts?.validate(layers: numLayers)
+    try latentAttention?.validate()
     if numHeads % numKVHeads != 0 {
       throw PlannerError.notDivisible(.numKVHeads, numKVHeads, divides: .numHeads, numHeads)
     }

@@ -2,10 +2,14 @@
 /// feed-forward input matrices are column-parallel (their biases split with them), the output
 /// projection and the feed-forward output row-parallel (their biases whole on every rank),
 /// norms whole; the embedding and LM head split over the vocabulary, a learned position table
-/// whole. `matricesOnly` keeps the seed's count: matrices, no norms or biases.
+/// whole. `matricesOnly` keeps the seed's count: matrices (the router's too), no norms or
+/// biases. An MoE layer holds every expert, the router and any shared experts.
 enum ParameterTensors {
   struct Model {
+    /// A dense layer's tensors (every layer of a dense model).
     let layer: ParameterSplit
+    /// An MoE layer's tensors; nil for a dense model.
+    let moeLayer: ParameterSplit?
     let first: ParameterSplit
     let last: ParameterSplit
     /// A tied LM head's own copy, which the last stage keeps when P > 1 (Megatron does).
@@ -15,66 +19,150 @@ enum ParameterTensors {
 
   static func of(_ model: ModelConfig, matricesOnly: Bool) throws -> Model {
     let x = Exact(quantity: "the parameter count")
-    let (h, f, kv, v) = (model.dModel, model.dFF, model.kvWidth, model.vocabSize)
+    let (h, f, v) = (model.dModel, model.dFF, model.vocabSize)
     // Checked first, so that no tensor below nor any sum of a group of them can overflow.
     _ = try x.sum([
-      try x.mul(h, h), try x.mul(2, try x.mul(h, kv)), try x.mul(h, h),
-      try x.product(model.ffn.matrixCount, h, f),
+      try x.mul(h, model.qWidth), try x.mul(2, try x.mul(h, model.kvWidth)),
+      try x.mul(h, model.qWidth), try x.product(model.ffn.matrixCount, h, f),
     ])
+    if let e = model.experts {
+      _ = try x.product(e.count + e.shared + 1, 3 * h, max(e.ffn, e.sharedFFN))
+    }
+    if let m = model.latentAttention {
+      _ = try x.product(model.numHeads, m.qkNopeHeadDim + m.qkRopeHeadDim + m.vHeadDim, max(h, m.kvLoraRank, m.qLoraRank ?? 0))
+    }
     _ = try x.mul(v, h)
     let positions = model.positional == .learned ? try x.mul(model.contextLength, h) : 0
-    var layer: [ParameterTensor] = []
-    if model.fusedQKV {
-      layer.append(ParameterTensor(.projection(.qkv), rows: h + 2 * kv, cols: h, sharded: true))
-    } else {
-      layer += [
-        ParameterTensor(.projection(.q), rows: h, cols: h, sharded: true),
-        ParameterTensor(.projection(.k), rows: kv, cols: h, sharded: true),
-        ParameterTensor(.projection(.v), rows: kv, cols: h, sharded: true),
-      ]
-    }
-    layer.append(ParameterTensor(.projection(.o), rows: h, cols: h, sharded: true))
-    if model.ffn == .swiglu {
-      layer.append(ParameterTensor(.projection(.gate), rows: f, cols: h, sharded: true))
-    }
-    layer += [
-      ParameterTensor(.projection(.up), rows: f, cols: h, sharded: true),
-      ParameterTensor(.projection(.down), rows: h, cols: f, sharded: true),
-    ]
-    let normSize = model.norm == .layernorm ? 2 * h : h
-    if !matricesOnly {
-      layer += [
-        ParameterTensor(.norm, rows: normSize, sharded: false),
-        ParameterTensor(.norm, rows: normSize, sharded: false),
-      ]
-      switch model.bias {
-      case .none: break
-      case .qkv: layer.append(ParameterTensor(.bias, rows: h + 2 * kv, sharded: true))
-      case .all:
-        layer += [
-          ParameterTensor(.bias, rows: h + 2 * kv, sharded: true),
-          ParameterTensor(.bias, rows: (model.ffn.matrixCount - 1) * f, sharded: true),
-          ParameterTensor(.bias, rows: h, sharded: false),  // the output projection's
-          ParameterTensor(.bias, rows: h, sharded: false),  // the feed-forward output's
-        ]
-      }
+    let attention = attentionTensors(model, matricesOnly: matricesOnly)
+    let norms = matricesOnly ? [] : Array(repeating: norm(model), count: 2)
+    let layer = ParameterSplit(
+      tensors: attention + feedForward(model, width: f, matricesOnly: matricesOnly) + norms)
+    let moeLayer = model.experts.map {
+      ParameterSplit(tensors: attention + expertTensors(model, $0, matricesOnly: matricesOnly) + norms)
     }
     var first = [ParameterTensor(.embedding, rows: v, cols: h, sharded: true)]
     if positions > 0 {
       first.append(ParameterTensor(.positions, rows: model.contextLength, cols: h, sharded: false))
     }
-    var last: [ParameterTensor] = []
-    if !matricesOnly { last.append(ParameterTensor(.norm, rows: normSize, sharded: false)) }
+    var last: [ParameterTensor] = matricesOnly ? [] : [norm(model)]
     let head = ParameterTensor(.head, rows: v, cols: h, sharded: true)
     if !model.tiedEmbeddings { last.append(head) }
-    let layerSplit = ParameterSplit(tensors: layer)
     let firstSplit = ParameterSplit(tensors: first)
     let lastSplit = ParameterSplit(tensors: last)
+    let moeCount = model.experts?.moeLayers(in: 0..<model.numLayers) ?? 0
     let total = try x.sum([
-      try x.mul(model.numLayers, layerSplit.total), firstSplit.total, lastSplit.total,
+      try x.mul(model.numLayers - moeCount, layer.total),
+      try x.mul(moeCount, moeLayer?.total ?? 0), firstSplit.total, lastSplit.total,
     ])
     return Model(
-      layer: layerSplit, first: firstSplit, last: lastSplit,
+      layer: layer, moeLayer: moeLayer, first: firstSplit, last: lastSplit,
       tiedHead: ParameterSplit(tensors: model.tiedEmbeddings ? [head] : []), total: total)
+  }
+
+  static func norm(_ model: ModelConfig) -> ParameterTensor {
+    ParameterTensor(.norm, rows: model.norm == .layernorm ? 2 * model.dModel : model.dModel, sharded: false)
+  }
+
+  /// Q, K, V (or the fused QKV, or MLA's projections), the output projection, their biases,
+  /// Q/K norms and attention sinks.
+  static func attentionTensors(_ model: ModelConfig, matricesOnly: Bool) -> [ParameterTensor] {
+    let (h, q, kv) = (model.dModel, model.qWidth, model.kvWidth)
+    var out: [ParameterTensor] = []
+    if let m = model.latentAttention {
+      let n = model.numHeads
+      let qHead = m.qkNopeHeadDim + m.qkRopeHeadDim
+      if let r = m.qLoraRank {
+        out += [
+          ParameterTensor(.projection(.q), rows: r, cols: h, sharded: false),
+          ParameterTensor(.projection(.q), rows: n * qHead, cols: r, sharded: true),
+        ]
+        if !matricesOnly { out.append(ParameterTensor(.norm, rows: r, sharded: false)) }
+      } else {
+        out.append(ParameterTensor(.projection(.q), rows: n * qHead, cols: h, sharded: true))
+      }
+      out += [
+        ParameterTensor(.projection(.k), rows: m.kvLoraRank + m.qkRopeHeadDim, cols: h, sharded: false),
+        ParameterTensor(.projection(.v), rows: n * (m.qkNopeHeadDim + m.vHeadDim), cols: m.kvLoraRank, sharded: true),
+        ParameterTensor(.projection(.o), rows: h, cols: n * m.vHeadDim, sharded: true),
+      ]
+      if !matricesOnly { out.append(ParameterTensor(.norm, rows: m.kvLoraRank, sharded: false)) }
+      return out
+    }
+    if model.fusedQKV {
+      out.append(ParameterTensor(.projection(.qkv), rows: q + 2 * kv, cols: h, sharded: true))
+    } else {
+      out += [
+        ParameterTensor(.projection(.q), rows: q, cols: h, sharded: true),
+        ParameterTensor(.projection(.k), rows: kv, cols: h, sharded: true),
+        ParameterTensor(.projection(.v), rows: kv, cols: h, sharded: true),
+      ]
+    }
+    out.append(ParameterTensor(.projection(.o), rows: h, cols: q, sharded: true))
+    guard !matricesOnly else { return out }
+    switch model.bias {
+    case .none: break
+    case .qkv: out.append(ParameterTensor(.bias, rows: q + 2 * kv, sharded: true))
+    case .all:
+      out += [
+        ParameterTensor(.bias, rows: q + 2 * kv, sharded: true),
+        ParameterTensor(.bias, rows: h, sharded: false),  // the output projection's
+      ]
+    }
+    if model.qkNorm {
+      out.append(ParameterTensor(.norm, rows: 2 * model.headWidth, sharded: false))
+    }
+    if model.attentionSinks {
+      out.append(ParameterTensor(.bias, rows: model.numHeads, sharded: true))
+    }
+    return out
+  }
+
+  /// A dense feed-forward of width `width`: gate, up, down (GELU: up, down) and their biases.
+  static func feedForward(_ model: ModelConfig, width f: Int, matricesOnly: Bool)
+    -> [ParameterTensor]
+  {
+    let h = model.dModel
+    var out: [ParameterTensor] = []
+    if model.ffn == .swiglu {
+      out.append(ParameterTensor(.projection(.gate), rows: f, cols: h, sharded: true))
+    }
+    out += [
+      ParameterTensor(.projection(.up), rows: f, cols: h, sharded: true),
+      ParameterTensor(.projection(.down), rows: h, cols: f, sharded: true),
+    ]
+    if !matricesOnly && model.bias == .all {
+      out += [
+        ParameterTensor(.bias, rows: (model.ffn.matrixCount - 1) * f, sharded: true),
+        ParameterTensor(.bias, rows: h, sharded: false),  // the feed-forward output's
+      ]
+    }
+    return out
+  }
+
+  /// The router (h → E, with its bias), every routed expert and the shared experts, each a
+  /// gated feed-forward (SwiGLU) with biases where the model has them (gpt-oss).
+  static func expertTensors(_ model: ModelConfig, _ e: Experts, matricesOnly: Bool)
+    -> [ParameterTensor]
+  {
+    let h = model.dModel
+    var out = [ParameterTensor(.router, rows: e.count, cols: h, sharded: false)]
+    if e.routerBias && !matricesOnly { out.append(ParameterTensor(.bias, rows: e.count, sharded: false)) }
+    func expert(_ f: Int) -> [ParameterTensor] {
+      var t = [
+        ParameterTensor(.expert, rows: f, cols: h, sharded: true),
+        ParameterTensor(.expert, rows: f, cols: h, sharded: true),
+        ParameterTensor(.expert, rows: h, cols: f, sharded: true),
+      ]
+      if e.expertBias && !matricesOnly {
+        t += [
+          ParameterTensor(.bias, rows: 2 * f, sharded: true),
+          ParameterTensor(.bias, rows: h, sharded: false),
+        ]
+      }
+      return t
+    }
+    for _ in 0..<e.count { out += expert(e.ffn) }
+    for _ in 0..<e.shared { out += expert(e.sharedFFN) }
+    return out
   }
 }

@@ -160,6 +160,10 @@ public enum Planner {
     case .detailed: accounting = try DetailedMethod.accounting(model, run: run, setup: setup)
     case .megatron: accounting = try MegatronMethod.accounting(model, run: run, setup: setup)
     }
+    accounting.activeParameters = accounting.parameters
+    if let experts = model.experts {
+      try MoEAccounting.apply(experts, to: &accounting, model: model, run: run, setup: setup)
+    }
     if setup.training.fineTuning == .full {
       accounting.trainableParameters = accounting.parameters
     } else {

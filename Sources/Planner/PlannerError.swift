@@ -47,6 +47,18 @@ public enum Field: String, Sendable, CaseIterable {
   case loraDtype = "lora_dtype"
   case optimizer
   case offload
+  case experts
+  case topK = "top_k"
+  case sharedExperts = "shared_experts"
+  case expertFFN = "expert_ffn"
+  case firstDenseLayers = "first_dense_layers"
+  case moeEvery = "moe_every"
+  case headDim = "head_dim"
+  case qLoraRank = "q_lora_rank"
+  case kvLoraRank = "kv_lora_rank"
+  case qkNopeHeadDim = "qk_nope_head_dim"
+  case qkRopeHeadDim = "qk_rope_head_dim"
+  case vHeadDim = "v_head_dim"
 }
 
 extension Field {

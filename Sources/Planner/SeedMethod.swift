@@ -15,7 +15,6 @@ enum SeedMethod {
     padded.vocabSize = vocab
     var paddedRun = run
     paddedRun.vocabSize = vocab
-    let count = try ParameterCount(model: padded)
     let tensors = try ParameterTensors.of(padded, matricesOnly: true)
     let e = setup.precision.bytesPerElement
     let (s, h, f) = (run.contextLength, run.dModel, run.dFF)
@@ -33,7 +32,7 @@ enum SeedMethod {
     let elements = try ActivationMemory(
       model: paddedRun, attention: setup.attention, checkpointing: setup.recompute)
     return Accounting(
-      parameters: count.total,
+      parameters: tensors.total,
       layer: tensors.layer, firstStage: tensors.first, lastStage: tensors.last,
       tiedHead: tensors.tiedHead,
       layerKept: kept,
@@ -44,7 +43,7 @@ enum SeedMethod {
       fixedPerLayer: .zero, fixedEveryStage: .zero, fixedFirstStage: .zero, fixedLastStage: .zero,
       components: try ActivationBytes(seed: elements, precision: setup.precision).components,
       flops: .seed(
-        parameters: count.total, contextLength: s, checkpointing: setup.recompute,
+        parameters: tensors.total, contextLength: s, checkpointing: setup.recompute,
         attention: setup.attention, layers: run.numLayers, width: h),
       paddedVocabulary: vocab)
   }

@@ -48,8 +48,10 @@ public struct StageMemoryModel: Sendable {
   let training: Training
   /// What each stage keeps for its parameters on one rank, before ZeRO (`TrainingMemory`).
   let stageState: [TrainingMemory.Bytes]
-  /// One layer's, for ZeRO 3's gathered buffers.
+  /// One layer's, for ZeRO 3's gathered buffers (the larger of a dense and an MoE layer).
   let layerState: TrainingMemory.Bytes
+  /// How many of each stage's layers are MoE layers (0 for a dense model).
+  let stageMoELayers: [Int]
   /// The stages that can be the heaviest: the first, the last, and for each layer count the
   /// first stage that has it (the most micro-batches in flight). Others never weigh more.
   let candidateStages: [Int]
@@ -71,21 +73,30 @@ public struct StageMemoryModel: Sendable {
       fp32Gradients: setup.fp32Gradients, tensorParallel: layout.tensorParallel)
     let x = Exact(quantity: "the parameters of a stage")
     let (t, p) = (layout.tensorParallel, layout.pipelineParallel)
+    var start = 0
+    var moeLayers: [Int] = []
+    for layers in stageLayers {
+      moeLayers.append(accounting.experts?.moeLayers(in: start..<(start + layers)) ?? 0)
+      start += layers
+    }
+    stageMoELayers = moeLayers
+    let moe = accounting.moeLayer ?? accounting.layer
     var perStage: [Int] = []
+    var states: [TrainingMemory.Bytes] = []
     for (k, layers) in stageLayers.enumerated() {
-      var n = try x.mul(layers, accounting.layer.perRank(t))
+      let moeCount = moeLayers[k]
+      var n = try x.add(
+        try x.mul(layers - moeCount, accounting.layer.perRank(t)),
+        try x.mul(moeCount, moe.perRank(t)))
       if k == 0 { n = try x.add(n, accounting.firstStage.perRank(t)) }
       if k == p - 1 {
         n = try x.add(n, accounting.lastStage.perRank(t))
         if p > 1 { n = try x.add(n, accounting.tiedHead.perRank(t)) }
       }
       perStage.append(n)
-    }
-    stageParameters = perStage
-    var states: [TrainingMemory.Bytes] = []
-    for (k, layers) in stageLayers.enumerated() {
       let parts = [
-        try memory.bytes(accounting.layer, count: layers),
+        try memory.bytes(accounting.layer, count: layers - moeCount),
+        try memory.bytes(moe, count: moeCount),
         try memory.bytes(accounting.firstStage, count: k == 0 ? 1 : 0),
         try memory.bytes(accounting.lastStage, count: k == p - 1 ? 1 : 0),
         try memory.bytes(accounting.tiedHead, count: k == p - 1 && p > 1 ? 1 : 0),
@@ -96,11 +107,16 @@ public struct StageMemoryModel: Sendable {
           optimizer: try x.sum(parts.map { $0.optimizer }),
           trainable: try x.sum(parts.map { $0.trainable })))
     }
+    stageParameters = perStage
     stageState = states
-    layerState = try memory.bytes(accounting.layer, count: 1)
-    var seen: Set<Int> = [stageLayers[0]]
+    let denseState = try memory.bytes(accounting.layer, count: 1)
+    let moeState = try memory.bytes(moe, count: 1)
+    layerState = moeState.params > denseState.params ? moeState : denseState
+    // Stages alike in layers (dense and MoE) weigh the most on the first of them.
+    var seen: Set<[Int]> = [[stageLayers[0], moeLayers[0]]]
     var candidates = [0]
-    for (k, layers) in stageLayers.enumerated().dropFirst() where seen.insert(layers).inserted {
+    for (k, layers) in stageLayers.enumerated().dropFirst()
+    where seen.insert([layers, moeLayers[k]]).inserted {
       candidates.append(k)
     }
     if p > 1 && candidates.last != p - 1 { candidates.append(p - 1) }
@@ -161,9 +177,13 @@ public struct StageMemoryModel: Sendable {
     let p = layout.pipelineParallel
     let layers = stageLayers[k]
     let kept = try layerActivations(stage: k, batch: b)
+    let moe = stageMoELayers[k]
+    let working = try max(
+      layers > moe ? try a.workingSet.bytes(b, layout) : 0,
+      moe > 0 ? try a.moeWorkingSet.bytes(b, layout) : 0)
     var total = try x.sum([
-      kept, layers > 0 ? try a.workingSet.bytes(b, layout) : 0,
-      try x.mul(layers, try a.fixedPerLayer.bytes(1, layout)),
+      kept, working, try x.mul(layers - moe, try a.fixedPerLayer.bytes(1, layout)),
+      moe > 0 ? try x.mul(moe, try a.moeFixedPerLayer.bytes(1, layout)) : 0,
       try a.fixedEveryStage.bytes(1, layout),
     ])
     if k == 0 {
@@ -186,7 +206,9 @@ public struct StageMemoryModel: Sendable {
   func layerActivations(stage k: Int, batch b: Int) throws -> Int {
     let x = Exact(quantity: "the activation bytes")
     let p = layout.pipelineParallel
-    var kept = try x.mul(stageLayers[k], try accounting.layerKept.bytes(b, layout))
+    let moe = stageMoELayers[k]
+    var kept = try x.mul(stageLayers[k] - moe, try accounting.layerKept.bytes(b, layout))
+    if moe > 0 { kept = try x.add(kept, try x.mul(moe, try accounting.moeLayerKept.bytes(b, layout))) }
     let depth = p - k
     if let perReplica = sequencesPerReplica, try x.mul(b, depth) > perReplica {
       kept = ceilDiv(try x.mul(kept, perReplica), b)

@@ -53,7 +53,7 @@ struct TrainingMemory {
         b.params -= vectors
       }
       b.grads = try x.mul(gradientBytes, elements)
-      b.optimizer = try x.add(try x.mul(masterBytes, elements), try optimizerState(split.tensors))
+      b.optimizer = try x.add(try x.mul(masterBytes, elements), try optimizerState(split))
     case .lora, .qlora:
       for tensor in split.tensors {
         b.params = try x.add(b.params, try frozenBytes(tensor))
@@ -83,12 +83,10 @@ struct TrainingMemory {
 
   /// The optimizer's state for trainable tensors; AdamW's is linear in the elements, so it is
   /// counted on the stage's total (as SPEC does), the others tensor by tensor.
-  func optimizerState(_ tensors: [ParameterTensor]) throws -> Int {
+  func optimizerState(_ split: ParameterSplit) throws -> Int {
     let x = Exact(quantity: "the optimizer state bytes")
-    if training.optimizer == .adamw {
-      return try x.mul(8, ParameterSplit(tensors: tensors).perRank(tensorParallel))
-    }
-    return try x.sum(tensors.map {
+    if training.optimizer == .adamw { return try x.mul(8, split.perRank(tensorParallel)) }
+    return try x.sum(split.tensors.map {
       let shape = rankShape($0)
       return training.optimizer.stateBytes(rows: shape.rows, cols: shape.cols)
     })
