@@ -161,9 +161,13 @@ public struct StageMemoryModel: Sendable {
     let p = layout.pipelineParallel
     let layers = stageLayers[k]
     let kept = try layerActivations(stage: k, batch: b)
+    var fixedLayers = try x.mul(layers, try a.fixedPerLayer.bytes(1, layout))
+    if k == 0 && layers > 0, let first = a.firstLayerFixed {
+      fixedLayers = try x.add(
+        fixedLayers - (try a.fixedPerLayer.bytes(1, layout)), try first.bytes(1, layout))
+    }
     var total = try x.sum([
-      kept, layers > 0 ? try a.workingSet.bytes(b, layout) : 0,
-      try x.mul(layers, try a.fixedPerLayer.bytes(1, layout)),
+      kept, layers > 0 ? try a.workingSet.bytes(b, layout) : 0, fixedLayers,
       try a.fixedEveryStage.bytes(1, layout),
     ])
     if k == 0 {
@@ -182,11 +186,16 @@ public struct StageMemoryModel: Sendable {
   }
 
   /// What stage k's layers keep for its micro-batches in flight (Korthikanti's Eq. 5 on stage
-  /// 0 under interleaving): the activations without the working set and the extras.
+  /// 0 under interleaving): the activations without the working set and the extras. Stage 0's
+  /// first layer keeps `firstLayerKept` where the method counts it apart.
   func layerActivations(stage k: Int, batch b: Int) throws -> Int {
     let x = Exact(quantity: "the activation bytes")
     let p = layout.pipelineParallel
-    var kept = try x.mul(stageLayers[k], try accounting.layerKept.bytes(b, layout))
+    let perLayer = try accounting.layerKept.bytes(b, layout)
+    var kept = try x.mul(stageLayers[k], perLayer)
+    if k == 0 && stageLayers[0] > 0, let first = accounting.firstLayerKept {
+      kept = try x.add(kept - perLayer, try first.bytes(b, layout))
+    }
     let depth = p - k
     if let perReplica = sequencesPerReplica, try x.mul(b, depth) > perReplica {
       kept = ceilDiv(try x.mul(kept, perReplica), b)
