@@ -153,6 +153,11 @@ public struct Accounting: Sendable {
   /// Whether ZeRO 3 keeps gathered working copies (the methods that describe a framework:
   /// detailed, megatron). The seed keeps SPEC's rule: parameters divided, nothing more.
   var gatheredLayerBuffers = false
+  /// The first block where it keeps other tensors than the rest (`layerKept`,
+  /// `fixedPerLayer`); nil where it keeps the same. Under LoRA its input, the frozen
+  /// embedding's output, does not require grad (`DetailedMethod.savedLoRA`). Stage 0 holds it.
+  var firstLayerKept: ActivationSplit?
+  var firstLayerFixed: ActivationSplit?
   /// The projections LoRA adapts in this model (empty for full training).
   var loraTargets: Set<Projection> = []
   /// Parameters that carry gradients and optimizer state: all, or LoRA's adapters.

@@ -24,6 +24,9 @@
 /// and sin tables (2·s·h/n at the autocast width) or the learned positions' int64 indices
 /// (8·s), the loss's 4-byte total weight, and under autocast the bf16 copies of every matrix
 /// the linears use (autocast caches the cast of a parameter for the whole forward).
+///
+/// That is full training. Under LoRA and QLoRA the accounting counts what a fine-tune of a
+/// frozen base keeps instead, the first block apart (`DetailedLoRA.swift`).
 public enum DetailedMethod {
   /// Every parameter: embeddings, a learned positional table, each block's norms, attention
   /// and feed-forward matrices with their biases, the final norm and an untied LM head.

@@ -2,6 +2,10 @@
 /// and the FLOPs. The frozen base still runs forward and passes gradients back to the adapters
 /// (its input gradients, 2·s per matrix element), but computes no weight gradient of its own;
 /// each adapter costs its own forward and backward, 2·s and 4·s per element.
+///
+/// Activations are the method's: the detailed method counts the fine-tune's own when it builds
+/// the accounting (`DetailedMethod.savedLoRA`, exact on the measured cases); the seed and
+/// megatron methods keep full training's, an upper bound.
 enum FineTuningAccounting {
   static func apply(
     _ training: Training, to a: inout Accounting, model: ModelConfig, run: ModelConfig,

@@ -150,6 +150,15 @@ public enum Planner {
   /// degree only (`Accounting.Key`). Parameters are the checkpoint's; activations and FLOPs
   /// are those of a sequence of S tokens, counted on the model with its context set to S.
   public static func accounting(_ model: ModelConfig, _ setup: TrainingSetup) throws -> Accounting {
+    try accounting(model, setup, frozenBase: nil)
+  }
+
+  /// The same with the detailed method's LoRA base stored as `frozenBase` says, not as the
+  /// training precision (`DetailedMethod.FrozenBase.of`): the measured fp32 base under bf16
+  /// autocast, which no setup asks for.
+  static func accounting(
+    _ model: ModelConfig, _ setup: TrainingSetup, frozenBase: DetailedMethod.FrozenBase?
+  ) throws -> Accounting {
     try model.validate()
     try setup.training.validate()
     var run = model
@@ -157,7 +166,9 @@ public enum Planner {
     var accounting: Accounting
     switch setup.method {
     case .seed: accounting = try SeedMethod.accounting(model, run: run, setup: setup)
-    case .detailed: accounting = try DetailedMethod.accounting(model, run: run, setup: setup)
+    case .detailed:
+      accounting = try DetailedMethod.accounting(
+        model, run: run, setup: setup, frozenBase: frozenBase)
     case .megatron: accounting = try MegatronMethod.accounting(model, run: run, setup: setup)
     }
     accounting.activeParameters = accounting.parameters

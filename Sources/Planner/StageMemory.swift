@@ -52,6 +52,11 @@ public struct StageMemoryModel: Sendable {
   let layerState: TrainingMemory.Bytes
   /// How many of each stage's layers are MoE layers (0 for a dense model).
   let stageMoELayers: [Int]
+
+  /// Whether layer 0 exists on stage 0 and has a dense feed-forward.
+  var firstLayerIsDense: Bool {
+    stageLayers[0] > 0 && !(accounting.experts?.isMoE(layer: 0) ?? false)
+  }
   /// The stages that can be the heaviest: the first, the last, and for each layer count the
   /// first stage that has it (the most micro-batches in flight). Others never weigh more.
   let candidateStages: [Int]
@@ -181,9 +186,14 @@ public struct StageMemoryModel: Sendable {
     let working = try max(
       layers > moe ? try a.workingSet.bytes(b, layout) : 0,
       moe > 0 ? try a.moeWorkingSet.bytes(b, layout) : 0)
+    var fixedLayers = try x.mul(layers - moe, try a.fixedPerLayer.bytes(1, layout))
+    if moe > 0 { fixedLayers = try x.add(fixedLayers, try x.mul(moe, try a.moeFixedPerLayer.bytes(1, layout))) }
+    if k == 0 && firstLayerIsDense, let first = a.firstLayerFixed {
+      fixedLayers = try x.add(
+        fixedLayers - (try a.fixedPerLayer.bytes(1, layout)), try first.bytes(1, layout))
+    }
     var total = try x.sum([
-      kept, working, try x.mul(layers - moe, try a.fixedPerLayer.bytes(1, layout)),
-      moe > 0 ? try x.mul(moe, try a.moeFixedPerLayer.bytes(1, layout)) : 0,
+      kept, working, fixedLayers,
       try a.fixedEveryStage.bytes(1, layout),
     ])
     if k == 0 {
@@ -202,13 +212,19 @@ public struct StageMemoryModel: Sendable {
   }
 
   /// What stage k's layers keep for its micro-batches in flight (Korthikanti's Eq. 5 on stage
-  /// 0 under interleaving): the activations without the working set and the extras.
+  /// 0 under interleaving): the activations without the working set and the extras. Stage 0's
+  /// first layer keeps `firstLayerKept` where the method counts it apart.
   func layerActivations(stage k: Int, batch b: Int) throws -> Int {
     let x = Exact(quantity: "the activation bytes")
     let p = layout.pipelineParallel
     let moe = stageMoELayers[k]
-    var kept = try x.mul(stageLayers[k] - moe, try accounting.layerKept.bytes(b, layout))
+    let perLayer = try accounting.layerKept.bytes(b, layout)
+    var kept = try x.mul(stageLayers[k] - moe, perLayer)
     if moe > 0 { kept = try x.add(kept, try x.mul(moe, try accounting.moeLayerKept.bytes(b, layout))) }
+    // LoRA's block 0 keeps less (its input needs no gradient): swapped in where it is dense.
+    if k == 0 && firstLayerIsDense, let first = accounting.firstLayerKept {
+      kept = try x.add(kept - perLayer, try first.bytes(b, layout))
+    }
     let depth = p - k
     if let perReplica = sequencesPerReplica, try x.mul(b, depth) > perReplica {
       kept = ceilDiv(try x.mul(kept, perReplica), b)
