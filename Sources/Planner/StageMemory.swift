@@ -114,14 +114,18 @@ public struct StageMemoryModel: Sendable {
     }
     stageParameters = perStage
     stageState = states
-    let denseState = try memory.bytes(accounting.layer, count: 1)
-    let moeState = try memory.bytes(moe, count: 1)
-    layerState = moeState.params > denseState.params ? moeState : denseState
+    // Only ZeRO 3 and parameter offload gather layers: skip the work otherwise (sweeps).
+    if setup.zeroStage >= 3 || setup.training.offload == .optimizerAndParameters {
+      let denseState = try memory.bytes(accounting.layer, count: 1)
+      let moeState = try memory.bytes(moe, count: 1)
+      layerState = moeState.params > denseState.params ? moeState : denseState
+    } else {
+      layerState = TrainingMemory.Bytes()
+    }
     // Stages alike in layers (dense and MoE) weigh the most on the first of them.
-    var seen: Set<[Int]> = [[stageLayers[0], moeLayers[0]]]
     var candidates = [0]
-    for (k, layers) in stageLayers.enumerated().dropFirst()
-    where seen.insert([layers, moeLayers[k]]).inserted {
+    for k in stageLayers.indices.dropFirst()
+    where !candidates.contains(where: { stageLayers[$0] == stageLayers[k] && moeLayers[$0] == moeLayers[k] }) {
       candidates.append(k)
     }
     if p > 1 && candidates.last != p - 1 { candidates.append(p - 1) }
