@@ -5,7 +5,11 @@ import Planner
 /// `model_type`'s real architecture (GPT-2's learned positions, biases, LayerNorm, GELU and tied
 /// embeddings; Qwen2's Q/K/V biases; …). Every refusal names the key.
 struct HuggingFaceConfig {
-  static let supported = ["gpt2", "llama", "mistral", "qwen2", "gpt_neox"]
+  static let supported = [
+    "gpt2", "llama", "mistral", "qwen2", "gpt_neox", "mixtral", "qwen3_moe", "deepseek_v3",
+    "gpt_oss",
+  ]
+  static let mixtureOfExperts: Set<String> = ["mixtral", "qwen3_moe", "deepseek_v3", "gpt_oss"]
   static let maximumFileBytes = 16 << 20
 
   let json: [String: Any]
@@ -50,7 +54,9 @@ struct HuggingFaceConfig {
         "\(file): model_type '\(type)' is not supported; supported: \(Self.supported.joined(separator: ", "))"
       )
     }
-    var config = type == "gpt2" ? try gpt2() : try llamaFamily(type)
+    var config =
+      type == "gpt2"
+      ? try gpt2() : Self.mixtureOfExperts.contains(type) ? try moe(type) : try llamaFamily(type)
     config.name = try name ?? defaultName()
     // GPT-2's c_attn and GPT-NeoX's query_key_value are one fused Q, K, V matrix.
     config.fusedQKV = type == "gpt2" || type == "gpt_neox"
@@ -87,6 +93,55 @@ struct HuggingFaceConfig {
       norm: neox ? .layernorm : .rmsnorm, bias: try bias(type), positional: .rope)
   }
 
+  /// The MoE families, as transformers builds them (`quantization_config` is ignored: the
+  /// count is the model's parameters, not the checkpoint's stored tensors; DeepSeek-V3's
+  /// multi-token-prediction layer is not instantiated by transformers and not counted).
+  func moe(_ type: String) throws -> ModelConfig {
+    let heads = try int("num_attention_heads")
+    let h = try int("hidden_size")
+    var config = ModelConfig(
+      vocabSize: try int("vocab_size"), contextLength: try int("max_position_embeddings"),
+      numLayers: try int("num_hidden_layers"), dModel: h, numHeads: heads,
+      numKVHeads: try optionalInt("num_key_value_heads") ?? heads,
+      dFF: try int("intermediate_size"), ffn: .swiglu,
+      tiedEmbeddings: try optionalBool("tie_word_embeddings") ?? false, norm: .rmsnorm,
+      bias: try optionalBool("attention_bias") ?? false ? .all : .none, positional: .rope)
+    switch type {
+    case "mixtral":
+      config.experts = Experts(
+        count: try int("num_local_experts"), topK: try int("num_experts_per_tok"),
+        ffn: try int("intermediate_size"))
+    case "qwen3_moe":
+      if let dense = json["mlp_only_layers"] as? [Any], !dense.isEmpty {
+        throw CLIError("\(file): key 'mlp_only_layers' lists dense layers; trainplan models only a leading run of dense layers")
+      }
+      config.headDim = try optionalInt("head_dim")
+      config.qkNorm = true
+      config.experts = Experts(
+        count: try int("num_experts"), topK: try int("num_experts_per_tok"),
+        ffn: try int("moe_intermediate_size"), every: try optionalInt("decoder_sparse_step") ?? 1)
+    case "deepseek_v3":
+      config.latentAttention = LatentAttention(
+        qLoraRank: try optionalInt("q_lora_rank"), kvLoraRank: try int("kv_lora_rank"),
+        qkNopeHeadDim: try int("qk_nope_head_dim"), qkRopeHeadDim: try int("qk_rope_head_dim"),
+        vHeadDim: try int("v_head_dim"))
+      config.numKVHeads = heads
+      config.experts = Experts(
+        count: try int("n_routed_experts"), topK: try int("num_experts_per_tok"),
+        shared: try optionalInt("n_shared_experts") ?? 0, ffn: try int("moe_intermediate_size"),
+        firstDenseLayers: try optionalInt("first_k_dense_replace") ?? 0,
+        every: try optionalInt("moe_layer_freq") ?? 1)
+    default:  // gpt_oss
+      config.headDim = try optionalInt("head_dim")
+      config.attentionSinks = true
+      config.experts = Experts(
+        count: try int("num_local_experts"),
+        topK: try optionalInt("num_experts_per_tok") ?? int("experts_per_token"),
+        ffn: try int("intermediate_size"), routerBias: true, expertBias: true)
+    }
+    return config
+  }
+
   func bias(_ type: String) throws -> BiasKind {
     switch type {
     case "qwen2": return .qkv
@@ -112,7 +167,7 @@ struct HuggingFaceConfig {
     switch type {
     case "gpt2": keys = [("resid_pdrop", 0.1), ("embd_pdrop", 0.1), ("attn_pdrop", 0.1)]
     case "gpt_neox": keys = [("attention_dropout", 0), ("hidden_dropout", 0)]
-    default: keys = [("attention_dropout", 0)]
+    default: keys = [("attention_dropout", 0)]  // the MoE families too
     }
     for (key, fallback) in keys where try optionalProbability(key) ?? fallback > 0 { return true }
     return false

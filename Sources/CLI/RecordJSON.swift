@@ -32,6 +32,26 @@ enum RecordJSON {
     emit("norm", .string(m.norm.rawValue))
     emit("bias", .string(m.bias.rawValue))
     emit("positional", .string(m.positional.rawValue))
+    emit("head_dim", JSONValue(m.headDim))
+    emit(
+      "experts",
+      m.experts.map { e in
+        .object([
+          ("count", .int(e.count)), ("top_k", .int(e.topK)), ("shared", .int(e.shared)),
+          ("ffn", .int(e.ffn)), ("shared_ffn", .int(e.sharedFFN)),
+          ("first_dense_layers", .int(e.firstDenseLayers)), ("every", .int(e.every)),
+          ("router_bias", .bool(e.routerBias)), ("expert_bias", .bool(e.expertBias)),
+        ])
+      } ?? .null)
+    emit(
+      "latent_attention",
+      m.latentAttention.map { l in
+        .object([
+          ("q_lora_rank", JSONValue(l.qLoraRank)), ("kv_lora_rank", .int(l.kvLoraRank)),
+          ("qk_nope_head_dim", .int(l.qkNopeHeadDim)), ("qk_rope_head_dim", .int(l.qkRopeHeadDim)),
+          ("v_head_dim", .int(l.vHeadDim)),
+        ])
+      } ?? .null)
   }
 
   static func gpuFields(_ g: HardwareProfile, _ emit: Emit) {
@@ -165,6 +185,7 @@ enum RecordJSON {
     setupFields(p.setup) { emit("setup", $0, $1) }
     emit("", "parameters", .int(p.parameters))
     emit("", "trainable_parameters", .int(p.trainableParameters))
+    emit("", "active_parameters", .int(p.activeParameters))
     memoryFields(p) { emit("memory", $0, $1) }
     emit("", "fits", .bool(p.fits))
     emit("", "max_batch_size", .int(p.maxBatchSize))
@@ -182,6 +203,9 @@ enum RecordJSON {
   ) -> JSONValue {
     object { emit in
       modelFields(m, emit)
+      // Every parameter, and those a token uses (an MoE layer's skipped experts left out).
+      emit("parameters", JSONValue(try? DetailedMethod.parameterCount(m)))
+      emit("active_parameters", JSONValue(try? DetailedMethod.activeParameterCount(m)))
       if let source { emit("source", .string(source)) }
       if let createdAt { emit("created_at", .string(createdAt)) }
       if let updatedAt { emit("updated_at", .string(updatedAt)) }

@@ -32,29 +32,18 @@ public enum DetailedMethod {
   /// and feed-forward matrices with their biases, the final norm and an untied LM head.
   /// Llama-2 7B: 6,738,415,616; GPT-2 small: 124,439,808.
   public static func parameterCount(_ model: ModelConfig) throws -> Int {
-    let x = Exact(quantity: "the parameter count")
-    let h = model.dModel
-    let f = model.dFF
-    let kv = model.kvWidth
-    let norm = model.norm == .layernorm ? try x.mul(2, h) : h
-    var attention = try x.sum([try x.mul(h, h), try x.mul(2, try x.mul(h, kv)), try x.mul(h, h)])
-    var feedForward = try x.product(model.ffn.matrixCount, h, f)
-    switch model.bias {
-    case .none: break
-    case .qkv: attention = try x.sum([attention, h, kv, kv])
-    case .all:
-      attention = try x.sum([attention, h, kv, kv, h])
-      feedForward = try x.sum([feedForward, try x.mul(model.ffn.matrixCount - 1, f), h])
-    }
-    let block = try x.sum([norm, attention, norm, feedForward])
-    let embedding = try x.mul(model.vocabSize, h)
-    return try x.sum([
-      embedding,
-      model.positional == .learned ? try x.mul(model.contextLength, h) : 0,
-      try x.mul(model.numLayers, block),
-      norm,
-      model.tiedEmbeddings ? 0 : embedding,
-    ])
+    try model.validate()
+    return try ParameterTensors.of(model, matricesOnly: false).total
+  }
+
+  /// Parameters a token uses: the total less, in each MoE layer, the (E − k)/E of the routed
+  /// experts it skips (the input embedding counted, as Mixtral's and Qwen's cards count it).
+  public static func activeParameterCount(_ model: ModelConfig) throws -> Int {
+    let total = try parameterCount(model)
+    guard let e = model.experts else { return total }
+    let perExpert = 3 * model.dModel * e.ffn + (e.expertBias ? 2 * e.ffn + model.dModel : 0)
+    return try total - Exact(quantity: "the parameter count").product(
+      e.moeLayers(in: 0..<model.numLayers), e.count - e.topK, perExpert)
   }
 
   /// The name of the component that holds, under full checkpointing, the one block that the

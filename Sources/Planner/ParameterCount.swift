@@ -26,6 +26,10 @@ public struct ParameterCount: Equatable, Sendable {
     feedForwardPerBlock = try x.product(model.ffn.matrixCount, h, model.dFF)
     numLayers = model.numLayers
     let blocks = try x.mul(model.numLayers, try x.add(attentionPerBlock, feedForwardPerBlock))
-    total = try x.sum([embedding, positional, lmHead, blocks])
+    // An MoE model's matrices (experts, router) are counted by the tensors that place them.
+    total =
+      model.experts != nil || model.latentAttention != nil || model.headDim != nil
+      ? try ParameterTensors.of(model, matricesOnly: true).total
+      : try x.sum([embedding, positional, lmHead, blocks])
   }
 }

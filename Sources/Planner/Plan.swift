@@ -94,6 +94,8 @@ public struct Plan: Equatable, Sendable {
   public var time: StepTime
   /// Parameters that carry gradients and optimizer state (LoRA: the adapters).
   public var trainableParameters: Int
+  /// Parameters a token uses (MoE: the routed experts it skips left out); all for dense.
+  public var activeParameters: Int
   /// What `--offload` keeps in host memory per GPU (the heaviest stage's); 0 without it.
   public var hostBytes: Int
 
@@ -102,7 +104,7 @@ public struct Plan: Equatable, Sendable {
     memory: MemoryBreakdown, usableBytes: Int, fits: Bool, maxBatchSize: Int, gpusNeeded: Int?,
     compute: ComputeEstimate, notes: [String] = [], stages: [StageMemory]? = nil,
     peakStage: Int = 0, time: StepTime? = nil, trainableParameters: Int? = nil,
-    hostBytes: Int = 0
+    activeParameters: Int? = nil, hostBytes: Int = 0
   ) {
     self.model = model
     self.hardware = hardware
@@ -126,6 +128,7 @@ public struct Plan: Equatable, Sendable {
     self.peakStage = peakStage
     self.time = time ?? StepTime.fromMFU(compute, setup: setup)
     self.trainableParameters = trainableParameters ?? parameters
+    self.activeParameters = activeParameters ?? parameters
     self.hostBytes = hostBytes
   }
 

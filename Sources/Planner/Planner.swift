@@ -91,6 +91,7 @@ public enum Planner {
       maxBatchSize: maxBatch, gpusNeeded: gpusNeeded, compute: compute,
       notes: setup.notes + notes(model, sequence, stageLayers, setup, method) + method.notes,
       stages: stages, peakStage: peakStage, time: time, trainableParameters: method.trainableParameters,
+      activeParameters: method.activeParameters,
       hostBytes: memoryModel.hostBytes(stage: peakStage, shards: shards))
   }
 

@@ -11,7 +11,7 @@ public struct ModelRecord: Equatable, Sendable {
 extension Store {
   static let modelColumnList = [
     "name", "vocab_size", "context_length", "num_layers", "d_model", "num_heads", "num_kv_heads",
-    "d_ff", "ffn", "tied_embeddings", "norm", "bias", "positional", "dropout", "fused_qkv", "source",
+    "d_ff", "ffn", "tied_embeddings", "norm", "bias", "positional", "dropout", "fused_qkv", "experts", "attention_variant", "source",
   ]
   static let modelColumns = modelColumnList.joined(separator: ", ")
 
@@ -43,7 +43,8 @@ extension Store {
     [
       c.name, c.vocabSize, c.contextLength, c.numLayers, c.dModel, c.numHeads, c.numKVHeads,
       c.dFF, c.ffn.rawValue, c.tiedEmbeddings, c.norm.rawValue, c.bias.rawValue,
-      c.positional.rawValue, c.dropout, c.fusedQKV, source,
+      c.positional.rawValue, c.dropout, c.fusedQKV, ArchitectureColumns.experts(c.experts),
+      ArchitectureColumns.attention(c), source,
     ]
   }
 
@@ -96,7 +97,7 @@ extension Store {
   /// A model config from a row of `models` or (its snapshot) of `plans`, whose columns have
   /// the same names but for the name's.
   static func decodeModelConfig(_ row: Row, nameColumn: String) throws -> ModelConfig {
-    ModelConfig(
+    var config = ModelConfig(
       name: try row.text(nameColumn), vocabSize: try row.int("vocab_size"),
       contextLength: try row.int("context_length"), numLayers: try row.int("num_layers"),
       dModel: try row.int("d_model"), numHeads: try row.int("num_heads"),
@@ -107,5 +108,9 @@ extension Store {
       bias: BiasKind(rawValue: try row.text("bias")) ?? BiasKind.none,
       positional: PositionalKind(rawValue: try row.text("positional")) ?? .rope,
       dropout: try row.bool("dropout"), fusedQKV: try row.bool("fused_qkv"))
+    let table = nameColumn == "name" ? "models" : "plans"
+    config.experts = try ArchitectureColumns.experts(try row.optionalText("experts"), table: table)
+    try ArchitectureColumns.apply(try row.optionalText("attention_variant"), to: &config, table: table)
+    return config
   }
 }

@@ -139,6 +139,9 @@ let planColumns: [(name: String, value: @Sendable (Plan) -> DatabaseValue)] = [
   ("positional", { $0.model.positional.rawValue.databaseValue }),
   ("dropout", { $0.model.dropout.databaseValue }),
   ("fused_qkv", { $0.model.fusedQKV.databaseValue }),
+  ("experts", { ArchitectureColumns.experts($0.model.experts).databaseValue }),
+  ("attention_variant", { ArchitectureColumns.attention($0.model).databaseValue }),
+  ("active_parameters", { $0.activeParameters.databaseValue }),
   ("gpu_memory_bytes", { $0.hardware.memoryBytes.databaseValue }),
   ("gpu_reserve_bytes", { $0.hardware.reserveBytes.databaseValue }),
   ("gpu_fp32_flops", { $0.hardware.peak.fp32.databaseValue }),
@@ -348,7 +351,8 @@ extension Store {
     optimizer_seconds, time_mfu, time_hfu, tokens_per_second, cluster_name, cluster_gpus_per_node,
     cluster_intra_node_bandwidth, cluster_inter_node_bandwidth, cluster_intra_node_latency,
     cluster_inter_node_latency, cluster_source, finetune, lora_rank, lora_targets, lora_dtype,
-    optimizer, offload, trainable_parameters, host_bytes, fused_qkv,
+    optimizer, offload, trainable_parameters, host_bytes, fused_qkv, experts, attention_variant,
+    active_parameters,
     parameters_bytes, gradients_bytes, optimizer_state_bytes,
     activation_bytes_per_sequence, activations_bytes, total_bytes, forward_flops_per_step,
     backward_flops_per_step, recompute_flops_per_step, optimizer_flops_per_step, training_days,
@@ -406,6 +410,7 @@ extension Store {
       compute: compute, stages: try StageColumns.decode(try row.optionalText("stages")),
       peakStage: try row.int("peak_stage"), time: try TimeColumns.time(row),
       trainableParameters: try row.optionalInt("trainable_parameters"),
+      activeParameters: try row.optionalInt("active_parameters"),
       hostBytes: try row.int("host_bytes"))
     return StoredPlan(
       id: try row.int("id"), sweepID: try row.optionalInt("sweep_id"),
