@@ -1,6 +1,9 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// The project's own targets build without warnings: a new one fails the build (and CI).
+let strict: [SwiftSetting] = [.unsafeFlags(["-warnings-as-errors"])]
+
 let package = Package(
   name: "trainplan",
   products: [
@@ -13,7 +16,7 @@ let package = Package(
   ],
   targets: [
     // 1. The planner: pure value types and the accounting of SPEC.md. No I/O.
-    .target(name: "Planner"),
+    .target(name: "Planner", swiftSettings: strict),
 
     // 2. Storage: SQLite through the system library, migrations, presets, records.
     .systemLibrary(
@@ -21,7 +24,9 @@ let package = Package(
       pkgConfig: "sqlite3",
       providers: [.apt(["libsqlite3-dev"])]
     ),
-    .target(name: "Storage", dependencies: ["CSQLite", "Planner", "Migrations", "Fixtures"]),
+    .target(
+      name: "Storage", dependencies: ["CSQLite", "Planner", "Migrations", "Fixtures"],
+      swiftSettings: strict),
 
     // The top-level migrations/ and fixtures/ folders, embedded as Swift string constants at
     // build time so the binary runs from any folder (Bundle.module is not found on Linux once
@@ -33,7 +38,7 @@ let package = Package(
 
     // The report: charts as hand-written SVG in one self-contained HTML page. Pure rendering
     // of what the caller gathered; no I/O.
-    .target(name: "Report", dependencies: ["Planner", "Storage"]),
+    .target(name: "Report", dependencies: ["Planner", "Storage"], swiftSettings: strict),
 
     // 3. The CLI: commands on swift-argument-parser, and a one-file executable that runs them.
     .target(
@@ -41,22 +46,26 @@ let package = Package(
       dependencies: [
         "Planner", "Storage", "Report",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
-      ]
+      ],
+      swiftSettings: strict
     ),
-    .executableTarget(name: "trainplan", dependencies: ["CLI"]),
+    .executableTarget(name: "trainplan", dependencies: ["CLI"], swiftSettings: strict),
 
-    .target(name: "TestSupport", path: "Tests/TestSupport"),
-    .testTarget(name: "PlannerTests", dependencies: ["Planner"]),
+    .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
+    .testTarget(name: "PlannerTests", dependencies: ["Planner"], swiftSettings: strict),
     // A helper the storage tests run as separate processes (concurrent writers, SIGKILL).
     .executableTarget(name: "StorageLoadTool", dependencies: ["Storage", "Planner"]),
     .testTarget(
       name: "StorageTests",
       dependencies: [
         "Storage", "Planner", "Migrations", "Fixtures", "TestSupport", "StorageLoadTool",
-      ]),
+      ], swiftSettings: strict),
     .testTarget(
-      name: "CLITests", dependencies: ["CLI", "Planner", "Storage", "Report", "TestSupport", "trainplan"]),
+      name: "CLITests",
+      dependencies: ["CLI", "Planner", "Storage", "Report", "TestSupport", "trainplan"],
+      swiftSettings: strict),
     .testTarget(
-      name: "ReliabilityTests", dependencies: ["TestSupport", "trainplan", "StorageLoadTool"]),
+      name: "ReliabilityTests", dependencies: ["TestSupport", "trainplan", "StorageLoadTool"],
+      swiftSettings: strict),
   ]
 )

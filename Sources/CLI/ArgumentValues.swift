@@ -18,7 +18,9 @@ enum MemorySize {
   /// Bytes, or an error saying what is wrong with `text`.
   static func parse(_ text: String) throws -> Int {
     let number = try NumberText(text)
-    guard let unit = number.suffix.isEmpty ? (suffix: "b", factor: 1.0) : units.first(where: { $0.suffix == number.suffix })
+    guard
+      let unit = number.suffix.isEmpty
+        ? (suffix: "b", factor: 1.0) : units.first(where: { $0.suffix == number.suffix })
     else {
       throw ArgumentError(
         description:
@@ -62,7 +64,8 @@ enum Count {
     if number.suffix.isEmpty, let exact = number.exactInteger { return exact }
     guard let factor = number.suffix.isEmpty ? 1 : suffixes[number.suffix] else {
       throw ArgumentError(
-        description: "unknown suffix '\(number.suffix)'; use k, M, B (or G) or T, e.g. 400k or 300B")
+        description: "unknown suffix '\(number.suffix)'; use k, M, B (or G) or T, e.g. 400k or 300B"
+      )
     }
     let value = try number.value() * factor
     guard abs(value) < 9.2e18 else {
@@ -125,7 +128,9 @@ enum Latency {
   static func parse(_ text: String) throws -> Double {
     let number = try NumberText(text)
     // Divisors, not factors of 1e-6 (inexact): 10us is then the double nearest 1e-5.
-    let divisors: [String: Double] = ["s": 1, "ms": 1e3, "us": 1e6, "µs": 1e6, "μs": 1e6, "ns": 1e9]
+    let divisors: [String: Double] = [
+      "s": 1, "ms": 1e3, "us": 1e6, "µs": 1e6, "μs": 1e6, "ns": 1e9,
+    ]
     guard !number.suffix.isEmpty else {
       throw ArgumentError(description: "a latency needs its unit: \(units), e.g. 10us")
     }

@@ -20,7 +20,8 @@ struct ClusterCommand: ParsableCommand {
 
 /// The figure flags `cluster add` and `cluster set` share.
 struct ClusterFigureHelp {
-  static let gpusPerNode = "GPUs per node: the GPUs joined by the intra-node links (a GB200 NVL72 rack is one 72-GPU node)."
+  static let gpusPerNode =
+    "GPUs per node: the GPUs joined by the intra-node links (a GB200 NVL72 rack is one 72-GPU node)."
   static let intra =
     "Bandwidth between GPUs of one node, per GPU per direction: 300GB/s, 2400Gb/s, 450GB/s."
   static let inter =

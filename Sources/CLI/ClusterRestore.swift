@@ -14,7 +14,10 @@ struct ClusterRestore: ParsableCommand {
   func run() throws {
     let store = try store.open()
     let record = try reporting { try store.restoreCluster(named: name, from: Presets.embedded()) }
-    let note = record.gpu == nil ? " (its GPU '\(record.spec.gpuName)' is not saved: `gpu restore \(record.spec.gpuName)`)" : ""
+    let note =
+      record.gpu == nil
+      ? " (its GPU '\(record.spec.gpuName)' is not saved: `gpu restore \(record.spec.gpuName)`)"
+      : ""
     print("restored preset cluster '\(record.spec.name)'\(note)")
   }
 }

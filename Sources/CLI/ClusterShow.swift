@@ -26,8 +26,12 @@ struct ClusterShow: ParsableCommand {
       ("name", s.name),
       ("gpu", gpu),
       ("gpus per node", String(s.gpusPerNode)),
-      ("intra-node bandwidth", Units.linkBandwidth(s.intraNodeBandwidth) + " per GPU per direction"),
-      ("inter-node bandwidth", Units.linkBandwidth(s.interNodeBandwidth) + " per GPU per direction"),
+      (
+        "intra-node bandwidth", Units.linkBandwidth(s.intraNodeBandwidth) + " per GPU per direction"
+      ),
+      (
+        "inter-node bandwidth", Units.linkBandwidth(s.interNodeBandwidth) + " per GPU per direction"
+      ),
       ("intra-node latency", Units.latency(s.intraNodeLatency)),
       ("inter-node latency", Units.latency(s.interNodeLatency)),
       ("source", s.source), ("created_at", record.createdAt), ("updated_at", record.updatedAt),

@@ -20,11 +20,13 @@ struct FitCommand: ParsableCommand {
 
   @Option(
     help: ArgumentHelp(
-      "Comma-separated model names. (default: every saved model)", valueName: "a,b,..."), completion: NameCompletion.modelLists)
+      "Comma-separated model names. (default: every saved model)", valueName: "a,b,..."),
+    completion: NameCompletion.modelLists)
   var models: String?
   @Option(
     help: ArgumentHelp(
-      "Comma-separated GPU names. (default: every saved GPU)", valueName: "x,y,..."), completion: NameCompletion.gpuLists)
+      "Comma-separated GPU names. (default: every saved GPU)", valueName: "x,y,..."),
+    completion: NameCompletion.gpuLists)
   var gpus: String?
   @Flag(help: "Show the fewest GPUs at which the micro-batch (default 1) fits under --zero.")
   var minGpus = false
@@ -91,7 +93,8 @@ struct FitCommand: ParsableCommand {
   /// Green where it fits, red where it does not, dim where there is no plan.
   func cellColour(_ cell: Cell) -> String? {
     guard case .success(let p) = cell.result else { return "2" }
-    let fits = minGpus ? p.gpusNeeded != nil : options.batchSize != nil ? p.fits : p.maxBatchSize > 0
+    let fits =
+      minGpus ? p.gpusNeeded != nil : options.batchSize != nil ? p.fits : p.maxBatchSize > 0
     return fits ? "32" : "31"
   }
 

@@ -35,12 +35,15 @@ struct FitGrid {
   /// refused), else the named or every saved one.
   func gpuProfiles(_ store: Store, cluster: ClusterProfile?) throws -> [HardwareProfile] {
     guard let cluster else {
-      return try pick(gpus, flag: "--gpus", all: { try store.gpus().map(\.profile) }) {
-        try store.gpu(named: $0).profile
-      }
+      return try pick(
+        gpus, flag: "--gpus", all: { try store.gpus().map(\.profile) },
+        named: {
+          try store.gpu(named: $0).profile
+        })
     }
     if gpus != nil {
-      throw CLIError("--gpus and --cluster both choose the GPU; the cluster's is \(cluster.gpu.name)")
+      throw CLIError(
+        "--gpus and --cluster both choose the GPU; the cluster's is \(cluster.gpu.name)")
     }
     return [cluster.gpu]
   }
@@ -49,9 +52,11 @@ struct FitGrid {
   func computed(_ store: Store, setup: TrainingSetup) throws -> ([String], [String], [Cell]) {
     let (modelList, gpuList) = try reporting {
       (
-        try pick(models, flag: "--models", all: { try store.models().map(\.config) }) {
-          try store.model(named: $0).config
-        },
+        try pick(
+          models, flag: "--models", all: { try store.models().map(\.config) },
+          named: {
+            try store.model(named: $0).config
+          }),
         try gpuProfiles(store, cluster: setup.cluster)
       )
     }

@@ -18,19 +18,29 @@ struct GPUAdd: ParsableCommand {
       valueName: "size"),
     transform: MemorySize.parse)
   var memory: Int
-  @Option(parsing: .unconditional, help: "Dense peak fp32 TFLOP/s (10^12 FLOP/s).", transform: Real.parse) var fp32Tflops:
-    Double
-  @Option(parsing: .unconditional, help: "Dense peak tf32 TFLOP/s, where the GPU has it.", transform: Real.parse)
+  @Option(
+    parsing: .unconditional, help: "Dense peak fp32 TFLOP/s (10^12 FLOP/s).", transform: Real.parse)
+  var fp32Tflops: Double
+  @Option(
+    parsing: .unconditional, help: "Dense peak tf32 TFLOP/s, where the GPU has it.",
+    transform: Real.parse)
   var tf32Tflops: Double?
-  @Option(parsing: .unconditional, help: "Dense peak bf16 TFLOP/s, where the GPU has it.", transform: Real.parse)
+  @Option(
+    parsing: .unconditional, help: "Dense peak bf16 TFLOP/s, where the GPU has it.",
+    transform: Real.parse)
   var bf16Tflops: Double?
-  @Option(parsing: .unconditional, help: "Dense peak fp16 TFLOP/s, where the GPU has it.", transform: Real.parse)
+  @Option(
+    parsing: .unconditional, help: "Dense peak fp16 TFLOP/s, where the GPU has it.",
+    transform: Real.parse)
   var fp16Tflops: Double?
-  @Option(parsing: .unconditional, help: "Dense peak fp8 TFLOP/s, where the GPU has it.", transform: Real.parse)
+  @Option(
+    parsing: .unconditional, help: "Dense peak fp8 TFLOP/s, where the GPU has it.",
+    transform: Real.parse)
   var fp8Tflops: Double?
-  @Option(parsing: .unconditional, help: "Price per GPU-hour in US dollars.", transform: Real.parse) var pricePerHour:
-    Double?
-  @Option(parsing: .unconditional, help: "Board power in watts.", transform: Real.parse) var powerWatts: Double?
+  @Option(parsing: .unconditional, help: "Price per GPU-hour in US dollars.", transform: Real.parse)
+  var pricePerHour: Double?
+  @Option(parsing: .unconditional, help: "Board power in watts.", transform: Real.parse)
+  var powerWatts: Double?
   @Option(
     parsing: .unconditional,
     help: ArgumentHelp(

@@ -30,7 +30,9 @@ struct GPUList: ParsableCommand {
     }
     print(table.render(), terminator: "")
     if Terminal.isStandardOutput {
-      print("(memory in GiB = 2^30 bytes; dense peak TFLOP/s per format; HBM bandwidth in GB/s = 10^9 bytes/s)")
+      print(
+        "(memory in GiB = 2^30 bytes; dense peak TFLOP/s per format; HBM bandwidth in GB/s = 10^9 bytes/s)"
+      )
     }
   }
 }

@@ -28,7 +28,7 @@ struct HuggingFaceConfig {
     guard let read = try? handle.read(upToCount: Self.maximumFileBytes + 1) else {
       throw CLIError("\(file): cannot read the file")
     }
-    let data = read ?? Data()
+    let data = read
     if data.count > Self.maximumFileBytes {
       throw CLIError("\(file): larger than 16 MiB; not a config.json")
     }
@@ -113,7 +113,9 @@ struct HuggingFaceConfig {
         ffn: try int("intermediate_size"))
     case "qwen3_moe":
       if let dense = json["mlp_only_layers"] as? [Any], !dense.isEmpty {
-        throw CLIError("\(file): key 'mlp_only_layers' lists dense layers; trainplan models only a leading run of dense layers")
+        throw CLIError(
+          "\(file): key 'mlp_only_layers' lists dense layers; trainplan models only a leading run of dense layers"
+        )
       }
       config.headDim = try optionalInt("head_dim")
       config.qkNorm = true
@@ -178,7 +180,8 @@ struct HuggingFaceConfig {
     guard let number = raw as? NSNumber, !Self.isBoolean(raw), number.doubleValue >= 0,
       number.doubleValue <= 1
     else {
-      throw CLIError("\(file): key '\(key)' must be a probability in [0, 1] (got \(Self.text(raw)))")
+      throw CLIError(
+        "\(file): key '\(key)' must be a probability in [0, 1] (got \(Self.text(raw)))")
     }
     return number.doubleValue
   }

@@ -36,7 +36,8 @@ struct LayoutOptions: ParsableArguments {
     transform: Count.parse)
   var virtualStages: Int = 1
 
-  @Flag(help: "Sequence parallelism: split the norms' and dropouts' tensors T ways too (needs T > 1).")
+  @Flag(
+    help: "Sequence parallelism: split the norms' and dropouts' tensors T ways too (needs T > 1).")
   var sequenceParallel = false
 
   @Option(

@@ -16,12 +16,15 @@ struct MemoryBar {
   ]
 
   func render() -> String {
-    let scale = Double(width) / Double(max(plan.hardware.memoryBytes, plan.stages.map(\.totalBytes).max() ?? 1))
+    let scale =
+      Double(width)
+      / Double(max(plan.hardware.memoryBytes, plan.stages.map(\.totalBytes).max() ?? 1))
     let pipelined = plan.stages.count > 1
     var out = ""
     for stage in plan.stages {
       let label = pipelined ? "  stage \(stage.stage) " : "  "
-      out += label + bar(stage, scale: scale) + "  " + Units.gib(stage.totalBytes) + " of "
+      out +=
+        label + bar(stage, scale: scale) + "  " + Units.gib(stage.totalBytes) + " of "
         + Units.gib(plan.hardware.memoryBytes) + "\n"
     }
     let legend = Self.parts.map { style.paint(String($0.glyph), $0.sgr) + " " + $0.name }
@@ -33,7 +36,10 @@ struct MemoryBar {
     let usable = plan.usableBytes
     let capacity = plan.hardware.memoryBytes
     let total = stage.totalBytes
-    let filled = [stage.parametersBytes, stage.gradientsBytes, stage.optimizerStateBytes, stage.activationsBytes]
+    let filled = [
+      stage.parametersBytes, stage.gradientsBytes, stage.optimizerStateBytes,
+      stage.activationsBytes,
+    ]
     var ends: [(Int, Int)] = []  // (part, end byte)
     var sum = 0
     for (k, bytes) in filled.enumerated() {

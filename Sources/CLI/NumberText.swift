@@ -49,7 +49,8 @@ struct NumberText {
       throw ArgumentError(description: "not a number; write decimal digits, e.g. 1024, 0.5 or 3e11")
     }
     if scalars.first == "e", let next = scalars.dropFirst().first,
-      isDigit(next) || ((next == "-" || next == "+") && scalars.dropFirst(2).first.map(isDigit) == true)
+      isDigit(next)
+        || ((next == "-" || next == "+") && scalars.dropFirst(2).first.map(isDigit) == true)
     {
       integer = false
       literal += "e"
@@ -62,8 +63,11 @@ struct NumberText {
     // The literal is ASCII (digits, sign, '.', 'e'), so it spans as many scalars in the text as
     // typed as in its lowercased form.
     self.typedSuffix =
-      String(String.UnicodeScalarView(Substring(trimmed).unicodeScalars.dropFirst(
-        literal.unicodeScalars.count))).trimmingSpace
+      String(
+        String.UnicodeScalarView(
+          Substring(trimmed).unicodeScalars.dropFirst(
+            literal.unicodeScalars.count))
+      ).trimmingSpace
     self.isInteger = integer
     if suffix.unicodeScalars.contains(where: { isDigit($0) || $0 == "." }) {
       throw ArgumentError(description: "not a number; write decimal digits, e.g. 1024, 0.5 or 3e11")
@@ -85,7 +89,8 @@ struct NumberText {
   /// Refuses any suffix: for flags that take a plain number.
   func plain() throws -> Double {
     if !suffix.isEmpty {
-      throw ArgumentError(description: "unexpected '\(suffix)' after the number; write a plain number")
+      throw ArgumentError(
+        description: "unexpected '\(suffix)' after the number; write a plain number")
     }
     return try value()
   }

@@ -60,7 +60,8 @@ struct PlanCommand: ParsableCommand {
     }
     if let gpu, gpu != cluster.gpu.name {
       throw CLIError(
-        "GPU \(gpu) is not the GPU of cluster \(cluster.name) (\(cluster.gpu.name)); leave it out or name \(cluster.gpu.name)")
+        "GPU \(gpu) is not the GPU of cluster \(cluster.name) (\(cluster.gpu.name)); leave it out or name \(cluster.gpu.name)"
+      )
     }
     return cluster.gpu
   }

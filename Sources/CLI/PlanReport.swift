@@ -22,7 +22,8 @@ struct PlanReport {
     out += "\n" + verdict() + "\n"
     for lever in advice?.leverSentences ?? [] { out += "  It \(lever).\n" }
     if let advice, !plan.fits, advice.levers.isEmpty {
-      out += "  No single lever (bf16, flash attention, checkpointing, ZeRO, more GPUs) makes it fit.\n"
+      out +=
+        "  No single lever (bf16, flash attention, checkpointing, ZeRO, more GPUs) makes it fit.\n"
     }
     out += "\n"
     out += "Compute\n" + KeyValueList(compute()).render()
@@ -83,7 +84,8 @@ struct PlanReport {
     if l.virtualStages > 1 { text += ", interleaved 1F1B with \(l.virtualStages) chunks per stage" }
     if l.pipelineParallel > 1 {
       text += "; layers per stage \(plan.stages.map { String($0.layers) }.joined(separator: ","))"
-      text += "; \(Units.grouped(s.microBatches)) micro-batch\(s.microBatches == 1 ? "" : "es") per step"
+      text +=
+        "; \(Units.grouped(s.microBatches)) micro-batch\(s.microBatches == 1 ? "" : "es") per step"
     }
     return text
   }
@@ -91,7 +93,10 @@ struct PlanReport {
   /// One line per pipeline stage, the heaviest marked.
   func stageTable() -> String {
     var table = Table(
-      ["stage", "layers", "in flight", "params GiB", "grads GiB", "optimizer GiB", "activations GiB", "total GiB"],
+      [
+        "stage", "layers", "in flight", "params GiB", "grads GiB", "optimizer GiB",
+        "activations GiB", "total GiB",
+      ],
       rightAligned: Set(0...7))
     func gib(_ b: Int) -> String { Units.fixed(Double(b) / Units.gibibyte, 2) }
     for st in plan.stages {
@@ -171,7 +176,10 @@ struct PlanReport {
       "\(Units.seconds(seconds)) (\(Units.fixed(seconds / t.stepSeconds * 100, 1))%)"
     }
     var rows: [(String, String)] = [
-      ("  step", "\(Units.seconds(t.stepSeconds)) on \(Terminal.shown(plan.setup.cluster?.name ?? ""))"),
+      (
+        "  step",
+        "\(Units.seconds(t.stepSeconds)) on \(Terminal.shown(plan.setup.cluster?.name ?? ""))"
+      ),
       ("  compute", share(t.computeSeconds)),
       ("  pipeline bubble", share(t.bubbleSeconds)),
       ("  TP communication", share(t.tensorParallelCommSeconds)),

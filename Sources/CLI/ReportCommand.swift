@@ -8,7 +8,8 @@ import Storage
 struct ReportCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "report",
-    abstract: "Write the selected plans, or a fit matrix, as one self-contained HTML page of charts.",
+    abstract:
+      "Write the selected plans, or a fit matrix, as one self-contained HTML page of charts.",
     discussion: """
       The selection is any of the filters of `plans` (--model, --gpu, --since, --sweep) or plan \
       ids; without one, every stored plan. With --fit the page shows the fit matrix of --models \
@@ -28,11 +29,13 @@ struct ReportCommand: ParsableCommand {
   @Flag(help: "Show the fit matrix of --models × --gpus (as `fit` does) instead of stored plans.")
   var fit = false
   @Option(
-    help: ArgumentHelp("With --fit: comma-separated model names. (default: every saved model)",
+    help: ArgumentHelp(
+      "With --fit: comma-separated model names. (default: every saved model)",
       valueName: "a,b,..."), completion: NameCompletion.modelLists)
   var models: String?
   @Option(
-    help: ArgumentHelp("With --fit: comma-separated GPU names. (default: every saved GPU)",
+    help: ArgumentHelp(
+      "With --fit: comma-separated GPU names. (default: every saved GPU)",
       valueName: "x,y,..."), completion: NameCompletion.gpuLists)
   var gpus: String?
   @Flag(help: "With --fit: show the fewest GPUs at which the micro-batch (default 1) fits.")
@@ -53,12 +56,18 @@ struct ReportCommand: ParsableCommand {
   /// --fit draws a matrix, not stored plans: the plan selection's flags do not go with it.
   func checkSelection() throws {
     if !fit {
-      for (flag, given) in [("--models", models != nil), ("--gpus", gpus != nil), ("--min-gpus", minGpus)]
+      for (flag, given) in [
+        ("--models", models != nil), ("--gpus", gpus != nil), ("--min-gpus", minGpus),
+      ]
       where given {
-        throw CLIError("\(flag) goes with --fit (the fit matrix); select stored plans with --model, --gpu, --since, --sweep or ids")
+        throw CLIError(
+          "\(flag) goes with --fit (the fit matrix); select stored plans with --model, --gpu, --since, --sweep or ids"
+        )
       }
     } else if !ids.isEmpty || filter.model != nil || filter.gpu != nil || filter.since != nil {
-      throw CLIError("--fit draws the matrix of --models × --gpus; plan ids, --model, --gpu and --since select stored plans and do not go with it")
+      throw CLIError(
+        "--fit draws the matrix of --models × --gpus; plan ids, --model, --gpu and --since select stored plans and do not go with it"
+      )
     }
   }
 
@@ -67,7 +76,9 @@ struct ReportCommand: ParsableCommand {
     if !ids.isEmpty {
       f.ids = try ids.map { text in
         guard let id = Int(text), id > 0 else {
-          throw CLIError("plan ids must be whole numbers above 0, as `trainplan plans` lists them (got '\(text)')")
+          throw CLIError(
+            "plan ids must be whole numbers above 0, as `trainplan plans` lists them (got '\(text)')"
+          )
         }
         return id
       }
@@ -82,12 +93,14 @@ struct ReportCommand: ParsableCommand {
       planFilter.sweep == nil ? nil : try reporting { try store.planOverview(planFilter) }
     let count = try overview?.selectedCount ?? reporting { try store.countPlans(planFilter) }
     if count == 0 {
-      throw CLIError("no stored plan matches \(selection); `trainplan plans` lists them (nothing was written)")
+      throw CLIError(
+        "no stored plan matches \(selection); `trainplan plans` lists them (nothing was written)")
     }
     if let wanted = planFilter.ids, count < Set(wanted).count {
       let found = Set(try reporting { try store.plans(planFilter) }.map(\.id))
       let missing = wanted.filter { !found.contains($0) }.map(String.init).joined(separator: ", ")
-      throw CLIError("no stored plan has id \(missing); `trainplan plans` lists them (nothing was written)")
+      throw CLIError(
+        "no stored plan has id \(missing); `trainplan plans` lists them (nothing was written)")
     }
     if overview == nil && count > ReportContent.chartLimit {
       overview = try reporting { try store.planOverview(planFilter) }
@@ -105,19 +118,25 @@ struct ReportCommand: ParsableCommand {
     let setup = try grid.setup(try options.setup())
     let (modelNames, gpuNames, cells) = try grid.cells(store, sweep: filter.sweep, setup: setup)
     if modelNames.isEmpty || gpuNames.isEmpty {
-      throw CLIError("the fit matrix has no \(modelNames.isEmpty ? "models" : "GPUs"): add one with `trainplan \(modelNames.isEmpty ? "model" : "gpu") add` (nothing was written)")
+      throw CLIError(
+        "the fit matrix has no \(modelNames.isEmpty ? "models" : "GPUs"): add one with `trainplan \(modelNames.isEmpty ? "model" : "gpu") add` (nothing was written)"
+      )
     }
     let matrix = ReportFit(minGpus: minGpus, batchSize: options.batchSize).matrix(
       models: modelNames, gpus: gpuNames, cells: cells)
     return ReportContent(
-      selection: "fit matrix of \(modelNames.count) model\(modelNames.count == 1 ? "" : "s") × \(gpuNames.count) GPU\(gpuNames.count == 1 ? "" : "s")" + (filter.sweep.map { " from sweep \($0)" } ?? ""),
+      selection:
+        "fit matrix of \(modelNames.count) model\(modelNames.count == 1 ? "" : "s") × \(gpuNames.count) GPU\(gpuNames.count == 1 ? "" : "s")"
+        + (filter.sweep.map { " from sweep \($0)" } ?? ""),
       command: command, plans: [], planCount: 0, fit: matrix)
   }
 
   /// The selection in words, for the page and for messages.
   var selection: String {
     var parts: [String] = []
-    if !ids.isEmpty { parts.append("plan\(ids.count == 1 ? "" : "s") \(ids.joined(separator: ", "))") }
+    if !ids.isEmpty {
+      parts.append("plan\(ids.count == 1 ? "" : "s") \(ids.joined(separator: ", "))")
+    }
     if let s = filter.sweep { parts.append("sweep \(s)") }
     if let m = filter.model { parts.append("model \(m)") }
     if let g = filter.gpu { parts.append("GPU \(g)") }

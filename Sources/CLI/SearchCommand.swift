@@ -9,7 +9,8 @@ import Storage
 struct SearchCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "search",
-    abstract: "Find the fastest layout that fits: every legal T, P, V, C, D, SP, micro-batch, recompute and ZeRO stage on a cluster, ranked by predicted step time.",
+    abstract:
+      "Find the fastest layout that fits: every legal T, P, V, C, D, SP, micro-batch, recompute and ZeRO stage on a cluster, ranked by predicted step time.",
     discussion: """
       Any of --tensor-parallel, --pipeline-parallel, --virtual-stages, --context-parallel, \
       --sequence-parallel/--no-sequence-parallel, --batch-size, --recompute and --zero pins that \
@@ -37,15 +38,17 @@ struct SearchCommand: ParsableCommand {
     transform: Count.parse)
   var seqLen: Int?
   @Option(help: "Training precision: fp32, bf16 or fp16. (default: bf16)") var precision = "bf16"
-  @Option(help: "Attention kernel: naive or flash. (default: flash)") var attention: AttentionKernel =
-    .flash
+  @Option(help: "Attention kernel: naive or flash. (default: flash)") var attention:
+    AttentionKernel =
+      .flash
   @Option(help: "Accounting: seed, detailed or megatron. (default: seed)") var method:
     AccountingMethod = .seed
   @Flag(help: "Mixed precision with fp32 gradients (18 bytes per parameter).") var fp32Grads =
     false
   @Option(
     parsing: .unconditional,
-    help: ArgumentHelp("Memory kept by the framework. (default: the GPU's saved reserve)", valueName: "size"),
+    help: ArgumentHelp(
+      "Memory kept by the framework. (default: the GPU's saved reserve)", valueName: "size"),
     transform: MemorySize.parseReserve)
   var reserve: Int?
   @Option(parsing: .unconditional, help: "Run length in optimizer steps.", transform: Count.parse)
@@ -53,12 +56,18 @@ struct SearchCommand: ParsableCommand {
   @Option(parsing: .unconditional, help: "Run length in tokens.", transform: Count.parse)
   var tokens: Int?
 
-  @Option(name: [.customLong("tensor-parallel"), .customLong("tp")], parsing: .unconditional, help: "Pin T.", transform: Count.parse)
+  @Option(
+    name: [.customLong("tensor-parallel"), .customLong("tp")], parsing: .unconditional,
+    help: "Pin T.", transform: Count.parse)
   var tensorParallel: Int?
-  @Option(name: [.customLong("pipeline-parallel"), .customLong("pp")], parsing: .unconditional, help: "Pin P.", transform: Count.parse)
+  @Option(
+    name: [.customLong("pipeline-parallel"), .customLong("pp")], parsing: .unconditional,
+    help: "Pin P.", transform: Count.parse)
   var pipelineParallel: Int?
   @Option(parsing: .unconditional, help: "Pin V.", transform: Count.parse) var virtualStages: Int?
-  @Option(name: [.customLong("context-parallel"), .customLong("cp")], parsing: .unconditional, help: "Pin C.", transform: Count.parse)
+  @Option(
+    name: [.customLong("context-parallel"), .customLong("cp")], parsing: .unconditional,
+    help: "Pin C.", transform: Count.parse)
   var contextParallel: Int?
   @Flag(inversion: .prefixedNo, help: "Pin sequence parallelism on or off.") var sequenceParallel:
     Bool?
@@ -68,7 +77,9 @@ struct SearchCommand: ParsableCommand {
   @Option(parsing: .unconditional, help: "Pin the ZeRO stage.", transform: Count.parse) var zero:
     Int?
 
-  @Option(parsing: .unconditional, help: "How many layouts to show. (default: 10)", transform: Count.parse)
+  @Option(
+    parsing: .unconditional, help: "How many layouts to show. (default: 10)", transform: Count.parse
+  )
   var top = 10
   @Flag(help: "Store the ranked plans as a sweep (see `trainplan sweeps`).") var save = false
 
@@ -105,7 +116,9 @@ struct SearchCommand: ParsableCommand {
     if output.json {
       print(json(result, saved: saved).text(pretty: true))
     } else {
-      print(SearchReport(result: result, cluster: profile.name, sweepID: saved?.0).render(), terminator: "")
+      print(
+        SearchReport(result: result, cluster: profile.name, sweepID: saved?.0).render(),
+        terminator: "")
     }
   }
 
@@ -132,7 +145,10 @@ struct SearchCommand: ParsableCommand {
       ("sweep_id", saved.map { .int($0.0) } ?? .null),
       (
         "plans",
-        .array(r.plans.map { RecordJSON.plan($0, id: nil, createdAt: Timestamp.now(), sweepID: saved?.0) })
+        .array(
+          r.plans.map {
+            RecordJSON.plan($0, id: nil, createdAt: Timestamp.now(), sweepID: saved?.0)
+          })
       ),
     ])
   }

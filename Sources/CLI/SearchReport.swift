@@ -7,21 +7,26 @@ struct SearchReport {
   let sweepID: Int?
 
   func render() -> String {
-    var out = "Searched \(Units.grouped(result.candidates)) candidate layouts on \(Terminal.shown(cluster))"
+    var out =
+      "Searched \(Units.grouped(result.candidates)) candidate layouts on \(Terminal.shown(cluster))"
     guard let best = result.plans.first else {
       out += ": none fits or is legal (" + rejections() + ").\n"
       return out
     }
     out += "; the \(result.plans.count) fastest that fit:\n"
     var table = Table(
-      ["#", "T", "P", "V", "C", "D", "SP", "b", "m", "recompute", "ZeRO", "peak GiB", "spare GiB", "step s", "bubble %", "MFU %", "days"],
+      [
+        "#", "T", "P", "V", "C", "D", "SP", "b", "m", "recompute", "ZeRO", "peak GiB", "spare GiB",
+        "step s", "bubble %", "MFU %", "days",
+      ],
       rightAligned: Set([0, 1, 2, 3, 4, 5, 7, 8, 10, 11, 12, 13, 14, 15, 16]))
     for (i, p) in result.plans.enumerated() {
       let s = p.setup
       let l = s.layout
       let t = p.time
       table.append([
-        String(i + 1), String(l.tensorParallel), String(l.pipelineParallel), String(l.virtualStages),
+        String(i + 1), String(l.tensorParallel), String(l.pipelineParallel),
+        String(l.virtualStages),
         String(l.contextParallel), String(s.dataParallel), l.sequenceParallel ? "on" : "off",
         String(s.batchSize), String(s.microBatches), s.recompute.rawValue, String(s.zeroStage),
         Units.fixed(Double(p.memory.totalBytes) / Units.gibibyte, 2),

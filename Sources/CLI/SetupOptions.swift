@@ -14,7 +14,8 @@ struct SetupOptions: ParsableArguments {
 
   @Option(
     help:
-      "Training precision: fp32 (the seed), tf32, bf16/fp16 mixed precision, or fp8 (Transformer Engine: bf16 weights, fp32 master state).")
+      "Training precision: fp32 (the seed), tf32, bf16/fp16 mixed precision, or fp8 (Transformer Engine: bf16 weights, fp32 master state)."
+  )
   var precision: String = "fp32"
 
   @Option(
@@ -27,7 +28,8 @@ struct SetupOptions: ParsableArguments {
   )
   var recompute: Recompute?
 
-  @Option(help: ArgumentHelp("The older name of --recompute: none or full.", valueName: "none|full"))
+  @Option(
+    help: ArgumentHelp("The older name of --recompute: none or full.", valueName: "none|full"))
   var checkpointing: Checkpointing?
 
   @Option(
@@ -64,7 +66,8 @@ struct SetupOptions: ParsableArguments {
     }
     if let recompute, let checkpointing, recompute != checkpointing {
       throw CLIError(
-        "--recompute \(recompute.rawValue) and --checkpointing \(checkpointing.rawValue) disagree; give one of them")
+        "--recompute \(recompute.rawValue) and --checkpointing \(checkpointing.rawValue) disagree; give one of them"
+      )
     }
     return recompute ?? checkpointing ?? .none
   }
@@ -151,12 +154,16 @@ struct RunOptions: ParsableArguments {
 
   /// The GPUs a command plans on: the cluster's alone with --cluster (a GPU list beside it
   /// is refused), else `otherwise`.
-  func gpus(_ cluster: ClusterProfile?, listed: String?, flag: String, otherwise: () throws -> [HardwareProfile])
+  func gpus(
+    _ cluster: ClusterProfile?, listed: String?, flag: String,
+    otherwise: () throws -> [HardwareProfile]
+  )
     throws -> [HardwareProfile]
   {
     guard let cluster else { return try otherwise() }
     if listed != nil {
-      throw CLIError("\(flag) and --cluster both choose the GPU; the cluster's is \(cluster.gpu.name)")
+      throw CLIError(
+        "\(flag) and --cluster both choose the GPU; the cluster's is \(cluster.gpu.name)")
     }
     return [cluster.gpu]
   }

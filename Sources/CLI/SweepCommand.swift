@@ -40,7 +40,9 @@ struct SweepCommand: ParsableCommand {
   @Option(help: "d_ff = this × d_model for generated shapes. (default: 4)", transform: Count.parse)
   var ffnMultiplier: Int = 4
 
-  @Option(help: ArgumentHelp("GPU names. (default: every saved GPU)", valueName: "x,y,..."), completion: NameCompletion.gpuLists)
+  @Option(
+    help: ArgumentHelp("GPU names. (default: every saved GPU)", valueName: "x,y,..."),
+    completion: NameCompletion.gpuLists)
   var gpus: String?
   @Option(
     help: ArgumentHelp(

@@ -22,7 +22,9 @@ enum SweepSummary {
       let values = list(key)
       return values.isEmpty ? nil : "\(label) \(shortList(values))"
     }
-    if let method = object["method"] as? String { text += " (" + (details + ["method \(method)"]).joined(separator: "; ") + ")" }
+    if let method = object["method"] as? String {
+      text += " (" + (details + ["method \(method)"]).joined(separator: "; ") + ")"
+    }
     return text
   }
 

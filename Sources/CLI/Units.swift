@@ -113,7 +113,9 @@ extension Units {
   /// Bytes per second in decimal units, said so: `2,039 GB/s`, `864 GB/s`, `3.35 TB/s` is
   /// written `3,350 GB/s` (one unit for every GPU, easy to compare).
   static func bandwidth(_ bytesPerSecond: Double) -> String {
-    if bytesPerSecond >= 1e9 || bytesPerSecond == 0 { return trimmed(bytesPerSecond / 1e9) + " GB/s" }
+    if bytesPerSecond >= 1e9 || bytesPerSecond == 0 {
+      return trimmed(bytesPerSecond / 1e9) + " GB/s"
+    }
     if bytesPerSecond >= 1e6 { return trimmed(bytesPerSecond / 1e6) + " MB/s" }
     return trimmed(bytesPerSecond) + " B/s"
   }
@@ -124,7 +126,8 @@ extension Units {
     let bits = bytesPerSecond * 8
     let inBits =
       bits >= 1e9 || bits == 0
-      ? trimmed(bits / 1e9) + " Gb/s" : bits >= 1e6 ? trimmed(bits / 1e6) + " Mb/s" : trimmed(bits) + " b/s"
+      ? trimmed(bits / 1e9) + " Gb/s"
+      : bits >= 1e6 ? trimmed(bits / 1e6) + " Mb/s" : trimmed(bits) + " b/s"
     return bandwidth(bytesPerSecond) + " (" + inBits + ")"
   }
 

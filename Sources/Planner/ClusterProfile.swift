@@ -37,7 +37,9 @@ public struct ClusterProfile: Equatable, Hashable, Sendable {
     // Bandwidths in GB/s as typed: 1e-60…1e60 keeps every time figure a normal double.
     try ExactRange.check(intraNodeBandwidth, .intraNodeBandwidth, scale: 1e9, unit: " GB/s")
     try ExactRange.check(interNodeBandwidth, .interNodeBandwidth, scale: 1e9, unit: " GB/s")
-    try ExactRange.check(intraNodeLatency, .intraNodeLatency, scale: 1e-6, unit: " us", zeroAllowed: true)
-    try ExactRange.check(interNodeLatency, .interNodeLatency, scale: 1e-6, unit: " us", zeroAllowed: true)
+    try ExactRange.check(
+      intraNodeLatency, .intraNodeLatency, scale: 1e-6, unit: " us", zeroAllowed: true)
+    try ExactRange.check(
+      interNodeLatency, .interNodeLatency, scale: 1e-6, unit: " us", zeroAllowed: true)
   }
 }

@@ -23,7 +23,8 @@ public struct SequenceFLOPs: Equatable, Sendable {
     let recompute: Double
     switch checkpointing {
     case .none: recompute = 0
-    case .selective: recompute = attention == .naive ? 4 * s * s * Double(width) * Double(layers) : 0
+    case .selective:
+      recompute = attention == .naive ? 4 * s * s * Double(width) * Double(layers) : 0
     case .full: recompute = 2 * ps
     }
     return SequenceFLOPs(forward: 2 * ps, backward: 4 * ps, recompute: recompute)

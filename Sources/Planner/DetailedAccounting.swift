@@ -23,7 +23,9 @@ extension DetailedMethod {
     case .none: kept = block
     case .selective: kept = block.withoutScores
     case .full:
-      kept = ActivationSplit(replicated: try Exact(quantity: "the activation bytes").product(4, run.contextLength, run.dModel))
+      kept = ActivationSplit(
+        replicated: try Exact(quantity: "the activation bytes").product(
+          4, run.contextLength, run.dModel))
     }
     let fixed = try fixedBytes(
       paddedRun, precision: setup.precision, attention: setup.attention,

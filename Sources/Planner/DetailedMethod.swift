@@ -42,8 +42,9 @@ public enum DetailedMethod {
     let total = try parameterCount(model)
     guard let e = model.experts else { return total }
     let perExpert = 3 * model.dModel * e.ffn + (e.expertBias ? 2 * e.ffn + model.dModel : 0)
-    return try total - Exact(quantity: "the parameter count").product(
-      e.moeLayers(in: 0..<model.numLayers), e.count - e.topK, perExpert)
+    return try total
+      - Exact(quantity: "the parameter count").product(
+        e.moeLayers(in: 0..<model.numLayers), e.count - e.topK, perExpert)
   }
 
   /// The name of the component that holds, under full checkpointing, the one block that the
@@ -155,7 +156,8 @@ public enum DetailedMethod {
     }
     parts += saved.last.map { ($0.name, $0.bytes) }
     let perSequence = try x.sum(parts.map(\.1))
-    let fixed = try fixedBytes(model, precision: precision, attention: attention, checkpointing: checkpointing)
+    let fixed = try fixedBytes(
+      model, precision: precision, attention: attention, checkpointing: checkpointing)
     return ActivationBytes(
       perSequence: perSequence, fixed: fixed.total,
       components: parts.map { NamedBytes(name: $0.0, bytes: $0.1) })

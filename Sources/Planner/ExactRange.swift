@@ -29,7 +29,8 @@ public enum ExactRange {
     if !(typed >= smallest && typed <= largest) {
       throw PlannerError.outOfRange(
         field, shown,
-        rule: "must be between \(smallestText) and \(largestText)\(unit)\(zeroAllowed ? " or 0" : "")\(why)"
+        rule:
+          "must be between \(smallestText) and \(largestText)\(unit)\(zeroAllowed ? " or 0" : "")\(why)"
       )
     }
   }

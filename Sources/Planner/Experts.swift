@@ -74,7 +74,9 @@ public struct LatentAttention: Equatable, Hashable, Sendable {
   public var qkRopeHeadDim: Int
   public var vHeadDim: Int
 
-  public init(qLoraRank: Int?, kvLoraRank: Int, qkNopeHeadDim: Int, qkRopeHeadDim: Int, vHeadDim: Int) {
+  public init(
+    qLoraRank: Int?, kvLoraRank: Int, qkNopeHeadDim: Int, qkRopeHeadDim: Int, vHeadDim: Int
+  ) {
     self.qLoraRank = qLoraRank
     self.kvLoraRank = kvLoraRank
     self.qkNopeHeadDim = qkNopeHeadDim

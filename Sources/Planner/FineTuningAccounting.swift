@@ -21,7 +21,8 @@ enum FineTuningAccounting {
       if training.lora.rank > min(t.rows, t.cols) {
         throw PlannerError.outOfRange(
           .loraRank, String(training.lora.rank),
-          rule: "must be at most the smaller side of the \(p.rawValue) matrix (\(t.rows) × \(t.cols))")
+          rule:
+            "must be at most the smaller side of the \(p.rawValue) matrix (\(t.rows) × \(t.cols))")
       }
     }
     let s = Double(run.contextLength)
@@ -39,7 +40,8 @@ enum FineTuningAccounting {
       recompute: a.flops.recompute == 0 ? 0 : a.flops.recompute + 2 * s * Double(adapters))
     if method == .seed {
       a.notes.append(
-        "LoRA under the seed method: adapters on the seed's matrices, activations as in full training (an upper bound: a frozen linear keeps no input for its own weight gradient)")
+        "LoRA under the seed method: adapters on the seed's matrices, activations as in full training (an upper bound: a frozen linear keeps no input for its own weight gradient)"
+      )
     }
   }
 }

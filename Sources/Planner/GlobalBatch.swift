@@ -55,7 +55,8 @@ enum GlobalBatch {
     .outOfRange(
       .virtualStages, "> 1",
       rule:
-        "(interleaved 1F1B) needs the micro-batches per pipeline m = B/(D·b) = \(m) to be a multiple of the pipeline stages \(p); set --global-batch-size accordingly")
+        "(interleaved 1F1B) needs the micro-batches per pipeline m = B/(D·b) = \(m) to be a multiple of the pipeline stages \(p); set --global-batch-size accordingly"
+    )
   }
 
   /// The multiples of `k` next to `value`, e.g. "999 or 1002", or just "3" below the first.

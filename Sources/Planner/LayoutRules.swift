@@ -20,12 +20,15 @@ enum LayoutRules {
       if attention != .flash {
         throw PlannerError.unsupported(
           .contextParallel, String(c),
-          reason: "context parallelism splits attention as FlashAttention does; add --attention flash")
+          reason:
+            "context parallelism splits attention as FlashAttention does; add --attention flash")
       }
       if sequence % (2 * c) != 0 {
         throw PlannerError.outOfRange(
           .seqLen, String(sequence),
-          rule: "must be a multiple of 2 × context parallel (\(2 * c)) for the load-balanced causal split")
+          rule:
+            "must be a multiple of 2 × context parallel (\(2 * c)) for the load-balanced causal split"
+        )
       }
     }
   }

@@ -106,7 +106,8 @@ public struct LayoutSearch: Sendable {
           reject(reason)
           continue
         }
-        for p in Self.divisors(numGPUs / (t * c)) where pins.pipelineParallel.map({ $0 == p }) ?? true {
+        for p in Self.divisors(numGPUs / (t * c))
+        where pins.pipelineParallel.map({ $0 == p }) ?? true {
           if p > model.numLayers {
             reject("pipeline stages exceed the layers")
             continue
@@ -138,7 +139,8 @@ public struct LayoutSearch: Sendable {
       throw PlannerError.outOfRange(
         .numGPUs, String(numGPUs),
         rule:
-          "leaves more data-parallel replicas than sequences in the global batch (\(global)) under every legal tensor × pipeline × context split")
+          "leaves more data-parallel replicas than sequences in the global batch (\(global)) under every legal tensor × pipeline × context split"
+      )
     }
     found.sort {
       ($0.stepSeconds, -$0.spareBytes) < ($1.stepSeconds, -$1.spareBytes)
@@ -164,7 +166,8 @@ public struct LayoutSearch: Sendable {
     for b in Self.divisors(perReplica) where pins.microBatch.map({ $0 == b }) ?? true {
       let m = perReplica / b
       if layout.virtualStages > 1 && m % layout.pipelineParallel != 0 {
-        result.rejected["micro-batches not a multiple of the stages (interleaving)", default: 0] += 1
+        result.rejected["micro-batches not a multiple of the stages (interleaving)", default: 0] +=
+          1
         continue
       }
       var fitted = false
@@ -175,7 +178,9 @@ public struct LayoutSearch: Sendable {
       for zero in 0...3 where pins.zeroStage.map({ $0 == zero }) ?? true {
         recomputes: for recompute in [Recompute.none, .selective, .full]
         where pins.recompute.map({ $0 == recompute }) ?? true {
-          if recompute == .selective && base.attention == .flash && pins.recompute == nil { continue }
+          if recompute == .selective && base.attention == .flash && pins.recompute == nil {
+            continue
+          }
           var setup = base
           (setup.microBatchSize, setup.numGPUs, setup.layout) = (b, numGPUs, layout)
           (setup.recompute, setup.zeroStage, setup.cluster) = (recompute, zero, cluster)
@@ -187,7 +192,9 @@ public struct LayoutSearch: Sendable {
             sequencesPerReplica: layout.pipelineParallel > 1 ? perReplica : nil)
           result.candidates += 1
           let shards = d * layout.contextParallel
-          let stages = try memory.candidateStages.map { try memory.stage($0, batch: b, shards: shards) }
+          let stages = try memory.candidateStages.map {
+            try memory.stage($0, batch: b, shards: shards)
+          }
           let peak = stages.max { $0.totalBytes < $1.totalBytes }!
           if peak.totalBytes > usable {
             heaviest = peak.stage
@@ -196,7 +203,9 @@ public struct LayoutSearch: Sendable {
           let candidate = try evaluate(
             setup, memory, accounting, batch: b, microBatches: m, dataParallel: d,
             spare: usable - peak.totalBytes)
-          if best.map({ (candidate.stepSeconds, -candidate.spareBytes) < ($0.stepSeconds, -$0.spareBytes) }) ?? true {
+          if best.map({
+            (candidate.stepSeconds, -candidate.spareBytes) < ($0.stepSeconds, -$0.spareBytes)
+          }) ?? true {
             best = candidate
           }
           fitted = true

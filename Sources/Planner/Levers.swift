@@ -68,7 +68,9 @@ public enum Levers {
   static func superseding(_ changes: [LeverChange]) -> [LeverChange] {
     changes.enumerated().filter { i, change in
       guard case .checkpointing = change else { return true }
-      return !changes[(i + 1)...].contains { if case .checkpointing = $0 { return true } else { return false } }
+      return !changes[(i + 1)...].contains {
+        if case .checkpointing = $0 { return true } else { return false }
+      }
     }.map(\.element)
   }
 
@@ -76,7 +78,9 @@ public enum Levers {
     _ model: ModelConfig, _ hardware: HardwareProfile, _ setup: TrainingSetup,
     _ changes: [LeverChange]
   ) -> Lever? {
-    guard let plan = try? Planner.plan(model: model, hardware: hardware, setup: apply(changes, to: setup)),
+    guard
+      let plan = try? Planner.plan(
+        model: model, hardware: hardware, setup: apply(changes, to: setup)),
       plan.fits
     else { return nil }
     return Lever(changes: changes, plan: plan)

@@ -37,7 +37,8 @@ enum MoEAccounting {
       dense = ActivationSplit(sharded: try x.product(2, s, f, b))
       routed = ActivationSplit(
         replicated: try x.product(s, count, b),
-        sharded: try x.product(b, s, try x.add(try x.product(2, k, fe), try x.product(2, shared, fs))))
+        sharded: try x.product(
+          b, s, try x.add(try x.product(2, k, fe), try x.product(2, shared, fs))))
     case .megatron:
       // Korthikanti's MLP bytes per expert token (16-bit), the router's fp32 softmax.
       let mlp = model.ffn == .swiglu ? 6 : 4

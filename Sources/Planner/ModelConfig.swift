@@ -127,7 +127,8 @@ public struct ModelConfig: Equatable, Hashable, Sendable {
         throw PlannerError.outOfRange(.headDim, String(d), rule: "must be in 1…1048576")
       }
       if numHeads > (1 << 40) / d {
-        throw PlannerError.outOfRange(.headDim, String(d), rule: "times the heads is too large to plan")
+        throw PlannerError.outOfRange(
+          .headDim, String(d), rule: "times the heads is too large to plan")
       }
     } else if dModel % numHeads != 0 {
       throw PlannerError.notDivisible(.numHeads, numHeads, divides: .dModel, dModel)

@@ -29,7 +29,9 @@ enum ParameterTensors {
       _ = try x.product(e.count + e.shared + 1, 3 * h, max(e.ffn, e.sharedFFN))
     }
     if let m = model.latentAttention {
-      _ = try x.product(model.numHeads, m.qkNopeHeadDim + m.qkRopeHeadDim + m.vHeadDim, max(h, m.kvLoraRank, m.qLoraRank ?? 0))
+      _ = try x.product(
+        model.numHeads, m.qkNopeHeadDim + m.qkRopeHeadDim + m.vHeadDim,
+        max(h, m.kvLoraRank, m.qLoraRank ?? 0))
     }
     _ = try x.mul(v, h)
     let positions = model.positional == .learned ? try x.mul(model.contextLength, h) : 0
@@ -38,7 +40,8 @@ enum ParameterTensors {
     let layer = ParameterSplit(
       tensors: attention + feedForward(model, width: f, matricesOnly: matricesOnly) + norms)
     let moeLayer = model.experts.map {
-      ParameterSplit(tensors: attention + expertTensors(model, $0, matricesOnly: matricesOnly) + norms)
+      ParameterSplit(
+        tensors: attention + expertTensors(model, $0, matricesOnly: matricesOnly) + norms)
     }
     var first = [ParameterTensor(.embedding, rows: v, cols: h, sharded: true)]
     if positions > 0 {
@@ -60,7 +63,8 @@ enum ParameterTensors {
   }
 
   static func norm(_ model: ModelConfig) -> ParameterTensor {
-    ParameterTensor(.norm, rows: model.norm == .layernorm ? 2 * model.dModel : model.dModel, sharded: false)
+    ParameterTensor(
+      .norm, rows: model.norm == .layernorm ? 2 * model.dModel : model.dModel, sharded: false)
   }
 
   /// Q, K, V (or the fused QKV, or MLA's projections), the output projection, their biases,
@@ -81,8 +85,11 @@ enum ParameterTensors {
         out.append(ParameterTensor(.projection(.q), rows: n * qHead, cols: h, sharded: true))
       }
       out += [
-        ParameterTensor(.projection(.k), rows: m.kvLoraRank + m.qkRopeHeadDim, cols: h, sharded: false),
-        ParameterTensor(.projection(.v), rows: n * (m.qkNopeHeadDim + m.vHeadDim), cols: m.kvLoraRank, sharded: true),
+        ParameterTensor(
+          .projection(.k), rows: m.kvLoraRank + m.qkRopeHeadDim, cols: h, sharded: false),
+        ParameterTensor(
+          .projection(.v), rows: n * (m.qkNopeHeadDim + m.vHeadDim), cols: m.kvLoraRank,
+          sharded: true),
         ParameterTensor(.projection(.o), rows: h, cols: n * m.vHeadDim, sharded: true),
       ]
       if !matricesOnly { out.append(ParameterTensor(.norm, rows: m.kvLoraRank, sharded: false)) }
@@ -146,7 +153,9 @@ enum ParameterTensors {
   {
     let h = model.dModel
     var out = [ParameterTensor(.router, rows: e.count, cols: h, sharded: false)]
-    if e.routerBias && !matricesOnly { out.append(ParameterTensor(.bias, rows: e.count, sharded: false)) }
+    if e.routerBias && !matricesOnly {
+      out.append(ParameterTensor(.bias, rows: e.count, sharded: false))
+    }
     func expert(_ f: Int) -> [ParameterTensor] {
       var t = [
         ParameterTensor(.expert, rows: f, cols: h, sharded: true),

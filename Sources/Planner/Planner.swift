@@ -71,7 +71,9 @@ public enum Planner {
       ).predict(
         batch: batch, microBatches: resolved.microBatches,
         stageParameters: memoryModel.stageParameters,
-        stageStateBytes: stages.map { $0.parametersBytes + $0.gradientsBytes + $0.optimizerStateBytes },
+        stageStateBytes: stages.map {
+          $0.parametersBytes + $0.gradientsBytes + $0.optimizerStateBytes
+        },
         modelFLOPs: compute.modelPerStep, hardwareFLOPs: compute.perStep,
         tokensPerStep: Double(resolved.globalBatchSize) * Double(sequence),
         numGPUs: setup.numGPUs)
@@ -90,7 +92,8 @@ public enum Planner {
       memory: memory, usableBytes: usable, fits: memory.totalBytes <= usable,
       maxBatchSize: maxBatch, gpusNeeded: gpusNeeded, compute: compute,
       notes: setup.notes + notes(model, sequence, stageLayers, setup, method) + method.notes,
-      stages: stages, peakStage: peakStage, time: time, trainableParameters: method.trainableParameters,
+      stages: stages, peakStage: peakStage, time: time,
+      trainableParameters: method.trainableParameters,
       activeParameters: method.activeParameters,
       hostBytes: memoryModel.hostBytes(stage: peakStage, shards: shards))
   }

@@ -21,7 +21,8 @@ enum SeedMethod {
     let sh = try x.mul(s, h)
     let block = ActivationSplit(
       replicated: try x.product(4, sh, e),
-      sharded: try x.product(e, try x.sum([sh, try x.product(2, s, run.kvWidth), sh, try x.product(2, s, f)])),
+      sharded: try x.product(
+        e, try x.sum([sh, try x.product(2, s, run.kvWidth), sh, try x.product(2, s, f)])),
       scores: setup.attention == .naive ? try x.product(2, run.numHeads, s, s, e) : 0)
     let kept: ActivationSplit
     switch setup.recompute {

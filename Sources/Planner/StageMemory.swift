@@ -125,7 +125,9 @@ public struct StageMemoryModel: Sendable {
     // Stages alike in layers (dense and MoE) weigh the most on the first of them.
     var candidates = [0]
     for k in stageLayers.indices.dropFirst()
-    where !candidates.contains(where: { stageLayers[$0] == stageLayers[k] && moeLayers[$0] == moeLayers[k] }) {
+    where !candidates.contains(where: {
+      stageLayers[$0] == stageLayers[k] && moeLayers[$0] == moeLayers[k]
+    }) {
       candidates.append(k)
     }
     if p > 1 && candidates.last != p - 1 { candidates.append(p - 1) }
@@ -167,7 +169,8 @@ public struct StageMemoryModel: Sendable {
     case .none: return 0
     case .optimizer: return share(whole.optimizer, sharded: zeroStage >= 1)
     case .optimizerAndParameters:
-      return share(whole.optimizer, sharded: zeroStage >= 1) + share(whole.params, sharded: zeroStage >= 3)
+      return share(whole.optimizer, sharded: zeroStage >= 1)
+        + share(whole.params, sharded: zeroStage >= 3)
     }
   }
 
@@ -187,11 +190,13 @@ public struct StageMemoryModel: Sendable {
     let layers = stageLayers[k]
     let kept = try layerActivations(stage: k, batch: b)
     let moe = stageMoELayers[k]
-    let working = try max(
+    let working = max(
       layers > moe ? try a.workingSet.bytes(b, layout) : 0,
       moe > 0 ? try a.moeWorkingSet.bytes(b, layout) : 0)
     var fixedLayers = try x.mul(layers - moe, try a.fixedPerLayer.bytes(1, layout))
-    if moe > 0 { fixedLayers = try x.add(fixedLayers, try x.mul(moe, try a.moeFixedPerLayer.bytes(1, layout))) }
+    if moe > 0 {
+      fixedLayers = try x.add(fixedLayers, try x.mul(moe, try a.moeFixedPerLayer.bytes(1, layout)))
+    }
     if k == 0 && firstLayerIsDense, let first = a.firstLayerFixed {
       fixedLayers = try x.add(
         fixedLayers - (try a.fixedPerLayer.bytes(1, layout)), try first.bytes(1, layout))
@@ -224,7 +229,9 @@ public struct StageMemoryModel: Sendable {
     let moe = stageMoELayers[k]
     let perLayer = try accounting.layerKept.bytes(b, layout)
     var kept = try x.mul(stageLayers[k] - moe, perLayer)
-    if moe > 0 { kept = try x.add(kept, try x.mul(moe, try accounting.moeLayerKept.bytes(b, layout))) }
+    if moe > 0 {
+      kept = try x.add(kept, try x.mul(moe, try accounting.moeLayerKept.bytes(b, layout)))
+    }
     // LoRA's block 0 keeps less (its input needs no gradient): swapped in where it is dense.
     if k == 0 && firstLayerIsDense, let first = accounting.firstLayerKept {
       kept = try x.add(kept - perLayer, try first.bytes(b, layout))

@@ -51,8 +51,12 @@ struct StepTimeModel {
   /// (bandwidth × efficiency, latency) of a group of `span` consecutive GPUs.
   func link(span: Int) -> (Double, Double) {
     span <= cluster.gpusPerNode
-      ? (cluster.intraNodeBandwidth * TimeConstants.intraNodeLinkEfficiency, cluster.intraNodeLatency)
-      : (cluster.interNodeBandwidth * TimeConstants.interNodeLinkEfficiency, cluster.interNodeLatency)
+      ? (
+        cluster.intraNodeBandwidth * TimeConstants.intraNodeLinkEfficiency, cluster.intraNodeLatency
+      )
+      : (
+        cluster.interNodeBandwidth * TimeConstants.interNodeLinkEfficiency, cluster.interNodeLatency
+      )
   }
 
   /// One layer, one micro-batch of b sequences, on one GPU.
@@ -127,7 +131,8 @@ struct StepTimeModel {
     var critical = 0.0
     var criticalLayers = 0
     for (k, layers) in stageLayers.enumerated() {
-      let time = Double(layers) * (perLayer + layer.tensorParallel) + (k == last ? head(batch: b) : 0)
+      let time =
+        Double(layers) * (perLayer + layer.tensorParallel) + (k == last ? head(batch: b) : 0)
       if time > critical { (critical, criticalLayers) = (time, layers) }
     }
     let (p, v, mm) = (
@@ -140,11 +145,13 @@ struct StepTimeModel {
     var pipelineComm = 0.0
     if layout.pipelineParallel > 1 {
       let (bw, latency) = link(span: layout.modelParallelGPUs)
-      let bytes = Double(b * model.contextLength * model.dModel) * elementBytes
+      let bytes =
+        Double(b * model.contextLength * model.dModel) * elementBytes
         / Double(layout.tensorParallel * layout.contextParallel)
       pipelineComm = 2 * v * mm * (latency + bytes / bw)
     }
-    let dataParallel = dataParallelComm(stageParameters.max() ?? 0, microBatches: m, over: mm * critical + bubble)
+    let dataParallel = dataParallelComm(
+      stageParameters.max() ?? 0, microBatches: m, over: mm * critical + bubble)
     let optimizer = 2 * Double(stageStateBytes.max() ?? 0) / hbm
     let step = mm * critical + bubble + pipelineComm + dataParallel + optimizer
     let denominator = Double(numGPUs) * peak * step

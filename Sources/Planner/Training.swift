@@ -45,24 +45,31 @@ public struct LoRA: Equatable, Hashable, Sendable {
       case "all-linear", "all_linear": named = Array(present)
       default:
         guard let found = Self.aliases[key] else {
-          let all = Self.aliases.keys.filter { alias in Self.aliases[alias]!.allSatisfy(present.contains) }
+          let all = Self.aliases.keys.filter { alias in
+            Self.aliases[alias]!.allSatisfy(present.contains)
+          }
           throw PlannerError.unsupported(
             .loraTargets, name,
-            reason: "not a projection of \(model.name.isEmpty ? "the model" : model.name)\(Self.didYouMean(key, all.sorted()))")
+            reason:
+              "not a projection of \(model.name.isEmpty ? "the model" : model.name)\(Self.didYouMean(key, all.sorted()))"
+          )
         }
         named = found
       }
       for p in named where !present.contains(p) {
         let hint: String
         switch p {
-        case .q, .k, .v: hint = "; did you mean qkv (c_attn, query_key_value): its Q, K, V are one fused matrix"
+        case .q, .k, .v:
+          hint = "; did you mean qkv (c_attn, query_key_value): its Q, K, V are one fused matrix"
         case .qkv: hint = "; did you mean q, k, v: its Q, K, V are separate matrices"
         case .gate: hint = "; did you mean up: its feed-forward is GELU, without a gate"
         default: hint = ""
         }
         throw PlannerError.unsupported(
           .loraTargets, name,
-          reason: "\(model.name.isEmpty ? "the model" : model.name) has no \(p.rawValue) projection\(hint)")
+          reason:
+            "\(model.name.isEmpty ? "the model" : model.name) has no \(p.rawValue) projection\(hint)"
+        )
       }
       out.formUnion(named)
     }
@@ -79,7 +86,8 @@ public struct LoRA: Equatable, Hashable, Sendable {
   ]
 
   static func present(_ model: ModelConfig) -> Set<Projection> {
-    var out: Set<Projection> = model.fusedQKV ? [.qkv, .o, .up, .down] : [.q, .k, .v, .o, .up, .down]
+    var out: Set<Projection> =
+      model.fusedQKV ? [.qkv, .o, .up, .down] : [.q, .k, .v, .o, .up, .down]
     if model.ffn == .swiglu { out.insert(.gate) }
     return out
   }

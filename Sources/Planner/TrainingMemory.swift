@@ -86,10 +86,11 @@ struct TrainingMemory {
   func optimizerState(_ split: ParameterSplit) throws -> Int {
     let x = Exact(quantity: "the optimizer state bytes")
     if training.optimizer == .adamw { return try x.mul(8, split.perRank(tensorParallel)) }
-    return try x.sum(split.tensors.map {
-      let shape = rankShape($0)
-      return training.optimizer.stateBytes(rows: shape.rows, cols: shape.cols)
-    })
+    return try x.sum(
+      split.tensors.map {
+        let shape = rankShape($0)
+        return training.optimizer.stateBytes(rows: shape.rows, cols: shape.cols)
+      })
   }
 
   /// A frozen tensor: in the training precision, or NF4 for QLoRA's projections.
@@ -106,14 +107,20 @@ struct TrainingMemory {
   func adapters(_ t: ParameterTensor) -> [(rows: Int, cols: Int)] {
     let r = training.lora.rank
     let rowParallel: Bool
-    if case .projection(let p) = t.role { rowParallel = p == .o || p == .down } else { rowParallel = false }
+    if case .projection(let p) = t.role {
+      rowParallel = p == .o || p == .down
+    } else {
+      rowParallel = false
+    }
     let splitIn = rowParallel ? ceilDiv(t.cols, tensorParallel) : t.cols
     let splitOut = rowParallel ? t.rows : ceilDiv(t.rows, tensorParallel)
     return [(r, splitIn), (splitOut, r)]
   }
 
   /// Trainable parameters of the whole model (every rank's share counted once).
-  static func adapterParameters(_ layer: ParameterSplit, layers: Int, rank r: Int, targets: Set<Projection>)
+  static func adapterParameters(
+    _ layer: ParameterSplit, layers: Int, rank r: Int, targets: Set<Projection>
+  )
     -> Int
   {
     let perLayer = layer.tensors.reduce(0) { sum, t in

@@ -156,7 +156,8 @@ public struct TrainingSetup: Equatable, Hashable, Sendable {
     if training.offload == .optimizerAndParameters && zeroStage < 3 {
       throw PlannerError.unsupported(
         .offload, training.offload.rawValue,
-        reason: "parameter offload (ZeRO-Infinity) gathers layers back from the host; it needs --zero 3")
+        reason:
+          "parameter offload (ZeRO-Infinity) gathers layers back from the host; it needs --zero 3")
     }
     if method == .megatron && !precision.isMixed {
       throw PlannerError.unsupported(
@@ -179,7 +180,8 @@ public struct TrainingSetup: Equatable, Hashable, Sendable {
       notes.append("fp32 gradients are already the fp32 convention; it changes no figure")
     }
     if layout.sequenceParallel && layout.tensorParallel == 1 {
-      notes.append("sequence parallelism with tensor parallel 1 splits nothing; it changes no figure")
+      notes.append(
+        "sequence parallelism with tensor parallel 1 splits nothing; it changes no figure")
     }
     if zeroStage >= 2 && layout.pipelineParallel > 1 {
       notes.append(
@@ -188,7 +190,8 @@ public struct TrainingSetup: Equatable, Hashable, Sendable {
     }
     if recompute == .selective && attention == .flash {
       notes.append(
-        "selective recompute drops the attention scores, which flash attention never keeps; it changes no memory figure")
+        "selective recompute drops the attention scores, which flash attention never keeps; it changes no memory figure"
+      )
     }
     return notes
   }

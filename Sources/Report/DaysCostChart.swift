@@ -11,7 +11,8 @@ struct DaysCostChart {
   func render() -> String {
     var svg = SVG(
       id: "days-cost-chart", title: "Training days and cost per plan",
-      width: labelWidth + 2 * panelWidth + 2 * gap, height: top + Double(plans.count) * rowHeight + 44)
+      width: labelWidth + 2 * panelWidth + 2 * gap,
+      height: top + Double(plans.count) * rowHeight + 44)
     let maxDays = plans.map(\.plan.compute.trainingDays).max() ?? 1
     let maxCost = plans.compactMap(\.plan.compute.cost).max() ?? 1
     let costLeft = labelWidth + panelWidth + gap
@@ -21,15 +22,20 @@ struct DaysCostChart {
       svg.open(group: "plan-row", [("data-plan", String(p.stored.id))])
       svg.text(HTML.shortened(p.label, 36), x: 0, y: y + 14, class: "row-label")
       let daysWidth = Self.share(c.trainingDays, maxDays) * panelWidth
-      svg.rect(x: labelWidth, y: y, width: daysWidth, height: rowHeight - 6, class: "bar days",
-        [("data-days", String(c.trainingDays))], tooltip: "\(p.label): \(NumberFormat.days(c.trainingDays))")
-      svg.text(NumberFormat.days(c.trainingDays), x: labelWidth + daysWidth + 6, y: y + 13,
+      svg.rect(
+        x: labelWidth, y: y, width: daysWidth, height: rowHeight - 6, class: "bar days",
+        [("data-days", String(c.trainingDays))],
+        tooltip: "\(p.label): \(NumberFormat.days(c.trainingDays))")
+      svg.text(
+        NumberFormat.days(c.trainingDays), x: labelWidth + daysWidth + 6, y: y + 13,
         class: "value-label days-label")
       if let cost = c.cost {
         let costWidth = Self.share(cost, maxCost) * panelWidth
-        svg.rect(x: costLeft, y: y, width: costWidth, height: rowHeight - 6, class: "bar cost",
+        svg.rect(
+          x: costLeft, y: y, width: costWidth, height: rowHeight - 6, class: "bar cost",
           [("data-cost", String(cost))], tooltip: "\(p.label): \(NumberFormat.dollars(cost))")
-        svg.text(NumberFormat.dollars(cost), x: costLeft + costWidth + 6, y: y + 13,
+        svg.text(
+          NumberFormat.dollars(cost), x: costLeft + costWidth + 6, y: y + 13,
           class: "value-label cost-label")
       } else {
         svg.text("no price saved for this GPU", x: costLeft, y: y + 13, class: "value-label muted")
@@ -39,9 +45,11 @@ struct DaysCostChart {
     let bottom = top + Double(plans.count) * rowHeight
     svg.line(x1: labelWidth, y1: bottom, x2: labelWidth + panelWidth, y2: bottom, class: "axis")
     svg.line(x1: costLeft, y1: bottom, x2: costLeft + panelWidth, y2: bottom, class: "axis")
-    svg.text("training time (days, linear)", x: labelWidth + panelWidth / 2, y: bottom + 20,
+    svg.text(
+      "training time (days, linear)", x: labelWidth + panelWidth / 2, y: bottom + 20,
       class: "axis-label", anchor: .middle)
-    svg.text("cost (US dollars at the GPU's saved price, linear)", x: costLeft + panelWidth / 2,
+    svg.text(
+      "cost (US dollars at the GPU's saved price, linear)", x: costLeft + panelWidth / 2,
       y: bottom + 20, class: "axis-label", anchor: .middle)
     svg.text("days", x: labelWidth, y: top - 8, class: "panel-title")
     svg.text("cost", x: costLeft, y: top - 8, class: "panel-title")

@@ -13,11 +13,16 @@ struct FitHeatMap {
       id: "fit-chart", title: "Fit matrix: \(m.measure)",
       width: labelWidth + Double(max(1, m.gpus.count)) * cellWidth + 20,
       height: top + Double(m.models.count) * cellHeight + 56)
-    svg.legend([("fit-fits shade-3", "fits"), ("fit-does-not-fit", "does not fit"), ("fit-n-a", "no plan (n/a)")],
+    svg.legend(
+      [
+        ("fit-fits shade-3", "fits"), ("fit-does-not-fit", "does not fit"),
+        ("fit-n-a", "no plan (n/a)"),
+      ],
       x: 0, y: 44)
     for (j, gpu) in m.gpus.enumerated() {
       let x = labelWidth + (Double(j) + 0.3) * cellWidth
-      svg.text(HTML.shortened(gpu, 14), x: x, y: top - 8, class: "column-label",
+      svg.text(
+        HTML.shortened(gpu, 14), x: x, y: top - 8, class: "column-label",
         [("transform", "rotate(-35 \(NumberFormat.px(x)) \(NumberFormat.px(top - 8)))")])
     }
     let values = m.cells.compactMap { $0.status == .fits ? $0.value : nil }
@@ -29,15 +34,21 @@ struct FitHeatMap {
         let cell = m.cells[i * m.gpus.count + j]
         let x = labelWidth + Double(j) * cellWidth
         let shade = cell.status == .fits ? " shade-\(shade(cell.value, low, high))" : ""
-        svg.rect(x: x + 1, y: y + 1, width: cellWidth - 2, height: cellHeight - 2,
+        svg.rect(
+          x: x + 1, y: y + 1, width: cellWidth - 2, height: cellHeight - 2,
           class: "cell fit-\(cell.status.rawValue)\(shade)",
-          [("data-model", model), ("data-gpu", m.gpus[j]), ("data-value", cell.value.map(String.init) ?? "")],
+          [
+            ("data-model", model), ("data-gpu", m.gpus[j]),
+            ("data-value", cell.value.map(String.init) ?? ""),
+          ],
           tooltip: "\(model) on \(m.gpus[j]): \(cell.detail)")
         svg.text(cell.text, x: x + cellWidth / 2, y: y + 18, class: "cell-label", anchor: .middle)
       }
     }
     let bottom = top + Double(m.models.count) * cellHeight
-    svg.text("GPU", x: labelWidth + Double(m.gpus.count) * cellWidth / 2, y: 70, class: "axis-label", anchor: .middle)
+    svg.text(
+      "GPU", x: labelWidth + Double(m.gpus.count) * cellWidth / 2, y: 70, class: "axis-label",
+      anchor: .middle)
     svg.verticalText("model", x: 10, y: top - 30, class: "axis-label")
     svg.text("cells: \(m.measure)", x: 0, y: bottom + 24, class: "axis-label")
     return svg.render()

@@ -61,20 +61,25 @@ struct MemoryChart {
     svg.text(HTML.shortened(name, 36), x: 0, y: y + 14, class: "row-label")
     let h = rowHeight - 6
     svg.rect(x: x(0), y: y, width: x(capacity) - x(0), height: h, class: "capacity")
-    svg.rect(x: x(usable), y: y, width: x(capacity) - x(usable), height: h, class: "seg seg-reserve",
+    svg.rect(
+      x: x(usable), y: y, width: x(capacity) - x(usable), height: h, class: "seg seg-reserve",
       [("data-bytes", String(capacity - usable))])
     var start = 0
     for segment in Self.segments {
       let bytes = segment.bytes(stage)
-      svg.rect(x: x(start), y: y, width: x(start + bytes) - x(start), height: h,
+      svg.rect(
+        x: x(start), y: y, width: x(start + bytes) - x(start), height: h,
         class: "seg " + segment.cls, [("data-bytes", String(bytes))])
       start += bytes
     }
     if stage.totalBytes > usable {
-      svg.rect(x: x(usable), y: y - 2, width: x(stage.totalBytes) - x(usable), height: h + 4,
+      svg.rect(
+        x: x(usable), y: y - 2, width: x(stage.totalBytes) - x(usable), height: h + 4,
         class: "seg seg-over", [("data-bytes", String(stage.totalBytes - usable))])
     }
-    svg.text(valueLabel(stage, capacity: capacity, usable: usable), x: x(max(capacity, stage.totalBytes)) + 6,
+    svg.text(
+      valueLabel(stage, capacity: capacity, usable: usable),
+      x: x(max(capacity, stage.totalBytes)) + 6,
       y: y + 13, class: "value-label")
     svg.close()
   }
@@ -90,9 +95,13 @@ struct MemoryChart {
 
   func tooltip(_ name: String, _ stage: StageMemory, _ plan: Plan) -> String {
     var lines = [name]
-    for segment in Self.segments { lines.append("\(segment.name): \(NumberFormat.gib(segment.bytes(stage)))") }
+    for segment in Self.segments {
+      lines.append("\(segment.name): \(NumberFormat.gib(segment.bytes(stage)))")
+    }
     lines.append("total: \(NumberFormat.gib(stage.totalBytes))")
-    lines.append("GPU memory: \(NumberFormat.gib(plan.hardware.memoryBytes)), usable \(NumberFormat.gib(plan.usableBytes))")
+    lines.append(
+      "GPU memory: \(NumberFormat.gib(plan.hardware.memoryBytes)), usable \(NumberFormat.gib(plan.usableBytes))"
+    )
     return lines.joined(separator: "\n")
   }
 
@@ -106,7 +115,8 @@ struct MemoryChart {
       svg.text(NumberFormat.trimmed(tick), x: tx, y: y + 16, class: "tick", anchor: .middle)
       tick += step
     }
-    svg.text("memory per GPU (GiB = 2^30 bytes)", x: labelWidth + barWidth / 2, y: y + 34,
+    svg.text(
+      "memory per GPU (GiB = 2^30 bytes)", x: labelWidth + barWidth / 2, y: y + 34,
       class: "axis-label", anchor: .middle)
   }
 

@@ -19,11 +19,14 @@ struct OverviewChart {
   func render() -> String {
     let o = overview
     var svg = SVG(
-      id: "sweep-chart", title: "Parameters vs training days (log–log), by GPU, with the cost–time Pareto front",
+      id: "sweep-chart",
+      title: "Parameters vs training days (log–log), by GPU, with the cost–time Pareto front",
       width: left + plotWidth + 40, height: top + plotHeight + 60)
     let gpus = self.gpus
     svg.legend(
-      gpus.enumerated().map { ("gpu-\($0.offset % 10)", $0.element) } + [("front-swatch", "Pareto front")],
+      gpus.enumerated().map { ("gpu-\($0.offset % 10)", $0.element) } + [
+        ("front-swatch", "Pareto front")
+      ],
       x: 0, y: 44)
     svg.rect(x: left, y: top, width: plotWidth, height: plotHeight, class: "plot-area")
     axes(&svg)
@@ -36,15 +39,21 @@ struct OverviewChart {
       let r = 2.5 + 4.5 * log(1 + Double(bin.count)) / log(1 + most)
       let filled = bin.fitting > 0 ? "" : " none-fit"
       svg.circle(
-        x: left + (Double(bin.x) + 0.5) * cellW, y: top + plotHeight - (Double(bin.y) + 0.5) * cellH,
+        x: left + (Double(bin.x) + 0.5) * cellW,
+        y: top + plotHeight - (Double(bin.y) + 0.5) * cellH,
         r: r, class: "point gpu-\(k % 10)\(filled)",
         [("data-count", String(bin.count)), ("data-fitting", String(bin.fitting))],
-        tooltip: "\(bin.gpu): \(NumberFormat.grouped(bin.count)) plans, \(NumberFormat.grouped(bin.fitting)) fit")
+        tooltip:
+          "\(bin.gpu): \(NumberFormat.grouped(bin.count)) plans, \(NumberFormat.grouped(bin.fitting)) fit"
+      )
     }
     for p in o.front {
-      svg.circle(x: xPos(Double(p.parameters)), y: yPos(p.days), r: 4, class: "front-point",
+      svg.circle(
+        x: xPos(Double(p.parameters)), y: yPos(p.days), r: 4, class: "front-point",
         [("data-plan", String(p.id))],
-        tooltip: "#\(p.id) \(p.model) on \(p.numGPUs) × \(p.gpu): \(NumberFormat.days(p.days)), \(p.cost.map(NumberFormat.dollars) ?? "-")")
+        tooltip:
+          "#\(p.id) \(p.model) on \(p.numGPUs) × \(p.gpu): \(NumberFormat.days(p.days)), \(p.cost.map(NumberFormat.dollars) ?? "-")"
+      )
     }
     return svg.render()
   }
@@ -68,15 +77,20 @@ struct OverviewChart {
     for decade in Self.decades(o.logParameters) {
       let x = left + Self.share(decade, o.logParameters) * plotWidth
       svg.line(x1: x, y1: top, x2: x, y2: bottom, class: "grid")
-      svg.text(NumberFormat.parameters(pow(10, decade)), x: x, y: bottom + 16, class: "tick", anchor: .middle)
+      svg.text(
+        NumberFormat.parameters(pow(10, decade)), x: x, y: bottom + 16, class: "tick",
+        anchor: .middle)
     }
     for decade in Self.decades(o.logDays) {
       let y = bottom - Self.share(decade, o.logDays) * plotHeight
       svg.line(x1: left, y1: y, x2: left + plotWidth, y2: y, class: "grid")
       svg.text(decadeLabel(decade), x: left - 6, y: y + 4, class: "tick", anchor: .end)
     }
-    svg.text("parameters (log scale)", x: left + plotWidth / 2, y: bottom + 38, class: "axis-label", anchor: .middle)
-    svg.verticalText("training days (log scale)", x: 20, y: top + plotHeight / 2, class: "axis-label")
+    svg.text(
+      "parameters (log scale)", x: left + plotWidth / 2, y: bottom + 38, class: "axis-label",
+      anchor: .middle)
+    svg.verticalText(
+      "training days (log scale)", x: 20, y: top + plotHeight / 2, class: "axis-label")
   }
 
   /// 0.01, 1, 100, 1e5: days from minutes to millennia.
@@ -86,7 +100,9 @@ struct OverviewChart {
 
   /// The powers of ten inside `range` (log10 values), at least the ends when none is.
   static func decades(_ range: ClosedRange<Double>) -> [Double] {
-    let inside = stride(from: ceil(range.lowerBound), through: floor(range.upperBound), by: 1).map { $0 }
+    let inside = stride(from: ceil(range.lowerBound), through: floor(range.upperBound), by: 1).map {
+      $0
+    }
     return inside.isEmpty ? [range.lowerBound] : inside
   }
 }

@@ -18,20 +18,26 @@ enum PlanTable {
     let plan = p.plan
     let s = plan.setup
     let l = s.layout
-    let layout = l.isTrivial ? "DP \(s.dataParallel)" : "TP \(l.tensorParallel) PP \(l.pipelineParallel) CP \(l.contextParallel) DP \(s.dataParallel)"
+    let layout =
+      l.isTrivial
+      ? "DP \(s.dataParallel)"
+      : "TP \(l.tensorParallel) PP \(l.pipelineParallel) CP \(l.contextParallel) DP \(s.dataParallel)"
     let cells = [
       String(p.stored.id), p.stored.createdAt, plan.model.name, plan.hardware.name,
       s.precision.rawValue, String(s.numGPUs), layout, String(s.zeroStage), String(s.batchSize),
       NumberFormat.gib(plan.memory.totalBytes), plan.fits ? "yes" : "no", String(plan.maxBatchSize),
-      NumberFormat.fixed(plan.compute.trainingDays, 1), plan.compute.cost.map(NumberFormat.dollars) ?? "-",
+      NumberFormat.fixed(plan.compute.trainingDays, 1),
+      plan.compute.cost.map(NumberFormat.dollars) ?? "-",
     ]
-    return "<tr data-plan=\"\(p.stored.id)\">" + cells.map { "<td>\(HTML.escape($0))</td>" }.joined() + "</tr>\n"
+    return "<tr data-plan=\"\(p.stored.id)\">"
+      + cells.map { "<td>\(HTML.escape($0))</td>" }.joined() + "</tr>\n"
   }
 
   /// The overview's front and extremes, which stand for the plans of a large selection.
   static func render(overview o: PlanOverview) -> String {
     var out = "<table class=\"plans\" id=\"overview-table\">\n<thead><tr>"
-    out += ["", "id", "model", "GPU", "parameters", "GPUs", "micro-batch", "days", "cost"]
+    out +=
+      ["", "id", "model", "GPU", "parameters", "GPUs", "micro-batch", "days", "cost"]
       .map { "<th>\($0)</th>" }.joined() + "</tr></thead>\n<tbody>\n"
     let rows = o.extremes.map { ($0.label, $0.plan) } + o.front.map { ("Pareto front", $0) }
     for (label, p) in rows {
@@ -40,7 +46,9 @@ enum PlanTable {
         String(p.numGPUs), String(p.batchSize), NumberFormat.fixed(p.days, 1),
         p.cost.map(NumberFormat.dollars) ?? "-",
       ]
-      out += "<tr data-plan=\"\(p.id)\">" + cells.map { "<td>\(HTML.escape($0))</td>" }.joined() + "</tr>\n"
+      out +=
+        "<tr data-plan=\"\(p.id)\">" + cells.map { "<td>\(HTML.escape($0))</td>" }.joined()
+        + "</tr>\n"
     }
     return out + "</tbody>\n</table>\n"
   }

@@ -96,7 +96,11 @@ public struct TimeBreakdown: Equatable, Sendable {
 
 /// The fit matrix: models as rows, GPUs as columns, one cell each.
 public struct FitMatrix: Sendable {
-  public enum Status: String, Sendable { case fits, doesNotFit = "does-not-fit", notApplicable = "n-a" }
+  public enum Status: String, Sendable {
+    case fits
+    case doesNotFit = "does-not-fit"
+    case notApplicable = "n-a"
+  }
 
   public struct Cell: Sendable {
     public var text: String

@@ -43,7 +43,8 @@ public enum ReportPage {
 
   static func section(_ title: String, _ note: String, _ chart: String) -> String {
     "<section>\n<h2>\(HTML.escape(title))</h2>\n"
-      + (note.isEmpty ? "" : "<p class=\"note\">\(HTML.escape(note))</p>\n") + chart + "</section>\n"
+      + (note.isEmpty ? "" : "<p class=\"note\">\(HTML.escape(note))</p>\n") + chart
+      + "</section>\n"
   }
 
   static func memoryNote(_ drawn: [ReportPlan], _ c: ReportContent) -> String {
@@ -76,7 +77,8 @@ public enum ReportPage {
     let rows = Array(c.plans.prefix(ReportContent.tableLimit))
     var out = "<section>\n<h2>Plans</h2>\n"
     if c.planCount > rows.count {
-      out += "<p class=\"note\">The newest \(rows.count) of \(NumberFormat.grouped(c.planCount)) plans; <code>trainplan export</code> with the same selection writes them all.</p>\n"
+      out +=
+        "<p class=\"note\">The newest \(rows.count) of \(NumberFormat.grouped(c.planCount)) plans; <code>trainplan export</code> with the same selection writes them all.</p>\n"
     }
     return out + PlanTable.render(rows) + "</section>\n"
   }

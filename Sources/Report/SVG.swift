@@ -52,9 +52,11 @@ struct SVG {
     _ content: String, x: Double, y: Double, class cls: String = "label",
     anchor: Anchor = .start, _ attributes: Attributes = []
   ) {
-    body += "<text" + Self.attributes(
-      [("class", cls), ("x", NumberFormat.px(x)), ("y", NumberFormat.px(y))]
-        + (anchor == .start ? [] : [("text-anchor", anchor.rawValue)]) + attributes)
+    body +=
+      "<text"
+      + Self.attributes(
+        [("class", cls), ("x", NumberFormat.px(x)), ("y", NumberFormat.px(y))]
+          + (anchor == .start ? [] : [("text-anchor", anchor.rawValue)]) + attributes)
     body += ">" + HTML.escape(content) + "</text>\n"
   }
 

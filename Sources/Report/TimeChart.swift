@@ -40,22 +40,28 @@ struct TimeChart {
     let maxSeconds = plans.map(\.time.totalSeconds).max() ?? 1
     for (i, (p, t)) in plans.enumerated() {
       let y = top + Double(i) * rowHeight
-      svg.open(group: "bar-group", [("data-plan", String(p.stored.id)), ("data-total-seconds", String(t.totalSeconds))])
+      svg.open(
+        group: "bar-group",
+        [("data-plan", String(p.stored.id)), ("data-total-seconds", String(t.totalSeconds))])
       svg.text(HTML.shortened(p.label, 36), x: 0, y: y + 14, class: "row-label")
       var start = 0.0
       for (name, seconds) in Self.parts(t) {
         let w = DaysCostChart.share(seconds, maxSeconds) * barWidth
-        svg.rect(x: labelWidth + start, y: y, width: w, height: rowHeight - 6, class: "seg " + cls(name),
-          [("data-seconds", String(seconds))], tooltip: "\(name): \(NumberFormat.trimmed(seconds)) s")
+        svg.rect(
+          x: labelWidth + start, y: y, width: w, height: rowHeight - 6, class: "seg " + cls(name),
+          [("data-seconds", String(seconds))],
+          tooltip: "\(name): \(NumberFormat.trimmed(seconds)) s")
         start += w
       }
-      svg.text(NumberFormat.fixed(t.totalSeconds, 3) + " s", x: labelWidth + start + 6, y: y + 13,
+      svg.text(
+        NumberFormat.fixed(t.totalSeconds, 3) + " s", x: labelWidth + start + 6, y: y + 13,
         class: "value-label")
       svg.close()
     }
     let bottom = top + Double(plans.count) * rowHeight
     svg.line(x1: labelWidth, y1: bottom, x2: labelWidth + barWidth, y2: bottom, class: "axis")
-    svg.text("seconds per step (linear)", x: labelWidth + barWidth / 2, y: bottom + 20,
+    svg.text(
+      "seconds per step (linear)", x: labelWidth + barWidth / 2, y: bottom + 20,
       class: "axis-label", anchor: .middle)
     return svg.render()
   }

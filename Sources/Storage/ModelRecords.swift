@@ -11,7 +11,8 @@ public struct ModelRecord: Equatable, Sendable {
 extension Store {
   static let modelColumnList = [
     "name", "vocab_size", "context_length", "num_layers", "d_model", "num_heads", "num_kv_heads",
-    "d_ff", "ffn", "tied_embeddings", "norm", "bias", "positional", "dropout", "fused_qkv", "experts", "attention_variant", "source",
+    "d_ff", "ffn", "tied_embeddings", "norm", "bias", "positional", "dropout", "fused_qkv",
+    "experts", "attention_variant", "source",
   ]
   static let modelColumns = modelColumnList.joined(separator: ", ")
 
@@ -110,7 +111,8 @@ extension Store {
       dropout: try row.bool("dropout"), fusedQKV: try row.bool("fused_qkv"))
     let table = nameColumn == "name" ? "models" : "plans"
     config.experts = try ArchitectureColumns.experts(try row.optionalText("experts"), table: table)
-    try ArchitectureColumns.apply(try row.optionalText("attention_variant"), to: &config, table: table)
+    try ArchitectureColumns.apply(
+      try row.optionalText("attention_variant"), to: &config, table: table)
     return config
   }
 }

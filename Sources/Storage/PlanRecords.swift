@@ -192,7 +192,8 @@ let planColumns: [(name: String, value: @Sendable (Plan) -> DatabaseValue)] = [
     { TimeColumns.predicted($0)?.tensorParallelCommSeconds.databaseValue ?? .null }
   ),
   (
-    "pipeline_comm_seconds", { TimeColumns.predicted($0)?.pipelineCommSeconds.databaseValue ?? .null }
+    "pipeline_comm_seconds",
+    { TimeColumns.predicted($0)?.pipelineCommSeconds.databaseValue ?? .null }
   ),
   (
     "data_parallel_comm_seconds",
@@ -215,7 +216,10 @@ let planColumns: [(name: String, value: @Sendable (Plan) -> DatabaseValue)] = [
   ("cluster_source", { $0.setup.cluster?.source.databaseValue ?? .null }),
   ("finetune", { $0.setup.training.fineTuning.rawValue.databaseValue }),
   ("lora_rank", { TrainingColumns.lora($0)?.rank.databaseValue ?? .null }),
-  ("lora_targets", { TrainingColumns.lora($0)?.targets.joined(separator: ",").databaseValue ?? .null }),
+  (
+    "lora_targets",
+    { TrainingColumns.lora($0)?.targets.joined(separator: ",").databaseValue ?? .null }
+  ),
   ("lora_dtype", { TrainingColumns.lora($0)?.dtype.rawValue.databaseValue ?? .null }),
   ("optimizer", { $0.setup.training.optimizer.rawValue.databaseValue }),
   ("offload", { $0.setup.training.offload.rawValue.databaseValue }),
@@ -502,7 +506,9 @@ enum TrainingColumns {
   static func training(_ row: Row) throws -> Training {
     func parse<T: RawRepresentable>(_ column: String) throws -> T where T.RawValue == String {
       let text = try row.text(column)
-      guard let value = T(rawValue: text) else { throw StoreError.corrupt("plans.\(column) '\(text)'") }
+      guard let value = T(rawValue: text) else {
+        throw StoreError.corrupt("plans.\(column) '\(text)'")
+      }
       return value
     }
     var training = Training(
@@ -512,7 +518,8 @@ enum TrainingColumns {
       let dtype: TrainingPrecision = try parse("lora_dtype")
       training.lora = LoRA(
         rank: rank,
-        targets: (try row.optionalText("lora_targets") ?? "").split(separator: ",").map(String.init),
+        targets: (try row.optionalText("lora_targets") ?? "").split(separator: ",").map(
+          String.init),
         dtype: dtype)
     }
     return training

@@ -63,7 +63,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         ? "" : "; did you mean \(suggestions.map { "'\($0)'" }.joined(separator: ", "))?"
       return "there is no preset \(kind) named '\(name)' to restore\(hint)"
     case .corrupt(let what):
-      return "the database holds a value this trainplan cannot read: \(what); the file was left as it is"
+      return
+        "the database holds a value this trainplan cannot read: \(what); the file was left as it is"
     case .presetNameTaken(let kind, let name):
       return
         "a \(kind) named '\(name)' exists already; remove it first to restore the preset, or change its fields with `\(kind.lowercased()) set`"

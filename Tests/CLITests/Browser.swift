@@ -11,7 +11,9 @@ enum Browser {
     let folders =
       (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map(String.init)
       + ["/usr/bin", "/usr/local/bin", "/usr/lib/chromium"]
-    return folders.map { $0 + "/" + name }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    return folders.map { $0 + "/" + name }.first {
+      FileManager.default.isExecutableFile(atPath: $0)
+    }
   }
 
   /// Flags for every run: no sandbox (CI runs as root), no GPU, and no network: every host
@@ -27,14 +29,19 @@ enum Browser {
   /// The page's DOM after the browser parsed and laid it out.
   static func dumpDOM(_ file: String, in folder: TemporaryFolder) throws -> String {
     let r = try run(
-      path!, flags + ["--user-data-dir=\(folder.file("chrome-profile"))", "--dump-dom", "file://" + file],
+      path!,
+      flags + ["--user-data-dir=\(folder.file("chrome-profile"))", "--dump-dom", "file://" + file],
       environment: environment(folder), in: folder)
-    guard r.status == 0 else { throw Failure("chromium --dump-dom exited \(r.status): \(r.stderr)") }
+    guard r.status == 0 else {
+      throw Failure("chromium --dump-dom exited \(r.status): \(r.stderr)")
+    }
     return r.stdout
   }
 
   /// A PNG of the page at `width` × `height` CSS pixels.
-  static func screenshot(_ file: String, to png: String, width: Int, height: Int, in folder: TemporaryFolder) throws {
+  static func screenshot(
+    _ file: String, to png: String, width: Int, height: Int, in folder: TemporaryFolder
+  ) throws {
     let r = try run(
       path!,
       flags + [
@@ -55,7 +62,8 @@ enum Browser {
   static func pixelStatistics(_ png: String, colour: String, in folder: TemporaryFolder) throws
     -> (variance: Double, inked: Double, hasColour: Bool)
   {
-    let r = try run(python!, ["-c", pngScript, png, colour], environment: environment(folder), in: folder)
+    let r = try run(
+      python!, ["-c", pngScript, png, colour], environment: environment(folder), in: folder)
     guard r.status == 0 else { throw Failure("PNG statistics failed: \(r.stderr)") }
     let n = r.stdout.split(separator: " ").map(String.init)
     return (Double(n[0]) ?? 0, Double(n[1]) ?? 0, n[2].hasPrefix("1"))

@@ -71,14 +71,16 @@ import Testing
 
     let list = try #require(try cli.json("cluster list --json") as? [[String: Any]])
     #expect(list.count == 9)
-    #expect(list.contains { $0["name"] as? String == "gb200-nvl72" && $0["gpus_per_node"] as? Int == 72 })
+    #expect(
+      list.contains { $0["name"] as? String == "gb200-nvl72" && $0["gpus_per_node"] as? Int == 72 })
 
     let before = try #require(try cli.json("cluster show mine --json") as? [String: Any])
     let set = try cli.run("cluster set mine --inter-node-bandwidth 400Gb/s")
     #expect(set.status == 0, "\(set.stderr)")
     let after = try #require(try cli.json("cluster show mine --json") as? [String: Any])
     #expect(double(after, "inter_node_bandwidth_bytes_per_second") == 50e9)
-    for key in before.keys where !["inter_node_bandwidth_bytes_per_second", "updated_at"].contains(key) {
+    for key in before.keys
+    where !["inter_node_bandwidth_bytes_per_second", "updated_at"].contains(key) {
       #expect("\(before[key]!)" == "\(after[key]!)", "\(key) changed")
     }
 
@@ -112,16 +114,21 @@ import Testing
     let add = try cli.run(
       "gpu add mine --memory 80GiB --fp32-tflops 19.5 --memory-bandwidth 2039GB/s")
     #expect(add.status == 0, "\(add.stderr)")
-    #expect(double(try cli.json("gpu show mine --json"), "memory_bandwidth_bytes_per_second") == 2_039e9)
+    #expect(
+      double(try cli.json("gpu show mine --json"), "memory_bandwidth_bytes_per_second") == 2_039e9)
     #expect(try cli.run("gpu show mine").stdout.contains("memory bandwidth  2,039 GB/s"))
     #expect(try cli.run("gpu set mine --memory-bandwidth 3.35TB/s").status == 0)
-    #expect(double(try cli.json("gpu show mine --json"), "memory_bandwidth_bytes_per_second") == 3.35e12)
-    #expect(double(try cli.json("gpu show h100-sxm --json"), "memory_bandwidth_bytes_per_second") == 3.35e12)
+    #expect(
+      double(try cli.json("gpu show mine --json"), "memory_bandwidth_bytes_per_second") == 3.35e12)
+    #expect(
+      double(try cli.json("gpu show h100-sxm --json"), "memory_bandwidth_bytes_per_second")
+        == 3.35e12)
     let plan = try cli.json("plan seed-gpt2-small a100-80gb --json")
     #expect(double(plan, "gpu.memory_bandwidth_bytes_per_second") == 2_039e9)
     let none = try cli.run("gpu add bare --memory 1GiB --fp32-tflops 1")
     #expect(none.status == 0)
-    #expect(value(try cli.json("gpu show bare --json"), "memory_bandwidth_bytes_per_second") is NSNull)
+    #expect(
+      value(try cli.json("gpu show bare --json"), "memory_bandwidth_bytes_per_second") is NSNull)
   }
 
   static let refused: [String] = [

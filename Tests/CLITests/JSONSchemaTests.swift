@@ -9,7 +9,9 @@ import Testing
   static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("schemas")
 
-  func expectValid(_ args: String, _ schema: String, sourceLocation: SourceLocation = #_sourceLocation)
+  func expectValid(
+    _ args: String, _ schema: String, sourceLocation: SourceLocation = #_sourceLocation
+  )
     throws
   {
     let validator = try JSONSchemaValidator(folder: Self.folder)
@@ -35,7 +37,8 @@ import Testing
     try expectValid("plan gpt2-xl a100-80gb --no-save --json", "plan.schema.json")
     try expectValid("fit --json", "fit.schema.json")
     try expectValid("fit --min-gpus --zero 3 --precision bf16 --json", "fit.schema.json")
-    try expectValid("sweep --models gpt2-small --gpus a100-80gb --dry-run --json", "sweep.schema.json")
+    try expectValid(
+      "sweep --models gpt2-small --gpus a100-80gb --dry-run --json", "sweep.schema.json")
     try expectValid(
       "sweep --models gpt2-small --gpus a100-80gb,t4 --precisions fp32,bf16 --json",
       "sweep.schema.json")
@@ -69,13 +72,15 @@ import Testing
   }
 
   @Test func renamedKeysKeepTheirOldNameMarkedDeprecated() throws {
-    let fit = try #require(try cli.json("fit --models gpt2-xl --gpus a100-80gb --json") as? [[String: Any]])
+    let fit = try #require(
+      try cli.json("fit --models gpt2-xl --gpus a100-80gb --json") as? [[String: Any]])
     #expect(fit[0]["model_name"] as? String == "gpt2-xl")
     #expect(fit[0]["model"] as? String == "gpt2-xl")
     _ = try cli.run("sweep --models gpt2-small --gpus a100-80gb")
     let sweeps = try #require(try cli.json("sweeps --json") as? [[String: Any]])
     #expect((sweeps[0]["sweep_id"] as? NSNumber) == (sweeps[0]["id"] as? NSNumber))
-    let schema = try String(contentsOf: Self.folder.appendingPathComponent("fit.schema.json"), encoding: .utf8)
+    let schema = try String(
+      contentsOf: Self.folder.appendingPathComponent("fit.schema.json"), encoding: .utf8)
     #expect(schema.contains("\"deprecated\": true"))
   }
 }

@@ -52,6 +52,9 @@ import Testing
       .write(toFile: file, atomically: true, encoding: .utf8)
     let r = try cli.run(["model", "import", file, "--name", "olmoe"])
     #expect(r.status == 1)
-    #expect(r.stderr.contains("supported: gpt2, llama, mistral, qwen2, gpt_neox, mixtral, qwen3_moe, deepseek_v3, gpt_oss"))
+    #expect(
+      r.stderr.contains(
+        "supported: gpt2, llama, mistral, qwen2, gpt_neox, mixtral, qwen3_moe, deepseek_v3, gpt_oss"
+      ))
   }
 }

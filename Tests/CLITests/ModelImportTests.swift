@@ -36,7 +36,7 @@ import Testing
 
   func write(_ name: String, _ text: String) -> String {
     let path = cli.folder.file(name)
-    FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+    _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
     return path
   }
 
@@ -126,7 +126,7 @@ import Testing
     ]
     for (name, bytes, message) in cases {
       let path = cli.folder.file(name)
-      FileManager.default.createFile(atPath: path, contents: Data(bytes))
+      _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
       let r = try cli.run(["model", "import", path])
       #expect(r.status != 0 && !r.signaled, "\(name)")
       #expect(r.stderr.contains(message), "\(name): \(r.stderr)")

@@ -20,7 +20,7 @@ import Testing
     let new = folder.file("new.csv")
     #expect(try kind(new) == .replace(file: new, existing: nil))
     let old = folder.file("old.csv")
-    FileManager.default.createFile(atPath: old, contents: Data("x".utf8))
+    _ = FileManager.default.createFile(atPath: old, contents: Data("x".utf8))
     chmod(old, 0o600)
     guard case .replace(let file, let existing?) = try kind(old) else {
       Issue.record("not replaced with its ownership")
@@ -56,7 +56,7 @@ import Testing
 
   @Test func protectedFilesAreRefusedByIdentityAndByName() throws {
     let db = folder.file("db.sqlite")
-    FileManager.default.createFile(atPath: db, contents: Data("db".utf8))
+    _ = FileManager.default.createFile(atPath: db, contents: Data("db".utf8))
     let files = ["", "-wal", "-shm", "-journal"].map { db + $0 }
     link(db, folder.file("hard"))
     symlink("db.sqlite-journal", folder.file("soft"))

@@ -1,11 +1,11 @@
 import Foundation
 import Planner
-@testable import Report
 import Storage
 import TestSupport
 import Testing
 
 @testable import CLI
+@testable import Report
 
 /// `trainplan report` without a browser: the page's contents, escaping and refusals.
 @Suite struct ReportTests {
@@ -14,9 +14,14 @@ import Testing
   static let hostileModel = "it's \"quoted\" & <b>bold</b>"
 
   init() throws {
-    try cli.run(["gpu", "add", Self.hostileGPU, "--memory", "24GiB", "--fp32-tflops", "35", "--price-per-hour", "1.5"])
-    try cli.run(["model", "add", Self.hostileModel, "--vocab-size", "32000", "--context-length", "1024",
-      "--layers", "4", "--d-model", "256", "--heads", "4"])
+    try cli.run([
+      "gpu", "add", Self.hostileGPU, "--memory", "24GiB", "--fp32-tflops", "35", "--price-per-hour",
+      "1.5",
+    ])
+    try cli.run([
+      "model", "add", Self.hostileModel, "--vocab-size", "32000", "--context-length", "1024",
+      "--layers", "4", "--d-model", "256", "--heads", "4",
+    ])
     for words in [
       ["seed-gpt2-xl", "a100-80gb", "--global-batch-size", "1024", "--steps", "400000"],
       [Self.hostileModel, Self.hostileGPU, "--batch-size", "2"],
@@ -83,7 +88,10 @@ import Testing
   }
 
   @Test func fitMatrixHasOneCellPerModelAndGPU() throws {
-    let r = try cli.run(["report", "--fit", "--models", "gpt2-xl,seed-gpt2-small", "--gpus", "a100-80gb,t4,h100-sxm", "--precision", "bf16"])
+    let r = try cli.run([
+      "report", "--fit", "--models", "gpt2-xl,seed-gpt2-small", "--gpus", "a100-80gb,t4,h100-sxm",
+      "--precision", "bf16",
+    ])
     #expect(r.status == 0, "\(r.stderr)")
     #expect(r.stdout.components(separatedBy: "<rect class=\"cell ").count - 1 == 6)
     #expect(r.stdout.contains("class=\"cell fit-n-a\""))  // t4 has no bf16
@@ -95,7 +103,9 @@ import Testing
 @Suite struct ReportPageTests {
   let folder = TemporaryFolder()
 
-  func stored(_ model: String, _ gpu: String, _ setup: TrainingSetup = TrainingSetup(), id: Int) throws -> StoredPlan {
+  func stored(_ model: String, _ gpu: String, _ setup: TrainingSetup = TrainingSetup(), id: Int)
+    throws -> StoredPlan
+  {
     let store = try Store(path: folder.file("t.sqlite"))
     let plan = try Planner.plan(
       model: try store.model(named: model).config, hardware: try store.gpu(named: gpu).profile,
@@ -105,30 +115,44 @@ import Testing
 
   @Test func timeChartOnlyForPlansWithATimeBreakdown() throws {
     let a = try stored("seed-gpt2-xl", "a100-80gb", id: 1)
-    let b = try stored("llama-2-7b", "h100-sxm", TrainingSetup(
-      microBatchSize: 1, globalBatchSize: 64, numGPUs: 16, precision: .bf16,
-      layout: ParallelLayout(tensorParallel: 2, pipelineParallel: 4)), id: 2)
+    let b = try stored(
+      "llama-2-7b", "h100-sxm",
+      TrainingSetup(
+        microBatchSize: 1, globalBatchSize: 64, numGPUs: 16, precision: .bf16,
+        layout: ParallelLayout(tensorParallel: 2, pipelineParallel: 4)), id: 2)
     let time = TimeBreakdown(
       computeSeconds: 1.5, bubbleSeconds: 0.25,
-      communication: [("data", 0.125), ("tensor", 0.0625), ("pipeline", 0.03125)], optimizerSeconds: 0.01)
-    let without = ReportPage.render(ReportContent(
-      selection: "s", command: "c", plans: [ReportPlan(stored: a), ReportPlan(stored: b)], planCount: 2))
+      communication: [("data", 0.125), ("tensor", 0.0625), ("pipeline", 0.03125)],
+      optimizerSeconds: 0.01)
+    let without = ReportPage.render(
+      ReportContent(
+        selection: "s", command: "c", plans: [ReportPlan(stored: a), ReportPlan(stored: b)],
+        planCount: 2))
     #expect(!without.contains("time-chart"))
-    let with = ReportPage.render(ReportContent(
-      selection: "s", command: "c", plans: [ReportPlan(stored: a), ReportPlan(stored: b, time: time)], planCount: 2))
-    let chart = try #require(with.components(separatedBy: "<svg id=\"time-chart\"").last?.components(separatedBy: "</svg>").first)
+    let with = ReportPage.render(
+      ReportContent(
+        selection: "s", command: "c",
+        plans: [ReportPlan(stored: a), ReportPlan(stored: b, time: time)], planCount: 2))
+    let chart = try #require(
+      with.components(separatedBy: "<svg id=\"time-chart\"").last?.components(separatedBy: "</svg>")
+        .first)
     #expect(chart.components(separatedBy: "class=\"bar-group\"").count - 1 == 1)
     // compute, bubble, three communication dimensions, optimizer
     #expect(chart.components(separatedBy: "<rect class=\"seg time-").count - 1 == 6)
     #expect(chart.contains("tensor communication"))
     #expect(chart.contains(">1.979 s<"))
     // The pipelined plan draws one memory bar per stage.
-    let memory = try #require(with.components(separatedBy: "<svg id=\"memory-chart\"").last?.components(separatedBy: "</svg>").first)
+    let memory = try #require(
+      with.components(separatedBy: "<svg id=\"memory-chart\"").last?.components(
+        separatedBy: "</svg>"
+      ).first)
     #expect(memory.components(separatedBy: "class=\"bar-group\"").count - 1 == 1 + 4)
   }
 
   @Test func escapingCoversEveryMarkupCharacter() {
-    #expect(HTML.escape("<a href='x'>\"&\"</a>") == "&lt;a href=&#39;x&#39;&gt;&quot;&amp;&quot;&lt;/a&gt;")
+    #expect(
+      HTML.escape("<a href='x'>\"&\"</a>")
+        == "&lt;a href=&#39;x&#39;&gt;&quot;&amp;&quot;&lt;/a&gt;")
   }
 
   @Test func externalReferenceCheckFindsWhatAPageWouldFetch() {

@@ -17,8 +17,10 @@ import Testing
       #expect(value(p, "fits") as? Bool == true)
       #expect(value(p, "time.model") as? String == "predicted")
       #expect(value(p, "setup.cluster") as? String == "dgx-h100")
-      let t = int(p, "setup.tensor_parallel")!, pp = int(p, "setup.pipeline_parallel")!
-      let c = int(p, "setup.context_parallel")!, d = int(p, "setup.data_parallel")!
+      let t = int(p, "setup.tensor_parallel")!
+      let pp = int(p, "setup.pipeline_parallel")!
+      let c = int(p, "setup.context_parallel")!
+      let d = int(p, "setup.data_parallel")!
       #expect(t * pp * c * d == 32)
     }
     #expect((int(r, "candidates") ?? 0) > 4)
@@ -28,28 +30,37 @@ import Testing
       [
         "plan", "llama-2-7b", "--cluster", "dgx-h100", "--no-save", "--json", "--precision", "bf16",
         "--attention", "flash", "--num-gpus", "32", "--global-batch-size", "256",
-        "--tp", "\(int(best, "setup.tensor_parallel")!)", "--pp", "\(int(best, "setup.pipeline_parallel")!)",
+        "--tp", "\(int(best, "setup.tensor_parallel")!)", "--pp",
+        "\(int(best, "setup.pipeline_parallel")!)",
         "--cp", "\(int(best, "setup.context_parallel")!)",
         "--virtual-stages", "\(int(best, "setup.virtual_stages")!)",
         "--batch-size", "\(int(best, "setup.batch_size")!)",
-        "--recompute", value(best, "setup.recompute") as! String, "--zero", "\(int(best, "setup.zero_stage")!)",
-      ] + ((value(best, "setup.sequence_parallel") as? Bool) == true ? ["--sequence-parallel"] : []))
+        "--recompute", value(best, "setup.recompute") as! String, "--zero",
+        "\(int(best, "setup.zero_stage")!)",
+      ] + ((value(best, "setup.sequence_parallel") as? Bool) == true ? ["--sequence-parallel"] : [])
+    )
     #expect(double(again, "time.step_seconds") == double(best, "time.step_seconds"))
     // --save stores the ranking as a sweep.
     let saved = try cli.json(
-      "search llama-2-7b --cluster dgx-h100 --num-gpus 32 --global-batch-size 256 --top 3 --save --json")
+      "search llama-2-7b --cluster dgx-h100 --num-gpus 32 --global-batch-size 256 --top 3 --save --json"
+    )
     let sweep = try #require(int(saved, "sweep_id"))
     let stored = try #require(try cli.json("plans --sweep \(sweep) --json") as? [Any])
     #expect(stored.count == 3)
   }
 
   @Test func nothingFitsExitsZeroAndSaysWhy() throws {
-    try cli.run("cluster add small --gpu t4 --gpus-per-node 4 --intra-node-bandwidth 32GB/s --inter-node-bandwidth 12.5GB/s")
-      .expectStatus(0)
-    let r = try cli.run("search llama-2-7b --cluster small --num-gpus 2 --global-batch-size 2 --precision fp16")
+    try cli.run(
+      "cluster add small --gpu t4 --gpus-per-node 4 --intra-node-bandwidth 32GB/s --inter-node-bandwidth 12.5GB/s"
+    )
+    .expectStatus(0)
+    let r = try cli.run(
+      "search llama-2-7b --cluster small --num-gpus 2 --global-batch-size 2 --precision fp16")
     #expect(r.status == 0, "\(r.stderr)")
     #expect(r.stdout.contains("none fits or is legal"))
-    let json = try cli.json("search llama-2-7b --cluster small --num-gpus 2 --global-batch-size 2 --precision fp16 --json")
+    let json = try cli.json(
+      "search llama-2-7b --cluster small --num-gpus 2 --global-batch-size 2 --precision fp16 --json"
+    )
     #expect((value(json, "plans") as? [Any])?.isEmpty == true)
     #expect((value(json, "rejected") as? [String: Any])?.isEmpty == false)
   }

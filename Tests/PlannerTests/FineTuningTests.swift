@@ -146,8 +146,11 @@ import Testing
       positional: .learned, fusedQKV: true)
     func message(_ targets: [String], rank: Int = 8) -> String {
       let setup = TrainingSetup(
-        precision: .bf16, training: Training(fineTuning: .lora, lora: LoRA(rank: rank, targets: targets)))
-      do { _ = try Planner.accounting(gpt2, setup) } catch let e as PlannerError { return e.message() } catch {}
+        precision: .bf16,
+        training: Training(fineTuning: .lora, lora: LoRA(rank: rank, targets: targets)))
+      do { _ = try Planner.accounting(gpt2, setup) } catch let e as PlannerError {
+        return e.message()
+      } catch {}
       return ""
     }
     #expect(message(["q", "v"]).contains("did you mean qkv"))

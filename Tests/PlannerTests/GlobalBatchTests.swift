@@ -25,11 +25,13 @@ import Testing
   @Test func askedMicroBatchMustDivideAndTheErrorNamesTheNearest() {
     #expect(throws: PlannerError.self) {
       try Planner.plan(
-        model: model, hardware: gpu, setup: TrainingSetup(microBatchSize: 3, globalBatchSize: 1_024))
+        model: model, hardware: gpu, setup: TrainingSetup(microBatchSize: 3, globalBatchSize: 1_024)
+      )
     }
     do {
       _ = try Planner.plan(
-        model: model, hardware: gpu, setup: TrainingSetup(microBatchSize: 3, globalBatchSize: 1_024))
+        model: model, hardware: gpu, setup: TrainingSetup(microBatchSize: 3, globalBatchSize: 1_024)
+      )
     } catch let e as PlannerError {
       #expect(e.message().contains("nearest valid: 1023 or 1026"))
       #expect(e.field == .globalBatchSize)
@@ -119,7 +121,7 @@ import Testing
 @Suite struct ExactRangeTests {
   @Test func tinyAndHugeValuesAreRefusedWithTheRealLimit() throws {
     var gpu = Shapes.a100_80GiB
-    gpu.peak.fp32 = 5e-324 * 1e12
+    gpu.peak.fp32 = Double.leastNonzeroMagnitude * 1e12  // 5e-324 TFLOP/s
     #expect(throws: PlannerError.self) { try gpu.validate() }
     gpu.peak.fp32 = 1e308
     do {
@@ -140,9 +142,10 @@ import Testing
     gpu.powerWatts = 1e-60
     let slow = try Planner.plan(
       model: Shapes.gpt2XL, hardware: gpu, setup: TrainingSetup(mfu: 1e-60))
-    for figure in [slow.compute.trainingDays, slow.compute.gpuHours, slow.compute.cost!,
-      slow.compute.energyKWh!]
-    {
+    for figure in [
+      slow.compute.trainingDays, slow.compute.gpuHours, slow.compute.cost!,
+      slow.compute.energyKWh!,
+    ] {
       #expect(figure.isNormal, "\(figure)")
     }
     gpu.peak.fp32 = 1e60 * 1e12

@@ -18,8 +18,10 @@ import Testing
   @Test func prunedSearchEqualsBruteForce() throws {
     let g = 8
     let global = 32
-    let result = try LayoutSearch(model: model, cluster: Self.cluster, numGPUs: g, base: base(global))
-      .run(top: 3)
+    let result = try LayoutSearch(
+      model: model, cluster: Self.cluster, numGPUs: g, base: base(global)
+    )
+    .run(top: 3)
     var best: (Double, Int)? = nil
     for t in [1, 2, 4, 8] {
       for p in [1, 2, 4, 8] where t * p <= g && g % (t * p) == 0 {
@@ -34,7 +36,9 @@ import Testing
                   s.layout = ParallelLayout(
                     tensorParallel: t, pipelineParallel: p, virtualStages: v, sequenceParallel: sp)
                   s.cluster = Self.cluster
-                  guard let plan = try? Planner.plan(model: model, hardware: Self.cluster.gpu, setup: s),
+                  guard
+                    let plan = try? Planner.plan(
+                      model: model, hardware: Self.cluster.gpu, setup: s),
                     plan.fits
                   else { continue }
                   let key = (plan.time.stepSeconds, -plan.spareBytes)
@@ -69,7 +73,8 @@ import Testing
       pins: .init(tensorParallel: 2, recompute: .full, zeroStage: 1)
     ).run(top: 50)
     for p in pinned.plans {
-      #expect(p.setup.layout.tensorParallel == 2 && p.setup.recompute == .full && p.setup.zeroStage == 1)
+      #expect(
+        p.setup.layout.tensorParallel == 2 && p.setup.recompute == .full && p.setup.zeroStage == 1)
     }
     // 16 GPUs and B = 2: D = 16, 8 or 4 exceed B; T = 16 does not divide the 4 KV heads.
     let small = try LayoutSearch(model: model, cluster: Self.cluster, numGPUs: 16, base: base(2))

@@ -56,7 +56,8 @@ import Testing
       name: c.name, vocabSize: m.vocab_size, contextLength: m.seq_length,
       numLayers: m.num_layers, dModel: m.hidden_size, numHeads: m.num_attention_heads,
       numKVHeads: m.num_query_groups, dFF: m.ffn_hidden_size, ffn: m.swiglu ? .swiglu : .gelu,
-      tiedEmbeddings: !m.untie_embeddings, norm: m.normalization == "LayerNorm" ? .layernorm : .rmsnorm)
+      tiedEmbeddings: !m.untie_embeddings,
+      norm: m.normalization == "LayerNorm" ? .layernorm : .rmsnorm)
     let layout = ParallelLayout(
       tensorParallel: l.tp, pipelineParallel: l.pp, contextParallel: l.cp,
       virtualStages: l.vp ?? 1, sequenceParallel: l.sp)
@@ -69,7 +70,8 @@ import Testing
       zeroStage: l.use_distributed_optimizer ? 1 : 0, fp32Gradients: true, method: .megatron,
       layout: layout)
     let plan = try Planner.plan(
-      model: model, hardware: HardwareProfile(memoryBytes: 1 << 50, peak: PeakThroughput(fp32: 1e12, bf16: 1e12)),
+      model: model,
+      hardware: HardwareProfile(memoryBytes: 1 << 50, peak: PeakThroughput(fp32: 1e12, bf16: 1e12)),
       setup: setup)
     let stage0 = plan.stages[0]
     return Ours(
@@ -133,7 +135,9 @@ import Testing
     let table = rows.joined(separator: "\n")
     let url = DetailedMethodTests.repoRoot.appendingPathComponent("validation/README.md")
     let readme = try String(contentsOf: url, encoding: .utf8)
-    let (startMark, endMark) = ("<!-- megatron-oracle-table:start -->", "<!-- megatron-oracle-table:end -->")
+    let (startMark, endMark) = (
+      "<!-- megatron-oracle-table:start -->", "<!-- megatron-oracle-table:end -->"
+    )
     guard let start = readme.range(of: startMark), let end = readme.range(of: endMark) else {
       Issue.record("validation/README.md lacks the \(startMark) … \(endMark) markers")
       return
@@ -147,7 +151,10 @@ import Testing
       }
     } else {
       let upToDate = String(current) == wanted
-      #expect(upToDate, "validation/README.md's oracle table is stale: UPDATE_README=1 swift test --filter MegatronOracleTests")
+      #expect(
+        upToDate,
+        "validation/README.md's oracle table is stale: UPDATE_README=1 swift test --filter MegatronOracleTests"
+      )
     }
   }
 
@@ -159,7 +166,9 @@ import Testing
       out.append("int64 token ids (oracle only)")
     } else {
       out.append("1.05 buffer and token ids (oracle only)")
-      if l.recompute_granularity != "selective" && l.cp == 1 { out.append("score term 5as²b/t (ours only)") }
+      if l.recompute_granularity != "selective" && l.cp == 1 {
+        out.append("score term 5as²b/t (ours only)")
+      }
       out.append("output layer: ours 4sbh/t + fp32 logits 4sbV/t, oracle 2(sbV/t + sbh)")
       if l.sp { out.append("SP ÷ t (ours only)") }
     }

@@ -24,7 +24,8 @@ import Testing
   }
 
   @Test func moeLayersKeepWhatAutogradKeeps() throws {
-    let url = DetailedMethodTests.repoRoot.appendingPathComponent("validation/measurements_moe.json")
+    let url = DetailedMethodTests.repoRoot.appendingPathComponent(
+      "validation/measurements_moe.json")
     let cases = try JSONDecoder().decode(Fixture.self, from: try Data(contentsOf: url)).cases
     var exact = 0
     var checked = 0
@@ -51,9 +52,12 @@ import Testing
         sequencesPerReplica: nil)
       checked += 1
       var all = true
-      for b in [1, 2] where try memory.activations(stage: 0, batch: b) != c.activation_bytes[String(b)] {
+      for b in [1, 2]
+      where try memory.activations(stage: 0, batch: b) != c.activation_bytes[String(b)] {
         all = false
-        misses.append("\(c.name) b=\(b): \(try memory.activations(stage: 0, batch: b)) vs \(c.activation_bytes[String(b)]!)")
+        misses.append(
+          "\(c.name) b=\(b): \(try memory.activations(stage: 0, batch: b)) vs \(c.activation_bytes[String(b)]!)"
+        )
       }
       if all { exact += 1 }
     }

@@ -118,7 +118,8 @@ import Testing
   func figure1LayerComponents(_ k: Korthikanti) throws {
     let gib = Double(1 << 30)
     let baseline = try Self.memory(k, sp: false, recompute: .none)
-    #expect(Double(try baseline.layerActivations(stage: 0, batch: k.microBatch)) / gib == k.baselineGiB)
+    #expect(
+      Double(try baseline.layerActivations(stage: 0, batch: k.microBatch)) / gib == k.baselineGiB)
     let spSelective = try Self.memory(k, sp: true, recompute: .selective)
     #expect(
       Double(try spSelective.layerActivations(stage: 0, batch: k.microBatch)) / gib
@@ -140,9 +141,11 @@ import Testing
     ]
     for k in Self.figure1 where published[k.name] != nil {
       let b = k.microBatch
-      let base = Double(try Self.memory(k, sp: false, recompute: .none).layerActivations(stage: 0, batch: b))
+      let base = Double(
+        try Self.memory(k, sp: false, recompute: .none).layerActivations(stage: 0, batch: b))
       func percent(_ sp: Bool, _ r: Recompute) throws -> Double {
-        Double(try Self.memory(k, sp: sp, recompute: r).layerActivations(stage: 0, batch: b)) / base * 100
+        Double(try Self.memory(k, sp: sp, recompute: r).layerActivations(stage: 0, batch: b)) / base
+          * 100
       }
       let ours = [
         "seq": try percent(true, .none), "sel": try percent(false, .selective),
@@ -185,10 +188,11 @@ import Testing
   let gpu = HardwareProfile(
     name: "h100", memoryBytes: 80 << 30, peak: PeakThroughput(fp32: 67e12, bf16: 989e12))
 
-  func plan(_ layout: ParallelLayout, gpus: Int, b: Int = 1, global: Int? = nil,
+  func plan(
+    _ layout: ParallelLayout, gpus: Int, b: Int = 1, global: Int? = nil,
     method: AccountingMethod = .seed, recompute: Recompute = .none, zero: Int = 0,
-    attention: AttentionKernel = .flash) throws -> Plan
-  {
+    attention: AttentionKernel = .flash
+  ) throws -> Plan {
     try Planner.plan(
       model: llama, hardware: gpu,
       setup: TrainingSetup(
@@ -254,7 +258,8 @@ import Testing
     let given = ParallelLayout(pipelineParallel: 4, pipelineLayers: [5, 9, 9, 9])
     #expect(try given.stageLayers(numLayers: 32) == [5, 9, 9, 9])
     #expect(throws: PlannerError.self) {
-      try ParallelLayout(pipelineParallel: 4, pipelineLayers: [5, 9, 9, 8]).stageLayers(numLayers: 32)
+      try ParallelLayout(pipelineParallel: 4, pipelineLayers: [5, 9, 9, 8]).stageLayers(
+        numLayers: 32)
     }
   }
 
@@ -293,9 +298,12 @@ import Testing
         == .contextParallel)
     // P beyond L, absurd degrees: refused before any work.
     #expect(field { try plan(ParallelLayout(pipelineParallel: 33), gpus: 33) } == .pipelineParallel)
-    #expect(field { try plan(ParallelLayout(tensorParallel: 1_000_000_000), gpus: 1) } == .tensorParallel)
+    #expect(
+      field { try plan(ParallelLayout(tensorParallel: 1_000_000_000), gpus: 1) } == .tensorParallel)
     // B divisible by D·b.
-    #expect(field { try plan(ParallelLayout(tensorParallel: 2), gpus: 8, b: 3, global: 16) } == .globalBatchSize)
+    #expect(
+      field { try plan(ParallelLayout(tensorParallel: 2), gpus: 8, b: 3, global: 16) }
+        == .globalBatchSize)
     // fp32 under megatron.
     #expect(throws: PlannerError.self) {
       try Planner.plan(
@@ -317,10 +325,12 @@ import Testing
       ParallelLayout(pipelineParallel: 2), ParallelLayout(contextParallel: 2),
       ParallelLayout(tensorParallel: 2, pipelineParallel: 2, contextParallel: 2),
     ] {
-      let p = try plan(layout, gpus: layout.modelParallelGPUs, method: method, recompute: .selective, zero: 1)
+      let p = try plan(
+        layout, gpus: layout.modelParallelGPUs, method: method, recompute: .selective, zero: 1)
       #expect(p.memory.totalBytes <= base.memory.totalBytes, "\(layout)")
       // More data parallelism shards the optimizer state (ZeRO 1) further.
-      let wider = try plan(layout, gpus: 2 * layout.modelParallelGPUs, method: method, recompute: .selective, zero: 1)
+      let wider = try plan(
+        layout, gpus: 2 * layout.modelParallelGPUs, method: method, recompute: .selective, zero: 1)
       #expect(wider.memory.totalBytes <= p.memory.totalBytes, "\(layout) D = 2")
     }
   }

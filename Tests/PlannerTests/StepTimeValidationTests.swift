@@ -118,7 +118,8 @@ import Testing
       guard let measured, r.table.contains("Table 4") == false else { return nil }
       let cluster = r.source == "mosaicml" ? mosaic : selene
       if r.batch.micro != nil {
-        let plan = try Planner.plan(model: gpt(r), hardware: a100, setup: setup(r, cluster: cluster))
+        let plan = try Planner.plan(
+          model: gpt(r), hardware: a100, setup: setup(r, cluster: cluster))
         return Prediction(row: r, measured: measured, plan: plan)
       }
       let p = r.parallel
@@ -142,7 +143,9 @@ import Testing
 
   @Test func iterationTimesMeetTheBars() throws {
     let all = try Self.predictions()
-    let megatron = all.filter { $0.row.source == "korthikanti2022" || $0.row.source == "megatron_readme_2021" }
+    let megatron = all.filter {
+      $0.row.source == "korthikanti2022" || $0.row.source == "megatron_readme_2021"
+    }
     let narayanan = all.filter { $0.row.source == "narayanan2021" }
     let mosaic = all.filter { $0.row.source == "mosaicml" }
     #expect(megatron.count == 9 && narayanan.count == 10 && mosaic.count >= 55)
@@ -176,7 +179,8 @@ import Testing
     let baseline = layer(false, .none)
     for (sp, r, overhead) in published {
       let ours = (layer(sp, r) / baseline - 1) * 100
-      print("[step-time] Table 4 SP \(sp) \(r): \(String(format: "%+.1f", ours)) % vs \(overhead) %")
+      print(
+        "[step-time] Table 4 SP \(sp) \(r): \(String(format: "%+.1f", ours)) % vs \(overhead) %")
       #expect(abs(ours - overhead) <= 5, "SP \(sp) \(r): \(ours) vs \(overhead)")
     }
   }
@@ -189,7 +193,10 @@ import Testing
     for p in try Self.predictions() {
       let s = p.plan.setup
       let l = s.layout
-      let name = p.row.source == "mosaicml" ? "MPT-\(p.row.model.params_b_reported?.text ?? "") s \(p.row.model.seq)" : "\(p.row.model.layers) layers, h \(p.row.model.hidden)"
+      let name =
+        p.row.source == "mosaicml"
+        ? "MPT-\(p.row.model.params_b_reported?.text ?? "") s \(p.row.model.seq)"
+        : "\(p.row.model.layers) layers, h \(p.row.model.hidden)"
       rows.append(
         "| \(p.row.source) | \(name) | \(l.tensorParallel)·\(l.pipelineParallel)·\(s.dataParallel), b \(s.batchSize), V \(l.virtualStages)\(l.sequenceParallel ? ", SP" : "")\(s.zeroStage > 0 ? ", ZeRO \(s.zeroStage)" : "") | \(s.recompute.rawValue) | \(String(format: "%.2f", p.measured)) | \(String(format: "%.2f", p.plan.time.stepSeconds)) | \(String(format: "%+.1f %%", p.error * 100)) | \(String(format: "%.1f %%", p.plan.time.mfu * 100)) |"
       )
@@ -221,7 +228,8 @@ enum ReadmeTable {
       }
     } else {
       let upToDate = String(current) == wanted
-      #expect(upToDate, "\(file)'s \(marker) is stale: UPDATE_README=1 swift test --filter \(command)")
+      #expect(
+        upToDate, "\(file)'s \(marker) is stale: UPDATE_README=1 swift test --filter \(command)")
     }
   }
 }

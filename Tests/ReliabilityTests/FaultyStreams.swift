@@ -67,7 +67,7 @@ func runWithStreams(
   defer { posix_spawn_file_actions_destroy(&actions) }
   let id = UUID().uuidString
   let input = folder.file("in-\(id)")
-  FileManager.default.createFile(atPath: input, contents: nil)
+  _ = FileManager.default.createFile(atPath: input, contents: nil)
   posix_spawn_file_actions_addopen(&actions, 0, input, O_RDONLY, 0)
   var toClose: [Int32] = []
   let outPath = try connect(stdout, to: 1, &actions, folder, "out-\(id)", &toClose)
@@ -126,7 +126,7 @@ private func spawn(
   posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
   let cArgs = argv.map { strdup($0) } + [nil]
   let cEnv = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-  defer { (cArgs + cEnv).forEach { free($0) } }
+  defer { for pointer in cArgs + cEnv { free(pointer) } }
   var pid = pid_t()
   let code = posix_spawn(&pid, argv[0], &actions, &attributes, cArgs, cEnv)
   guard code == 0 else { throw Failure("posix_spawn \(argv[0]): \(code)") }

@@ -100,7 +100,8 @@ import Testing
       try store.restoreCluster(named: "dgx-b200", from: presets)
     }
     #expect(
-      throws: StoreError.notAPreset(kind: "cluster", name: "dgx-h1000", suggestions: ["dgx-h100", "dgx-b200", "hgx-h200"])
+      throws: StoreError.notAPreset(
+        kind: "cluster", name: "dgx-h1000", suggestions: ["dgx-h100", "dgx-b200", "hgx-h200"])
     ) {
       try store.restoreCluster(named: "dgx-h1000", from: presets)
     }

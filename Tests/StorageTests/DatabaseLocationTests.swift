@@ -23,7 +23,7 @@ import Testing
 
   @Test func homeMustBeAnAbsoluteExistingFolder() throws {
     let file = folder.file("file")
-    FileManager.default.createFile(atPath: file, contents: nil)
+    _ = FileManager.default.createFile(atPath: file, contents: nil)
     for home in [nil, "", "relative", folder.file("missing"), file] as [String?] {
       var environment: [String: String] = [:]
       environment["HOME"] = home
@@ -60,7 +60,7 @@ import Testing
     // A file where a folder should be is refused, not replaced.
     let other = folder.file("other")
     try FileManager.default.createDirectory(atPath: other, withIntermediateDirectories: false)
-    FileManager.default.createFile(atPath: other + "/.local", contents: nil)
+    _ = FileManager.default.createFile(atPath: other + "/.local", contents: nil)
     #expect(throws: StoreError.self) { try location(["HOME": other]).prepareFolder() }
   }
 }

@@ -76,7 +76,7 @@ import Testing
   @Test func randomBytesAreRefusedAndUntouched() throws {
     let path = folder.file("noise.sqlite")
     let noise = Data((0..<8_192).map { _ in UInt8.random(in: 0...255) })
-    FileManager.default.createFile(atPath: path, contents: noise)
+    _ = FileManager.default.createFile(atPath: path, contents: noise)
     #expect(throws: StoreError.notADatabase(path)) { try Store(path: path) }
     #expect(fileBytes(path) == noise)
   }

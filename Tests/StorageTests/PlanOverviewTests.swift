@@ -82,12 +82,16 @@ import Testing
     let o = try store.planOverview(PlanFilter(sweep: sweepID))
     let fitting = try store.plans(PlanFilter(sweep: sweepID)).filter(\.plan.fits)
     let fastest = fitting.min { $0.plan.compute.trainingDays < $1.plan.compute.trainingDays }!
-    #expect(o.extremes.first { $0.label == "fastest plan that fits" }?.plan.days == fastest.plan.compute.trainingDays)
+    #expect(
+      o.extremes.first { $0.label == "fastest plan that fits" }?.plan.days
+        == fastest.plan.compute.trainingDays)
     let cheapest = fitting.compactMap(\.plan.compute.cost).min()
     #expect(o.extremes.first { $0.label == "cheapest plan that fits" }?.plan.cost == cheapest)
     for gpu in Set(fitting.map(\.plan.hardware.name)) {
       let largest = fitting.filter { $0.plan.hardware.name == gpu }.map(\.plan.parameters).max()
-      #expect(o.extremes.first { $0.label == "largest model that fits on \(gpu)" }?.plan.parameters == largest)
+      #expect(
+        o.extremes.first { $0.label == "largest model that fits on \(gpu)" }?.plan.parameters
+          == largest)
     }
   }
 

@@ -149,7 +149,9 @@ public struct JSONSchemaValidator {
 
   static func equal(_ a: Any, _ b: Any) -> Bool {
     if let x = a as? String, let y = b as? String { return x == y }
-    if let x = a as? NSNumber, let y = b as? NSNumber { return x == y && type(of: a) == type(of: b) }
+    if let x = a as? NSNumber, let y = b as? NSNumber {
+      return x == y && type(of: a) == type(of: b)
+    }
     return a is NSNull && b is NSNull
   }
 }

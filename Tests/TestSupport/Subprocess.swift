@@ -41,8 +41,8 @@ public final class Subprocess: @unchecked Sendable {
     let id = UUID().uuidString
     outPath = folder.file("out-\(id)")
     errPath = folder.file("err-\(id)")
-    FileManager.default.createFile(atPath: outPath, contents: nil)
-    FileManager.default.createFile(atPath: errPath, contents: nil)
+    _ = FileManager.default.createFile(atPath: outPath, contents: nil)
+    _ = FileManager.default.createFile(atPath: errPath, contents: nil)
     out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
     err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
     process.executableURL = URL(fileURLWithPath: executable)
