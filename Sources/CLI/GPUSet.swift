@@ -21,14 +21,20 @@ struct GPUSet: ParsableCommand {
       valueName: "size"),
     transform: MemorySize.parse)
   var memory: Int?
-  @Option(parsing: .unconditional, help: "Dense peak fp32 TFLOP/s.") var fp32Tflops: Double?
-  @Option(parsing: .unconditional, help: "Dense peak tf32 TFLOP/s.") var tf32Tflops: Double?
-  @Option(parsing: .unconditional, help: "Dense peak bf16 TFLOP/s.") var bf16Tflops: Double?
-  @Option(parsing: .unconditional, help: "Dense peak fp16 TFLOP/s.") var fp16Tflops: Double?
-  @Option(parsing: .unconditional, help: "Dense peak fp8 TFLOP/s.") var fp8Tflops: Double?
-  @Option(parsing: .unconditional, help: "Price per GPU-hour in US dollars.") var pricePerHour:
-    Double?
-  @Option(parsing: .unconditional, help: "Board power in watts.") var powerWatts: Double?
+  @Option(parsing: .unconditional, help: "Dense peak fp32 TFLOP/s.", transform: Real.parse)
+  var fp32Tflops: Double?
+  @Option(parsing: .unconditional, help: "Dense peak tf32 TFLOP/s.", transform: Real.parse)
+  var tf32Tflops: Double?
+  @Option(parsing: .unconditional, help: "Dense peak bf16 TFLOP/s.", transform: Real.parse)
+  var bf16Tflops: Double?
+  @Option(parsing: .unconditional, help: "Dense peak fp16 TFLOP/s.", transform: Real.parse)
+  var fp16Tflops: Double?
+  @Option(parsing: .unconditional, help: "Dense peak fp8 TFLOP/s.", transform: Real.parse)
+  var fp8Tflops: Double?
+  @Option(parsing: .unconditional, help: "Price per GPU-hour in US dollars.", transform: Real.parse)
+  var pricePerHour: Double?
+  @Option(parsing: .unconditional, help: "Board power in watts.", transform: Real.parse)
+  var powerWatts: Double?
   @Option(
     parsing: .unconditional,
     help: ArgumentHelp(
@@ -79,10 +85,8 @@ struct GPUSet: ParsableCommand {
     ]
     return try typed.compactMap { format, tflops in
       guard let tflops else { return nil }
-      guard tflops.isFinite, tflops > 0, (tflops * 1e12).isFinite else {
-        throw CLIError(
-          "--\(format.rawValue)-tflops must be a positive finite number (got \(tflops))")
-      }
+      // Checked as typed: 1e308 TFLOP/s is a finite input whose FLOP/s are not.
+      try reporting { try ExactRange.check(tflops, .peak(format), unit: " TFLOP/s") }
       return (format, tflops * 1e12)
     }
   }
