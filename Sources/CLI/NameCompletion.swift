@@ -6,16 +6,17 @@ import Storage
 /// which reads the database the command line would use (`--db`, else TRAINPLAN_DB, else the
 /// default). It never creates a database and never fails: no names is the worst answer.
 enum NameCompletion {
-  /// The kinds of saved records whose names complete. Clusters arrive with their records:
-  /// add a case and its `names` lookup (`store.clusters()`), and `.custom(clusters)` on the
-  /// cluster arguments.
-  enum Kind { case model, gpu }
+  /// The kinds of saved records whose names complete.
+  enum Kind { case model, gpu, cluster }
 
   static let models = CompletionKind.custom { words, _, prefix in
     complete(.model, words: words, prefix: prefix)
   }
   static let gpus = CompletionKind.custom { words, _, prefix in
     complete(.gpu, words: words, prefix: prefix)
+  }
+  static let clusters = CompletionKind.custom { words, _, prefix in
+    complete(.cluster, words: words, prefix: prefix)
   }
   /// For comma-separated lists (`--models a,b,`): completes the last item.
   static let modelLists = CompletionKind.custom { words, _, prefix in
@@ -63,6 +64,7 @@ enum NameCompletion {
     switch kind {
     case .model: return (try? store.models().map(\.config.name)) ?? []
     case .gpu: return (try? store.gpus().map(\.profile.name)) ?? []
+    case .cluster: return (try? store.clusterNames()) ?? []
     }
   }
 }

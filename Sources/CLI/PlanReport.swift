@@ -71,7 +71,38 @@ struct PlanReport {
         "\(s.method.rawValue) method, \(s.precision.rawValue), \(s.attention.rawValue) attention, recompute \(s.recompute.rawValue), \(s.numGPUs) GPU\(s.numGPUs == 1 ? "" : "s"), ZeRO \(s.zeroStage); micro-batch \(s.batchSize), global batch \(Units.grouped(s.globalBatchSize)) (\(Units.grouped(s.gradientAccumulationSteps)) accumulation step\(s.gradientAccumulationSteps == 1 ? "" : "s")); MFU \(Units.trimmed(s.mfu))"
       ),
       ("Run", run),
+      ("Training", training()),
     ] + (s.layout.isTrivial && s.layout.virtualStages == 1 ? [] : [("Layout", layout())])
+  }
+
+  /// What trains, what is frozen, quantised and offloaded, in one line.
+  func training() -> String {
+    let t = plan.setup.training
+    let trainable = Units.parameters(plan.trainableParameters)
+    var text: String
+    switch t.fineTuning {
+    case .full: text = "every parameter trains (\(trainable))"
+    case .lora, .qlora:
+      let base =
+        t.fineTuning == .qlora
+        ? "NF4 (4.127 bits; embeddings, norms and head 16-bit)" : plan.setup.precision.rawValue
+      text =
+        "LoRA rank \(t.lora.rank) on \(t.lora.targets.joined(separator: ",")) (\(trainable) trainable, \(t.lora.dtype.rawValue)); the base frozen in \(base)"
+    }
+    text += "; \(t.optimizer.rawValue)"
+    switch t.offload {
+    case .none: text += "; nothing offloaded"
+    case .optimizer:
+      text += "; optimizer state offloaded (\(Units.gib(plan.hostBytes)) of host memory per GPU)"
+    case .optimizerAndParameters:
+      text +=
+        "; optimizer state and weights offloaded (\(Units.gib(plan.hostBytes)) of host memory per GPU)"
+    }
+    if plan.activeParameters != plan.parameters {
+      text +=
+        "; \(Units.parameters(plan.activeParameters)) of \(Units.parameters(plan.parameters)) parameters active per token"
+    }
+    return text
   }
 
   /// "TP 8 × PP 4 × CP 1 × DP 2 = 64 GPUs, sequence parallel, …"

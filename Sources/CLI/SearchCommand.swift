@@ -25,7 +25,10 @@ struct SearchCommand: ParsableCommand {
   @OptionGroup var fineTuning: FineTuningOptions
 
   @Argument(help: "A saved model config's name.") var model: String
-  @Option(help: "The cluster to search (see `trainplan cluster list`).") var cluster: String
+  @Option(
+    help: "The cluster to search (see `trainplan cluster list`).",
+    completion: NameCompletion.clusters)
+  var cluster: String
   @Option(parsing: .unconditional, help: "GPUs in all, G = T·P·C·D.", transform: Count.parse)
   var numGpus: Int
   @Option(

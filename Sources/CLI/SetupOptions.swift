@@ -144,7 +144,7 @@ struct RunOptions: ParsableArguments {
   @Option(
     help: ArgumentHelp(
       "Predict the step time on this cluster (see `trainplan cluster list`); the GPU is the cluster's.",
-      valueName: "name"))
+      valueName: "name"), completion: NameCompletion.clusters)
   var cluster: String?
 
   /// The cluster `--cluster` names, from the database; nil without it.
