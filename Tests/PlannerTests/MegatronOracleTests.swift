@@ -132,30 +132,9 @@ import Testing
         "| \(c.name) | \(gib(o.weight_and_optimizer_bytes)) | \(gib(Double(ours.weights))) | \(percent(Double(ours.weights), o.weight_and_optimizer_bytes)) | \(gib(o.activation_bytes)) | \(gib(Double(ours.activations))) | \(percent(Double(ours.activations), o.activation_bytes)) | \(Self.reasons(c).joined(separator: "; ")) |"
       )
     }
-    let table = rows.joined(separator: "\n")
-    let url = DetailedMethodTests.repoRoot.appendingPathComponent("validation/README.md")
-    let readme = try String(contentsOf: url, encoding: .utf8)
-    let (startMark, endMark) = (
-      "<!-- megatron-oracle-table:start -->", "<!-- megatron-oracle-table:end -->"
-    )
-    guard let start = readme.range(of: startMark), let end = readme.range(of: endMark) else {
-      Issue.record("validation/README.md lacks the \(startMark) … \(endMark) markers")
-      return
-    }
-    let current = readme[start.upperBound..<end.lowerBound]
-    let wanted = "\n" + table + "\n"
-    if ProcessInfo.processInfo.environment["UPDATE_README"] == "1" {
-      if current != wanted {
-        try readme.replacingCharacters(in: start.upperBound..<end.lowerBound, with: wanted)
-          .write(to: url, atomically: true, encoding: .utf8)
-      }
-    } else {
-      let upToDate = String(current) == wanted
-      #expect(
-        upToDate,
-        "validation/README.md's oracle table is stale: UPDATE_README=1 swift test --filter MegatronOracleTests"
-      )
-    }
+    try ReadmeTable.check(
+      rows.joined(separator: "\n"), file: "validation/README.md", marker: "megatron-oracle-table",
+      command: "MegatronOracleTests")
   }
 
   /// Why ours differs from the oracle in a case, from what the case has.
