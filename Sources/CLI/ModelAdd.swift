@@ -45,12 +45,14 @@ struct ModelAdd: ParsableCommand {
   var positional: PositionalKind = .rope
   @Option(help: "Where the figures come from (a paper, a config.json).") var source = ""
   @Flag(help: "Overwrite a saved config of the same name.") var replace = false
+  @OptionGroup var moe: ExpertOptions
 
   func run() throws {
-    let config = ModelConfig(
+    var config = ModelConfig(
       name: name, vocabSize: vocabSize, contextLength: contextLength, numLayers: layers,
       dModel: dModel, numHeads: heads, numKVHeads: kvHeads, dFF: dFf, ffn: ffn,
       tiedEmbeddings: tiedEmbeddings, norm: norm, bias: bias, positional: positional)
+    try moe.apply(to: &config)
     // Check and count first: an invalid shape, or one too large to count, is refused before
     // anything is saved.
     try reporting {

@@ -57,4 +57,27 @@ import Testing
         "supported: gpt2, llama, mistral, qwen2, gpt_neox, mixtral, qwen3_moe, deepseek_v3, gpt_oss"
       ))
   }
+
+  @Test func modelAddTakesExpertsAndRefusesBadOnes() throws {
+    let base =
+      "model add m --vocab-size 32000 --context-length 4096 --layers 16 --d-model 2048 --heads 16"
+    try cli.run(base + " --experts 64 --top-k 8 --expert-ffn 1024").expectStatus(0)
+    let shown = try cli.json("model show m --json")
+    // 16 layers × (attention 4h² + router 64h + 64 experts × 3·h·1024) + embedding and head.
+    let h = 2_048
+    let layer = 4 * h * h + 2 * h + 64 * h + 64 * 3 * h * 1_024
+    #expect(int(shown, "parameters") == 16 * layer + 2 * 32_000 * h + h)
+    #expect(int(shown, "active_parameters") == int(shown, "parameters")! - 16 * 56 * 3 * h * 1_024)
+    try cli.run("plan seed-gpt2-small a100-80gb --batch-size 1").expectStatus(0)
+    let before = cli.databaseBytes()
+    for bad in [
+      " --experts 4 --top-k 8", " --experts 0 --top-k 1", " --top-k 2", " --experts 8",
+      " --experts 8 --top-k 2 --first-dense-layers 16", " --experts 8 --top-k 2 --moe-every 0",
+    ] {
+      let r = try cli.run(base.replacingOccurrences(of: " m ", with: " bad ") + bad)
+      #expect(r.status != 0 && r.status < 128, "\(bad)")
+      #expect(r.stderr.split(separator: "\n").count == 1, "\(bad): \(r.stderr)")
+    }
+    #expect(cli.databaseBytes() == before)
+  }
 }

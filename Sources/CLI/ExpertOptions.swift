@@ -1,0 +1,46 @@
+import ArgumentParser
+import Planner
+
+/// A mixture-of-experts feed-forward and a head width, as `model add` takes them.
+struct ExpertOptions: ParsableArguments {
+  @Option(
+    parsing: .unconditional, help: "Routed experts E (a mixture of experts; default: dense).",
+    transform: Count.parse)
+  var experts: Int?
+  @Option(parsing: .unconditional, help: "Experts per token k.", transform: Count.parse)
+  var topK: Int?
+  @Option(parsing: .unconditional, help: "Shared experts. (default: 0)", transform: Count.parse)
+  var sharedExperts: Int = 0
+  @Option(
+    parsing: .unconditional, help: "Each expert's feed-forward width (moe_intermediate_size).",
+    transform: Count.parse)
+  var expertFfn: Int?
+  @Option(
+    parsing: .unconditional, help: "Leading layers with a dense feed-forward. (default: 0)",
+    transform: Count.parse)
+  var firstDenseLayers: Int = 0
+  @Option(
+    parsing: .unconditional, help: "Every n-th layer after them is MoE. (default: 1)",
+    transform: Count.parse)
+  var moeEvery: Int = 1
+  @Flag(help: "The router has a bias.") var routerBias = false
+  @Option(
+    parsing: .unconditional, help: "Each head's width, when not d_model / heads.",
+    transform: Count.parse)
+  var headDim: Int?
+
+  func apply(to config: inout ModelConfig) throws {
+    config.headDim = headDim
+    guard let experts else {
+      if topK != nil || expertFfn != nil || sharedExperts != 0 {
+        throw CLIError(
+          "--top-k, --expert-ffn and --shared-experts describe experts; give --experts")
+      }
+      return
+    }
+    guard let topK else { throw CLIError("--experts needs --top-k, the experts each token uses") }
+    config.experts = Experts(
+      count: experts, topK: topK, shared: sharedExperts, ffn: expertFfn ?? config.dFF,
+      firstDenseLayers: firstDenseLayers, every: moeEvery, routerBias: routerBias)
+  }
+}
