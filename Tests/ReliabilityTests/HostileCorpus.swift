@@ -55,7 +55,7 @@ enum HostileCorpus {
         ],
         [
           "--vocab-size", "--context-length", "--layers", "--d-model", "--heads", "--d-ff",
-          "--kv-heads",
+          "--kv-heads", "--experts", "--head-dim",
         ]
       ),
       (
