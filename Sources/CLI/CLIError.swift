@@ -64,6 +64,7 @@ struct CLIError: Error, CustomStringConvertible {
     case .intraNodeLatency: return "--intra-node-latency"
     case .interNodeLatency: return "--inter-node-latency"
     case .memoryBandwidth: return "--memory-bandwidth"
+    case .hostLinkBandwidth: return "--host-link-bandwidth"
     case .finetune: return "--finetune"
     case .loraRank: return "--lora-rank"
     case .loraTargets: return "--lora-targets"

@@ -51,6 +51,13 @@ struct GPUAdd: ParsableCommand {
   @Option(
     parsing: .unconditional,
     help: ArgumentHelp(
+      "The link to the host each way, what --offload moves: 32GB/s (PCIe 4.0 x16), 64GB/s (PCIe 5.0).",
+      valueName: "rate"),
+    transform: Bandwidth.parse)
+  var hostLinkBandwidth: Double?
+  @Option(
+    parsing: .unconditional,
+    help: ArgumentHelp(
       "Memory the framework keeps for itself (CUDA context, allocator slack). (default: 0)",
       valueName: "size"),
     transform: MemorySize.parseReserve)
@@ -76,7 +83,7 @@ struct GPUAdd: ParsableCommand {
         fp32: flops[.fp32]!, tf32: flops[.tf32], bf16: flops[.bf16], fp16: flops[.fp16],
         fp8: flops[.fp8]),
       pricePerHour: pricePerHour, powerWatts: powerWatts, source: source,
-      memoryBandwidth: memoryBandwidth)
+      memoryBandwidth: memoryBandwidth, hostLinkBandwidth: hostLinkBandwidth)
     let store = try store.open()
     try reporting { try store.saveGPU(gpu, replace: replace) }
     print(

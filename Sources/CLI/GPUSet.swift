@@ -44,6 +44,13 @@ struct GPUSet: ParsableCommand {
   var memoryBandwidth: Double?
   @Option(
     parsing: .unconditional,
+    help: ArgumentHelp(
+      "The link to the host each way, what --offload moves: 32GB/s (PCIe 4.0 x16), 64GB/s (PCIe 5.0).",
+      valueName: "rate"),
+    transform: Bandwidth.parse)
+  var hostLinkBandwidth: Double?
+  @Option(
+    parsing: .unconditional,
     help: ArgumentHelp("Memory the framework keeps for itself.", valueName: "size"),
     transform: MemorySize.parseReserve)
   var reserve: Int?
@@ -51,7 +58,9 @@ struct GPUSet: ParsableCommand {
 
   func run() throws {
     let peaks = try typedPeaks()
-    let plain: [Any?] = [memory, pricePerHour, powerWatts, reserve, source, memoryBandwidth]
+    let plain: [Any?] = [
+      memory, pricePerHour, powerWatts, reserve, source, memoryBandwidth, hostLinkBandwidth,
+    ]
     guard !peaks.isEmpty || plain.contains(where: { $0 != nil }) else {
       throw CLIError(
         "gpu set needs at least one field to change (e.g. --price-per-hour, --memory, --memory-bandwidth, --source); see --help"
@@ -68,6 +77,7 @@ struct GPUSet: ParsableCommand {
         if let reserve { g.reserveBytes = reserve }
         if let source { g.source = source }
         if let memoryBandwidth { g.memoryBandwidth = memoryBandwidth }
+        if let hostLinkBandwidth { g.hostLinkBandwidth = hostLinkBandwidth }
         record.profile = g
       }
     }

@@ -218,6 +218,7 @@ struct PlanReport {
       ("  DP communication", share(t.dataParallelCommSeconds)),
       ("  CP communication", share(t.contextParallelCommSeconds)),
       ("  optimizer step", share(t.optimizerSeconds)),
+      ("  host offload", share(t.offloadSeconds)),
     ]
     rows.append(
       (

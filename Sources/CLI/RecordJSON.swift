@@ -68,6 +68,7 @@ enum RecordJSON {
     emit("reserve_bytes", .int(g.reserveBytes))
     emit("source", .string(g.source))
     emit("memory_bandwidth_bytes_per_second", JSONValue(g.memoryBandwidth))
+    emit("host_link_bandwidth_bytes_per_second", JSONValue(g.hostLinkBandwidth))
   }
 
   static func setupFields(_ s: ResolvedSetup, _ emit: Emit) {
@@ -152,6 +153,7 @@ enum RecordJSON {
     emit("data_parallel_comm_seconds", .double(t.dataParallelCommSeconds))
     emit("context_parallel_comm_seconds", .double(t.contextParallelCommSeconds))
     emit("optimizer_seconds", .double(t.optimizerSeconds))
+    emit("offload_seconds", .double(t.offloadSeconds))
     emit("mfu", .double(t.mfu))
     emit("hfu", .double(t.hfu))
     emit("tokens_per_second", .double(t.tokensPerSecond))

@@ -54,11 +54,14 @@ public struct HardwareProfile: Equatable, Hashable, Sendable {
   public var source: String
   /// HBM bandwidth in bytes per second, where known: the optimizer step's memory traffic.
   public var memoryBandwidth: Double?
+  /// The link to the host (PCIe, NVLink-C2C), bytes per second each way, where known: what
+  /// `--offload` moves. Without it the time model takes PCIe 4.0 x16's 32 GB/s.
+  public var hostLinkBandwidth: Double?
 
   public init(
     name: String = "", memoryBytes: Int, reserveBytes: Int = 0, peak: PeakThroughput,
     pricePerHour: Double? = nil, powerWatts: Double? = nil, source: String = "",
-    memoryBandwidth: Double? = nil
+    memoryBandwidth: Double? = nil, hostLinkBandwidth: Double? = nil
   ) {
     self.name = name
     self.memoryBytes = memoryBytes
@@ -68,6 +71,7 @@ public struct HardwareProfile: Equatable, Hashable, Sendable {
     self.powerWatts = powerWatts
     self.source = source
     self.memoryBandwidth = memoryBandwidth
+    self.hostLinkBandwidth = hostLinkBandwidth
   }
 
   /// Memory left for training after the reserve.
@@ -91,6 +95,9 @@ public struct HardwareProfile: Equatable, Hashable, Sendable {
     }
     if let bandwidth = memoryBandwidth {
       try ExactRange.check(bandwidth, .memoryBandwidth, scale: 1e9, unit: " GB/s")
+    }
+    if let bandwidth = hostLinkBandwidth {
+      try ExactRange.check(bandwidth, .hostLinkBandwidth, scale: 1e9, unit: " GB/s")
     }
   }
 }

@@ -238,7 +238,8 @@ public struct LayoutSearch: Sendable {
       model: run, vocabulary: accounting.paddedVocabulary, layout: setup.layout,
       stageLayers: memory.stageLayers, cluster: cluster, precision: setup.precision,
       attention: setup.attention, recompute: setup.recompute, zeroStage: setup.zeroStage,
-      gradientBytes: memory.bytesPerParameter.grads, dataParallel: d
+      gradientBytes: memory.bytesPerParameter.grads, dataParallel: d,
+      offload: setup.training.offload
     ).predict(
       batch: b, microBatches: m, stageParameters: memory.stageParameters,
       stageStateBytes: stateBytes, modelFLOPs: modelFLOPs,

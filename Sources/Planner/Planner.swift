@@ -67,7 +67,8 @@ public enum Planner {
         model: run, vocabulary: method.paddedVocabulary, layout: layout, stageLayers: stageLayers,
         cluster: cluster, precision: setup.precision, attention: setup.attention,
         recompute: setup.recompute, zeroStage: setup.zeroStage,
-        gradientBytes: memoryModel.bytesPerParameter.grads, dataParallel: dataParallel
+        gradientBytes: memoryModel.bytesPerParameter.grads, dataParallel: dataParallel,
+        offload: setup.training.offload
       ).predict(
         batch: batch, microBatches: resolved.microBatches,
         stageParameters: memoryModel.stageParameters,

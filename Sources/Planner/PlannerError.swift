@@ -41,6 +41,7 @@ public enum Field: String, Sendable, CaseIterable {
   case intraNodeLatency = "intra_node_latency"
   case interNodeLatency = "inter_node_latency"
   case memoryBandwidth = "memory_bandwidth"
+  case hostLinkBandwidth = "host_link_bandwidth"
   case finetune
   case loraRank = "lora_rank"
   case loraTargets = "lora_targets"

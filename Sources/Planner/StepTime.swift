@@ -14,6 +14,8 @@ public struct StepTime: Equatable, Hashable, Sendable {
   public var dataParallelCommSeconds: Double
   public var contextParallelCommSeconds: Double
   public var optimizerSeconds: Double
+  /// What `--offload` moves over the host link and the compute does not hide.
+  public var offloadSeconds: Double
   /// Model FLOPs (forward, backward, optimizer) per step over G × peak × step time.
   public var mfu: Double
   /// The same with recomputation counted.
@@ -24,7 +26,8 @@ public struct StepTime: Equatable, Hashable, Sendable {
     model: Model, stepSeconds: Double, computeSeconds: Double, bubbleSeconds: Double = 0,
     tensorParallelCommSeconds: Double = 0, pipelineCommSeconds: Double = 0,
     dataParallelCommSeconds: Double = 0, contextParallelCommSeconds: Double = 0,
-    optimizerSeconds: Double = 0, mfu: Double, hfu: Double, tokensPerSecond: Double
+    optimizerSeconds: Double = 0, offloadSeconds: Double = 0, mfu: Double, hfu: Double,
+    tokensPerSecond: Double
   ) {
     self.model = model
     self.stepSeconds = stepSeconds
@@ -35,6 +38,7 @@ public struct StepTime: Equatable, Hashable, Sendable {
     self.dataParallelCommSeconds = dataParallelCommSeconds
     self.contextParallelCommSeconds = contextParallelCommSeconds
     self.optimizerSeconds = optimizerSeconds
+    self.offloadSeconds = offloadSeconds
     self.mfu = mfu
     self.hfu = hfu
     self.tokensPerSecond = tokensPerSecond

@@ -31,6 +31,7 @@ struct StepTimeModel {
   let zeroStage: Int
   let gradientBytes: Int
   let dataParallel: Int
+  var offload: Offload = .none
 
   struct Pass {
     var forward = 0.0
@@ -153,15 +154,32 @@ struct StepTimeModel {
     let dataParallel = dataParallelComm(
       stageParameters.max() ?? 0, microBatches: m, over: mm * critical + bubble)
     let optimizer = 2 * Double(stageStateBytes.max() ?? 0) / hbm
-    let step = mm * critical + bubble + pipelineComm + dataParallel + optimizer
+    let offload = offloadTime(
+      stageParameters.max() ?? 0, microBatches: m, over: mm * critical + bubble)
+    let step = mm * critical + bubble + pipelineComm + dataParallel + optimizer + offload
     let denominator = Double(numGPUs) * peak * step
     return StepTime(
       model: .predicted, stepSeconds: step, computeSeconds: compute, bubbleSeconds: bubble,
       tensorParallelCommSeconds: tensorParallel, pipelineCommSeconds: pipelineComm,
       dataParallelCommSeconds: dataParallel,
       contextParallelCommSeconds: contextParallel,
-      optimizerSeconds: optimizer, mfu: modelFLOPs / denominator,
+      optimizerSeconds: optimizer, offloadSeconds: offload, mfu: modelFLOPs / denominator,
       hfu: hardwareFLOPs / denominator, tokensPerSecond: tokensPerStep / step)
+  }
+
+  /// What `--offload` moves over the host link each step, for the GPU's ZeRO shard: ZeRO-
+  /// Offload sends the gradients down and takes the updated 16-bit weights back after the
+  /// backward pass, exposed; ZeRO-Infinity also fetches the weights for every micro-batch's
+  /// forward and backward, prefetched beside the compute (only what exceeds it is exposed).
+  /// The optimizer's own step on the CPU is not timed.
+  func offloadTime(_ parameters: Int, microBatches m: Int, over compute: Double) -> Double {
+    guard offload != .none else { return 0 }
+    let link = cluster.gpu.hostLinkBandwidth ?? 32e9
+    let shard = Double(parameters) / Double(max(1, dataParallel * layout.contextParallel))
+    let step = shard * (Double(gradientBytes) + elementBytes) / link
+    guard offload == .optimizerAndParameters else { return step }
+    let fetches = 2 * Double(m) * Double(parameters) * elementBytes / link
+    return step + max(0, fetches - compute)
   }
 
   /// The exposed data-parallel communication of one step over the ZeRO group D·C.

@@ -11,6 +11,7 @@ extension Store {
   static let gpuColumnList = [
     "name", "memory_bytes", "reserve_bytes", "fp32_flops", "tf32_flops", "bf16_flops",
     "fp16_flops", "fp8_flops", "price_per_hour", "power_watts", "source", "memory_bandwidth",
+    "host_link_bandwidth",
   ]
   static let gpuColumns = gpuColumnList.joined(separator: ", ")
 
@@ -39,7 +40,7 @@ extension Store {
   static func gpuValues(_ g: HardwareProfile) -> [any DatabaseValueConvertible] {
     [
       g.name, g.memoryBytes, g.reserveBytes, g.peak.fp32, g.peak.tf32, g.peak.bf16, g.peak.fp16,
-      g.peak.fp8, g.pricePerHour, g.powerWatts, g.source, g.memoryBandwidth,
+      g.peak.fp8, g.pricePerHour, g.powerWatts, g.source, g.memoryBandwidth, g.hostLinkBandwidth,
     ]
   }
 
@@ -100,7 +101,8 @@ extension Store {
         fp8: try row.optionalDouble(c.fp8)),
       pricePerHour: try row.optionalDouble(c.pricePerHour),
       powerWatts: try row.optionalDouble(c.powerWatts), source: try row.text(c.source),
-      memoryBandwidth: try row.optionalDouble(c.memoryBandwidth))
+      memoryBandwidth: try row.optionalDouble(c.memoryBandwidth),
+      hostLinkBandwidth: try row.optionalDouble(c.hostLinkBandwidth))
   }
 }
 
@@ -108,7 +110,7 @@ extension Store {
 /// Built once, so decoding a million plans does not build a million column names.
 struct HardwareColumns: Sendable {
   let name, memoryBytes, reserveBytes, fp32, tf32, bf16, fp16, fp8, pricePerHour, powerWatts,
-    source, memoryBandwidth: String
+    source, memoryBandwidth, hostLinkBandwidth: String
 
   init(prefix: String) {
     name = prefix + "name"
@@ -123,6 +125,7 @@ struct HardwareColumns: Sendable {
     powerWatts = prefix + "power_watts"
     source = prefix + "source"
     memoryBandwidth = prefix + "memory_bandwidth"
+    hostLinkBandwidth = prefix + "host_link_bandwidth"
   }
 
   static let gpus = HardwareColumns(prefix: "")

@@ -153,6 +153,7 @@ let planColumns: [(name: String, value: @Sendable (Plan) -> DatabaseValue)] = [
   ("gpu_power_watts", { $0.hardware.powerWatts.databaseValue }),
   ("gpu_source", { $0.hardware.source.databaseValue }),
   ("gpu_memory_bandwidth", { $0.hardware.memoryBandwidth.databaseValue }),
+  ("gpu_host_link_bandwidth", { $0.hardware.hostLinkBandwidth.databaseValue }),
   ("batch_size", { $0.setup.batchSize.databaseValue }),
   ("batch_size_chosen", { $0.setup.batchSizeChosen.databaseValue }),
   ("global_batch_size", { $0.setup.globalBatchSize.databaseValue }),
@@ -204,6 +205,7 @@ let planColumns: [(name: String, value: @Sendable (Plan) -> DatabaseValue)] = [
     { TimeColumns.predicted($0)?.contextParallelCommSeconds.databaseValue ?? .null }
   ),
   ("optimizer_seconds", { TimeColumns.predicted($0)?.optimizerSeconds.databaseValue ?? .null }),
+  ("offload_seconds", { TimeColumns.predicted($0)?.offloadSeconds.databaseValue ?? .null }),
   ("time_mfu", { TimeColumns.predicted($0)?.mfu.databaseValue ?? .null }),
   ("time_hfu", { TimeColumns.predicted($0)?.hfu.databaseValue ?? .null }),
   ("tokens_per_second", { TimeColumns.predicted($0)?.tokensPerSecond.databaseValue ?? .null }),
@@ -345,14 +347,14 @@ extension Store {
     model_name, vocab_size, context_length, num_layers, d_model, num_heads, num_kv_heads, d_ff,
     ffn, tied_embeddings, norm, bias, positional, gpu_name, gpu_memory_bytes, gpu_reserve_bytes,
     gpu_fp32_flops, gpu_tf32_flops, gpu_bf16_flops, gpu_fp16_flops, gpu_fp8_flops,
-    gpu_price_per_hour, gpu_power_watts, gpu_source, gpu_memory_bandwidth, precision, batch_size, batch_size_chosen,
+    gpu_price_per_hour, gpu_power_watts, gpu_source, gpu_memory_bandwidth, gpu_host_link_bandwidth, precision, batch_size, batch_size_chosen,
     global_batch_size, gradient_accumulation_steps, steps, tokens, run_length_basis,
     tokens_per_parameter, mfu, num_gpus, attention, checkpointing, zero_stage, fp32_gradients,
     reserve_bytes, method, seq_len, tensor_parallel, pipeline_parallel, context_parallel,
     virtual_stages, sequence_parallel, pipeline_layers, data_parallel, peak_stage, stages, dropout,
     time_model, step_seconds, compute_seconds, bubble_seconds, tensor_parallel_comm_seconds,
     pipeline_comm_seconds, data_parallel_comm_seconds, context_parallel_comm_seconds,
-    optimizer_seconds, time_mfu, time_hfu, tokens_per_second, cluster_name, cluster_gpus_per_node,
+    optimizer_seconds, offload_seconds, time_mfu, time_hfu, tokens_per_second, cluster_name, cluster_gpus_per_node,
     cluster_intra_node_bandwidth, cluster_inter_node_bandwidth, cluster_intra_node_latency,
     cluster_inter_node_latency, cluster_source, finetune, lora_rank, lora_targets, lora_dtype,
     optimizer, offload, trainable_parameters, host_bytes, fused_qkv, experts, attention_variant,
@@ -481,7 +483,8 @@ enum TimeColumns {
       pipelineCommSeconds: try value("pipeline_comm_seconds"),
       dataParallelCommSeconds: try value("data_parallel_comm_seconds"),
       contextParallelCommSeconds: try value("context_parallel_comm_seconds"),
-      optimizerSeconds: try value("optimizer_seconds"), mfu: try value("time_mfu"),
+      optimizerSeconds: try value("optimizer_seconds"),
+      offloadSeconds: try value("offload_seconds"), mfu: try value("time_mfu"),
       hfu: try value("time_hfu"), tokensPerSecond: try value("tokens_per_second"))
   }
 

@@ -35,6 +35,7 @@ public struct Presets: Sendable {
     let peak_tflops: Peak
     let power_watts, price_per_hour: Double?
     let memory_bandwidth_gb_per_s: Double?
+    let host_link_gb_per_s: Double?
     let sources: [String: String]
   }
 
@@ -100,14 +101,18 @@ public struct Presets: Sendable {
       let p = g.peak_tflops
       let source = Self.citing(
         g.display_name, g.sources,
-        ["memory_bytes", "peak_tflops", "power_watts", "price_per_hour", "memory_bandwidth"])
+        [
+          "memory_bytes", "peak_tflops", "power_watts", "price_per_hour", "memory_bandwidth",
+          "host_link",
+        ])
       return HardwareProfile(
         name: g.name, memoryBytes: g.memory_bytes, reserveBytes: g.reserve_bytes ?? 0,
         peak: PeakThroughput(
           fp32: p.fp32 * 1e12, tf32: tera(p.tf32), bf16: tera(p.bf16), fp16: tera(p.fp16),
           fp8: tera(p.fp8)),
         pricePerHour: g.price_per_hour, powerWatts: g.power_watts, source: source,
-        memoryBandwidth: g.memory_bandwidth_gb_per_s.map { $0 * 1e9 })
+        memoryBandwidth: g.memory_bandwidth_gb_per_s.map { $0 * 1e9 },
+        hostLinkBandwidth: g.host_link_gb_per_s.map { $0 * 1e9 })
     }
     clusters = try Self.decode([ClusterFixture].self, clustersJSON, file: "clusters.json").map {
       c in

@@ -160,4 +160,29 @@ import Testing
     #expect(message(["c_attn"], rank: 769).contains("at most"))
     #expect(message(["c_attn", "c_proj"]).isEmpty)
   }
+
+  /// `--offload` with `--cluster`: the gradients go down and the 16-bit weights come back over
+  /// the host link once a step, for the GPU's ZeRO shard.
+  @Test func offloadTimeIsTheShardOverTheHostLink() throws {
+    let model = ModelConfig(
+      name: "7b", vocabSize: 32_000, contextLength: 2_048, numLayers: 32, dModel: 4_096,
+      numHeads: 32, dFF: 11_008)
+    var gpu = StepTimeValidationTests.a100
+    gpu.hostLinkBandwidth = 32e9
+    var cluster = StepTimeValidationTests.selene
+    cluster.gpu = gpu
+    var setup = TrainingSetup(
+      microBatchSize: 1, globalBatchSize: 8, runLength: .steps(1), numGPUs: 8, precision: .bf16,
+      attention: .flash, zeroStage: 2, method: .detailed, cluster: cluster,
+      training: Training(offload: .optimizer))
+    let plan = try Planner.plan(model: model, hardware: gpu, setup: setup)
+    let shard = Double(plan.parameters) / 8
+    #expect(abs(plan.time.offloadSeconds - shard * (2 + 2) / 32e9) < 1e-9)
+    #expect(plan.hostBytes == Int((Double(plan.parameters) * 12 / 8).rounded(.up)))
+    #expect(plan.memory.optimizerStateBytes == 0)
+    setup.training.offload = .none
+    let onGPU = try Planner.plan(model: model, hardware: gpu, setup: setup)
+    #expect(onGPU.time.offloadSeconds == 0 && onGPU.hostBytes == 0)
+    #expect(plan.time.stepSeconds > onGPU.time.stepSeconds - onGPU.time.optimizerSeconds)
+  }
 }
