@@ -64,6 +64,12 @@ struct ReportCommand: ParsableCommand {
           "\(flag) goes with --fit (the fit matrix); select stored plans with --model, --gpu, --since, --sweep or ids"
         )
       }
+      // The setup options shape a fit matrix; stored plans already have theirs.
+      if try options.setup() != SetupOptions.parse([]).setup() || options.run.cluster != nil {
+        throw CLIError(
+          "setup options (--precision, --num-gpus, …) go with --fit; stored plans keep the setup they were made with"
+        )
+      }
     } else if !ids.isEmpty || filter.model != nil || filter.gpu != nil || filter.since != nil {
       throw CLIError(
         "--fit draws the matrix of --models × --gpus; plan ids, --model, --gpu and --since select stored plans and do not go with it"

@@ -75,6 +75,8 @@ import Testing
       (["--models", "gpt2-xl"], "--models goes with --fit"),
       (["--min-gpus"], "--min-gpus goes with --fit"),
       (["--fit", "--model", "gpt2-xl"], "--fit draws the matrix"),
+      (["--precision", "bf16"], "setup options (--precision, --num-gpus, …) go with --fit"),
+      (["--cluster", "dgx-h100"], "setup options (--precision, --num-gpus, …) go with --fit"),
       (["abc"], "plan ids must be whole numbers above 0"),
       (["0"], "plan ids must be whole numbers above 0"),
       (["--sweep", "9"], "no sweep"),
