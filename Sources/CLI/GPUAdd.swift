@@ -37,24 +37,7 @@ struct GPUAdd: ParsableCommand {
     parsing: .unconditional, help: "Dense peak fp8 TFLOP/s, where the GPU has it.",
     transform: Real.parse)
   var fp8Tflops: Double?
-  @Option(parsing: .unconditional, help: "Price per GPU-hour in US dollars.", transform: Real.parse)
-  var pricePerHour: Double?
-  @Option(parsing: .unconditional, help: "Board power in watts.", transform: Real.parse)
-  var powerWatts: Double?
-  @Option(
-    parsing: .unconditional,
-    help: ArgumentHelp(
-      "HBM (memory) bandwidth with its unit: 2039GB/s, 3.35TB/s, 1900GiB/s, 16312Gb/s.",
-      valueName: "rate"),
-    transform: Bandwidth.parse)
-  var memoryBandwidth: Double?
-  @Option(
-    parsing: .unconditional,
-    help: ArgumentHelp(
-      "The link to the host each way, what --offload moves: 32GB/s (PCIe 4.0 x16), 64GB/s (PCIe 5.0).",
-      valueName: "rate"),
-    transform: Bandwidth.parse)
-  var hostLinkBandwidth: Double?
+  @OptionGroup var figures: GPUFigureOptions
   @Option(
     parsing: .unconditional,
     help: ArgumentHelp(
@@ -66,24 +49,16 @@ struct GPUAdd: ParsableCommand {
   @Flag(help: "Overwrite a saved GPU of the same name.") var replace = false
 
   func run() throws {
-    let peaks: [(NumericFormat, Double?)] = [
+    let peaks = try checkedPeaks([
       (.fp32, fp32Tflops), (.tf32, tf32Tflops), (.bf16, bf16Tflops), (.fp16, fp16Tflops),
       (.fp8, fp8Tflops),
-    ]
-    var flops: [NumericFormat: Double] = [:]
-    for (format, tflops) in peaks {
-      guard let tflops else { continue }
-      // Checked as typed: 1e308 TFLOP/s is a finite input whose FLOP/s are not.
-      try reporting { try ExactRange.check(tflops, .peak(format), unit: " TFLOP/s") }
-      flops[format] = tflops * 1e12
-    }
-    let gpu = HardwareProfile(
-      name: name, memoryBytes: memory, reserveBytes: reserve ?? 0,
-      peak: PeakThroughput(
-        fp32: flops[.fp32]!, tf32: flops[.tf32], bf16: flops[.bf16], fp16: flops[.fp16],
-        fp8: flops[.fp8]),
-      pricePerHour: pricePerHour, powerWatts: powerWatts, source: source,
-      memoryBandwidth: memoryBandwidth, hostLinkBandwidth: hostLinkBandwidth)
+    ])
+    var gpu = HardwareProfile(
+      name: name, memoryBytes: memory, reserveBytes: reserve ?? 0, peak: PeakThroughput(fp32: 0),
+      source: source)
+    // --fp32-tflops is required, so the placeholder fp32 is always replaced here.
+    for (format, flops) in peaks { gpu.peak.set(format, flops) }
+    figures.apply(to: &gpu)
     let store = try store.open()
     try reporting { try store.saveGPU(gpu, replace: replace) }
     print(

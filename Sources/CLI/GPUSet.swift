@@ -31,24 +31,7 @@ struct GPUSet: ParsableCommand {
   var fp16Tflops: Double?
   @Option(parsing: .unconditional, help: "Dense peak fp8 TFLOP/s.", transform: Real.parse)
   var fp8Tflops: Double?
-  @Option(parsing: .unconditional, help: "Price per GPU-hour in US dollars.", transform: Real.parse)
-  var pricePerHour: Double?
-  @Option(parsing: .unconditional, help: "Board power in watts.", transform: Real.parse)
-  var powerWatts: Double?
-  @Option(
-    parsing: .unconditional,
-    help: ArgumentHelp(
-      "HBM (memory) bandwidth with its unit: 2039GB/s, 3.35TB/s, 1900GiB/s, 16312Gb/s.",
-      valueName: "rate"),
-    transform: Bandwidth.parse)
-  var memoryBandwidth: Double?
-  @Option(
-    parsing: .unconditional,
-    help: ArgumentHelp(
-      "The link to the host each way, what --offload moves: 32GB/s (PCIe 4.0 x16), 64GB/s (PCIe 5.0).",
-      valueName: "rate"),
-    transform: Bandwidth.parse)
-  var hostLinkBandwidth: Double?
+  @OptionGroup var figures: GPUFigureOptions
   @Option(
     parsing: .unconditional,
     help: ArgumentHelp("Memory the framework keeps for itself.", valueName: "size"),
@@ -57,11 +40,12 @@ struct GPUSet: ParsableCommand {
   @Option(help: "Where the figures come from.") var source: String?
 
   func run() throws {
-    let peaks = try typedPeaks()
-    let plain: [Any?] = [
-      memory, pricePerHour, powerWatts, reserve, source, memoryBandwidth, hostLinkBandwidth,
-    ]
-    guard !peaks.isEmpty || plain.contains(where: { $0 != nil }) else {
+    let peaks = try checkedPeaks([
+      (.fp32, fp32Tflops), (.tf32, tf32Tflops), (.bf16, bf16Tflops), (.fp16, fp16Tflops),
+      (.fp8, fp8Tflops),
+    ])
+    let plain: [Any?] = [memory, reserve, source]
+    guard !peaks.isEmpty || figures.anyGiven || plain.contains(where: { $0 != nil }) else {
       throw CLIError(
         "gpu set needs at least one field to change (e.g. --price-per-hour, --memory, --memory-bandwidth, --source); see --help"
       )
@@ -72,12 +56,9 @@ struct GPUSet: ParsableCommand {
         var g = record.profile
         if let memory { g.memoryBytes = memory }
         for (format, flops) in peaks { g.peak.set(format, flops) }
-        if let pricePerHour { g.pricePerHour = pricePerHour }
-        if let powerWatts { g.powerWatts = powerWatts }
         if let reserve { g.reserveBytes = reserve }
         if let source { g.source = source }
-        if let memoryBandwidth { g.memoryBandwidth = memoryBandwidth }
-        if let hostLinkBandwidth { g.hostLinkBandwidth = hostLinkBandwidth }
+        figures.apply(to: &g)
         record.profile = g
       }
     }
@@ -85,31 +66,5 @@ struct GPUSet: ParsableCommand {
     print(
       "updated GPU '\(g.name)' (\(Units.gib(g.memoryBytes)), \(Units.tflops(g.peak.fp32)) fp32\(g.pricePerHour.map { ", " + Units.dollars($0) + "/hour" } ?? ""))"
     )
-  }
-
-  /// The peaks given, in FLOP/s; each must be a positive finite number of TFLOP/s.
-  func typedPeaks() throws -> [(NumericFormat, Double)] {
-    let typed: [(NumericFormat, Double?)] = [
-      (.fp32, fp32Tflops), (.tf32, tf32Tflops), (.bf16, bf16Tflops), (.fp16, fp16Tflops),
-      (.fp8, fp8Tflops),
-    ]
-    return try typed.compactMap { format, tflops in
-      guard let tflops else { return nil }
-      // Checked as typed: 1e308 TFLOP/s is a finite input whose FLOP/s are not.
-      try reporting { try ExactRange.check(tflops, .peak(format), unit: " TFLOP/s") }
-      return (format, tflops * 1e12)
-    }
-  }
-}
-
-extension PeakThroughput {
-  mutating func set(_ format: NumericFormat, _ flops: Double) {
-    switch format {
-    case .fp32: fp32 = flops
-    case .tf32: tf32 = flops
-    case .bf16: bf16 = flops
-    case .fp16: fp16 = flops
-    case .fp8: fp8 = flops
-    }
   }
 }

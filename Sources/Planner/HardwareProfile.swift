@@ -32,6 +32,17 @@ public struct PeakThroughput: Equatable, Hashable, Sendable {
     }
   }
 
+  /// Sets the peak in a format.
+  public mutating func set(_ format: NumericFormat, _ flops: Double) {
+    switch format {
+    case .fp32: fp32 = flops
+    case .tf32: tf32 = flops
+    case .bf16: bf16 = flops
+    case .fp16: fp16 = flops
+    case .fp8: fp8 = flops
+    }
+  }
+
   /// Every listed format with its peak, in `NumericFormat` order.
   public var listed: [(NumericFormat, Double)] {
     NumericFormat.allCases.compactMap { f in self[f].map { (f, $0) } }
