@@ -36,15 +36,19 @@ let package = Package(
     .executableTarget(name: "EmbedFilesTool"),
     .plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["EmbedFilesTool"]),
 
+    // How figures are written for a person, shared by the CLI and the report.
+    .target(name: "Formatting", swiftSettings: strict),
+
     // The report: charts as hand-written SVG in one self-contained HTML page. Pure rendering
     // of what the caller gathered; no I/O.
-    .target(name: "Report", dependencies: ["Planner", "Storage"], swiftSettings: strict),
+    .target(
+      name: "Report", dependencies: ["Planner", "Storage", "Formatting"], swiftSettings: strict),
 
     // 3. The CLI: commands on swift-argument-parser, and a one-file executable that runs them.
     .target(
       name: "CLI",
       dependencies: [
-        "Planner", "Storage", "Report",
+        "Planner", "Storage", "Report", "Formatting",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict

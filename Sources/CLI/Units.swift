@@ -1,11 +1,12 @@
+import Formatting
 import Foundation
 
 /// How numbers are shown to a person: memory in GiB (2³⁰ bytes, and said so), FLOPs in
 /// scientific notation, days with one decimal, thousands separated.
 enum Units {
-  static let gibibyte = 1_073_741_824.0
+  static let gibibyte = Figures.gibibyte
 
-  static func gib(_ bytes: Int) -> String { fixed(Double(bytes) / gibibyte, 2) + " GiB" }
+  static func gib(_ bytes: Int) -> String { Figures.gib(bytes) }
 
   /// Bytes in the largest binary unit that keeps the figure at least 1: `240.5 KiB`, `3.1 GiB`.
   static func size(_ bytes: Double) -> String {
@@ -22,32 +23,10 @@ enum Units {
   static func tflops(_ flops: Double) -> String { trimmed(flops / 1e12) + " TFLOP/s" }
 
   /// `5.3525e21`-style: four significant decimals.
-  static func scientific(_ value: Double) -> String {
-    guard value.isFinite, value != 0 else { return value == 0 ? "0" : "\(value)" }
-    var exponent = Int(Foundation.log10(abs(value)).rounded(.down))
-    var mantissa = value / Foundation.pow(10, Double(exponent))
-    if abs(mantissa) >= 9.99995 {
-      mantissa /= 10
-      exponent += 1
-    }
-    return fixed(mantissa, 4) + "e" + String(exponent)
-  }
+  static func scientific(_ value: Double) -> String { Figures.scientific(value) }
 
   /// `value` with `places` decimals and thousands separators.
-  static func fixed(_ value: Double, _ places: Int) -> String {
-    guard value.isFinite else { return "\(value)" }
-    let scale = Foundation.pow(10, Double(places))
-    let scaled = (abs(value) * scale).rounded()
-    guard scaled < 9.0e18 else { return scientific(value) }
-    let whole = Int(scaled) / Int(scale)
-    let fraction = Int(scaled) % Int(scale)
-    var text = grouped(whole)
-    if places > 0 {
-      let digits = String(fraction)
-      text += "." + String(repeating: "0", count: places - digits.count) + digits
-    }
-    return (value < 0 && scaled > 0 ? "-" : "") + text
-  }
+  static func fixed(_ value: Double, _ places: Int) -> String { Figures.fixed(value, places) }
 
   /// A number without trailing zeros: 19.5, 312, 0.25.
   static func trimmed(_ value: Double) -> String {
@@ -59,17 +38,9 @@ enum Units {
     return text
   }
 
-  static func grouped(_ n: Int) -> String {
-    let digits = String(n.magnitude)
-    var out = ""
-    for (i, c) in digits.enumerated() {
-      if i > 0 && (digits.count - i) % 3 == 0 { out += "," }
-      out.append(c)
-    }
-    return (n < 0 ? "-" : "") + out
-  }
+  static func grouped(_ n: Int) -> String { Figures.grouped(n) }
 
-  static func days(_ d: Double) -> String { fixed(d, 1) + " days" }
+  static func days(_ d: Double) -> String { Figures.days(d) }
 
   /// `13.83 s`, `412 ms`, `85 µs`.
   static func seconds(_ s: Double) -> String {

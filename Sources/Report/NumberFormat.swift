@@ -1,32 +1,17 @@
+import Formatting
 import Foundation
 
 /// How the report writes numbers: the same figures the CLI prints, independent of the locale.
 enum NumberFormat {
-  static let gibibyte = 1_073_741_824.0
+  static let gibibyte = Figures.gibibyte
 
-  /// 12,345,678
-  static func grouped(_ n: Int) -> String {
-    let digits = String(n.magnitude)
-    var out = ""
-    for (i, c) in digits.enumerated() {
-      if i > 0 && (digits.count - i) % 3 == 0 { out += "," }
-      out.append(c)
-    }
-    return (n < 0 ? "-" : "") + out
-  }
+  static func grouped(_ n: Int) -> String { Figures.grouped(n) }
 
-  /// 1234.5 with `places` decimals, grouped: 1,234.5
-  static func fixed(_ x: Double, _ places: Int) -> String {
-    let text = String(format: "%.\(places)f", x)
-    let parts = text.split(separator: ".", maxSplits: 1)
-    guard let whole = Int(parts[0]) else { return text }
-    let sign = text.hasPrefix("-") && whole == 0 ? "-" : ""
-    return sign + grouped(whole) + (parts.count > 1 ? "." + parts[1] : "")
-  }
+  static func fixed(_ x: Double, _ places: Int) -> String { Figures.fixed(x, places) }
 
-  static func gib(_ bytes: Int) -> String { fixed(Double(bytes) / gibibyte, 2) + " GiB" }
+  static func gib(_ bytes: Int) -> String { Figures.gib(bytes) }
 
-  static func days(_ d: Double) -> String { fixed(d, 1) + " days" }
+  static func days(_ d: Double) -> String { Figures.days(d) }
 
   static func dollars(_ x: Double) -> String { "$" + fixed(x, 0) }
 
