@@ -158,14 +158,7 @@ import Testing
 
   @Test func refusalsAreOneLineAndChangeNothing() throws {
     try cli.run("cluster list")
-    let before = cli.databaseBytes()
-    for line in Self.refused {
-      let r = try cli.run(line)
-      #expect(r.status != 0 && !r.signaled, "\(line) exited \(r.status)")
-      #expect(r.stderr.split(separator: "\n").count == 1, "\(line): \(r.stderr)")
-      #expect(r.stderr.hasPrefix("Error: "), "\(line): \(r.stderr)")
-      #expect(cli.databaseBytes() == before, "\(line) changed the database")
-    }
+    try cli.expectRefusedChangingNothing(Self.refused)
     let zero = try cli.run(Self.refused[0])
     #expect(zero.stderr.contains("--intra-node-bandwidth must be positive"))
     let latency = try cli.run(Self.refused[6])

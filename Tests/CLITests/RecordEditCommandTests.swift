@@ -48,14 +48,7 @@ import Testing
 
   @Test func refusalsAreOneLineAndChangeNothing() throws {
     try cli.run("plan seed-gpt2-small a100-80gb --batch-size 1")
-    let before = cli.databaseBytes()
-    for line in Self.refused {
-      let r = try cli.run(line)
-      #expect(r.status != 0 && !r.signaled, "\(line) exited \(r.status)")
-      #expect(r.stderr.split(separator: "\n").count == 1, "\(line): \(r.stderr)")
-      #expect(r.stderr.hasPrefix("Error: "), "\(line): \(r.stderr)")
-      #expect(cli.databaseBytes() == before, "\(line) changed the database")
-    }
+    try cli.expectRefusedChangingNothing(Self.refused)
     let taken = try cli.run("model restore gpt2-xl")
     #expect(taken.stderr.contains("exists already"))
     let unknown = try cli.run("gpu restore h2000")

@@ -1,5 +1,6 @@
 import Foundation
 import TestSupport
+import Testing
 
 /// Runs the built `trainplan` binary against a database in a temporary folder.
 final class TrainplanRunner: @unchecked Sendable {
@@ -35,6 +36,33 @@ final class TrainplanRunner: @unchecked Sendable {
 
   /// The database's bytes: the main file and its write-ahead log.
   func databaseBytes() -> [Data?] { [fileBytes(db), fileBytes(db + "-wal")] }
+
+  /// Runs each command and expects it refused: a non-zero exit without a signal, one
+  /// `Error: ` line on stderr, and the database's bytes as they were before the first.
+  func expectRefusedChangingNothing(
+    _ commands: [[String]], sourceLocation: SourceLocation = #_sourceLocation
+  ) throws {
+    let before = databaseBytes()
+    for args in commands {
+      let r = try run(args)
+      #expect(
+        r.status != 0 && !r.signaled, "\(args) exited \(r.status)", sourceLocation: sourceLocation)
+      let lines = r.stderr.split(separator: "\n")
+      #expect(lines.count == 1, "\(args): \(r.stderr)", sourceLocation: sourceLocation)
+      #expect(
+        lines.first?.hasPrefix("Error: ") == true, "\(args): \(r.stderr)",
+        sourceLocation: sourceLocation)
+      #expect(
+        databaseBytes() == before, "\(args) changed the database", sourceLocation: sourceLocation)
+    }
+  }
+
+  func expectRefusedChangingNothing(
+    _ lines: [String], sourceLocation: SourceLocation = #_sourceLocation
+  ) throws {
+    try expectRefusedChangingNothing(
+      lines.map { $0.split(separator: " ").map(String.init) }, sourceLocation: sourceLocation)
+  }
 }
 
 /// A JSON object's member by a dotted path, e.g. `memory.total_bytes`.
