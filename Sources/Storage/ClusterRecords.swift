@@ -188,18 +188,12 @@ extension Store {
   @discardableResult
   public func restoreCluster(named name: String, from presets: Presets) throws -> StoredCluster {
     let key = RecordName.normalized(name)
-    guard let preset = presets.clusters.first(where: { $0.name == key }) else {
-      throw StoreError.notAPreset(
-        kind: "cluster", name: key,
-        suggestions: RecordName.suggestions(for: key, among: presets.clusters.map(\.name)))
-    }
+    let preset = try Self.preset(named: key, kind: "cluster", in: presets.clusters, name: \.name)
     return try write {
       if try clusterExists(key) { throw StoreError.presetNameTaken(kind: "cluster", name: key) }
       let now = Timestamp.now()
       try database.execute(Self.insertClusterSQL(.fail), Self.clusterValues(preset) + [now, now])
-      try database.execute(
-        "INSERT OR IGNORE INTO preset_seeds (kind, name, seeded_at) VALUES ('cluster', ?, ?)",
-        [key, now])
+      try recordSeeded(kind: "cluster", name: key, at: now)
       return try storedCluster(named: key)
     }
   }

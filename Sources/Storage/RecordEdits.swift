@@ -50,11 +50,7 @@ extension Store {
   @discardableResult
   public func restoreModel(named name: String, from presets: Presets) throws -> ModelRecord {
     let key = RecordName.normalized(name)
-    guard let preset = presets.models.first(where: { $0.name == key }) else {
-      throw StoreError.notAPreset(
-        kind: "model", name: key,
-        suggestions: RecordName.suggestions(for: key, among: presets.models.map(\.name)))
-    }
+    let preset = try Self.preset(named: key, kind: "model", in: presets.models, name: \.name)
     return try write {
       if try modelExists(key) { throw StoreError.presetNameTaken(kind: "model", name: key) }
       let now = Timestamp.now()
@@ -70,11 +66,7 @@ extension Store {
   @discardableResult
   public func restoreGPU(named name: String, from presets: Presets) throws -> HardwareRecord {
     let key = RecordName.normalized(name)
-    guard let preset = presets.gpus.first(where: { $0.name == key }) else {
-      throw StoreError.notAPreset(
-        kind: "GPU", name: key,
-        suggestions: RecordName.suggestions(for: key, among: presets.gpus.map(\.name)))
-    }
+    let preset = try Self.preset(named: key, kind: "GPU", in: presets.gpus, name: \.name)
     return try write {
       if try gpuExists(key) { throw StoreError.presetNameTaken(kind: "GPU", name: key) }
       let now = Timestamp.now()
@@ -84,9 +76,21 @@ extension Store {
     }
   }
 
+  /// The preset of `kind` named `key`; refused, with the nearest names, when there is none.
+  static func preset<Preset>(
+    named key: String, kind: String, in presets: [Preset], name: (Preset) -> String
+  ) throws -> Preset {
+    guard let preset = presets.first(where: { name($0) == key }) else {
+      throw StoreError.notAPreset(
+        kind: kind, name: key,
+        suggestions: RecordName.suggestions(for: key, among: presets.map(name)))
+    }
+    return preset
+  }
+
   /// Marks a preset as seeded (a restored one may predate the record), so that opening the
   /// database later neither adds it twice nor treats it as new.
-  private func recordSeeded(kind: String, name: String, at now: String) throws {
+  func recordSeeded(kind: String, name: String, at now: String) throws {
     try database.execute(
       "INSERT OR IGNORE INTO preset_seeds (kind, name, seeded_at) VALUES (?, ?, ?)",
       [kind, name, now])
