@@ -54,11 +54,15 @@ public enum Planner {
       reserve: reserve, dataParallel: dataParallel)
     let optimizerFLOPs =
       Double(setup.training.optimizer.flopsPerParameter) * Double(method.trainableParameters)
-    var compute = ComputeEstimate(
-      perSequence: method.flops, sequencesPerStep: resolved.globalBatchSize,
-      parameters: method.parameters, steps: resolved.steps, tokens: resolved.tokens,
-      hardware: hardware, peakFLOPS: peak, numGPUs: setup.numGPUs, mfu: setup.mfu,
-      optimizerFLOPs: optimizerFLOPs)
+    // The days come from the MFU, or from the predicted step time on a cluster.
+    func estimate(stepSeconds: Double?) -> ComputeEstimate {
+      ComputeEstimate(
+        perSequence: method.flops, sequencesPerStep: resolved.globalBatchSize,
+        parameters: method.parameters, steps: resolved.steps, tokens: resolved.tokens,
+        hardware: hardware, peakFLOPS: peak, numGPUs: setup.numGPUs, mfu: setup.mfu,
+        optimizerFLOPs: optimizerFLOPs, stepSeconds: stepSeconds)
+    }
+    var compute = estimate(stepSeconds: nil)
     var time: StepTime?
     if let cluster = setup.cluster {
       var run = model
@@ -78,11 +82,7 @@ public enum Planner {
         modelFLOPs: compute.modelPerStep, hardwareFLOPs: compute.perStep,
         tokensPerStep: Double(resolved.globalBatchSize) * Double(sequence),
         numGPUs: setup.numGPUs)
-      compute = ComputeEstimate(
-        perSequence: method.flops, sequencesPerStep: resolved.globalBatchSize,
-        parameters: method.parameters, steps: resolved.steps, tokens: resolved.tokens,
-        hardware: hardware, peakFLOPS: peak, numGPUs: setup.numGPUs, mfu: setup.mfu,
-        optimizerFLOPs: optimizerFLOPs, stepSeconds: predicted.stepSeconds)
+      compute = estimate(stepSeconds: predicted.stepSeconds)
       time = predicted
     }
     let gpusNeeded = try memoryModel.shardsNeeded(batch: batch, usableBytes: usable).map {
