@@ -71,8 +71,9 @@ public struct LayoutSearch: Sendable {
   }
 
   /// Checks what the search needs before it starts: a valid model, cluster and options, and a
-  /// global batch. Invalid options throw; a search with no legal layout returns none.
-  func validate() throws {
+  /// global batch, which it returns. Invalid options throw; a search with no legal layout
+  /// returns none.
+  func validate() throws -> Int {
     try model.validate()
     try cluster.validate()
     var probe = base
@@ -82,13 +83,12 @@ public struct LayoutSearch: Sendable {
     guard let global = base.globalBatchSize else {
       throw PlannerError.notPositive(.globalBatchSize, "none")
     }
-    _ = global
     _ = try Planner.peakFLOPS(cluster.gpu, base.precision)
+    return global
   }
 
   public func run(top: Int) throws -> Result {
-    try validate()
-    let global = base.globalBatchSize!
+    let global = try validate()
     var result = Result(candidates: 0, rejected: [:], plans: [])
     var found: [Found] = []
     var accountings: [Accounting.Key: Accounting] = [:]
@@ -224,27 +224,14 @@ public struct LayoutSearch: Sendable {
     _ setup: TrainingSetup, _ memory: StageMemoryModel, _ accounting: Accounting, batch b: Int,
     microBatches m: Int, dataParallel d: Int, spare: Int
   ) throws -> Found {
-    var run = model
-    run.contextLength = setup.sequenceLength ?? model.contextLength
-    let flops = accounting.flops
-    let sequences = Double(setup.globalBatchSize!)
-    let optimizer = 16 * Double(accounting.parameters)
-    let modelFLOPs = (flops.forward + flops.backward) * sequences + optimizer
     let stateBytes = try memory.stageLayers.indices.map { k -> Int in
       let s = try memory.state(stage: k, shards: d * setup.layout.contextParallel)
       return s.params + s.grads + s.optimizer
     }
-    let time = StepTimeModel(
-      model: run, vocabulary: accounting.paddedVocabulary, layout: setup.layout,
-      stageLayers: memory.stageLayers, cluster: cluster, precision: setup.precision,
-      attention: setup.attention, recompute: setup.recompute, zeroStage: setup.zeroStage,
-      gradientBytes: memory.bytesPerParameter.grads, dataParallel: d,
-      offload: setup.training.offload
-    ).predict(
-      batch: b, microBatches: m, stageParameters: memory.stageParameters,
-      stageStateBytes: stateBytes, modelFLOPs: modelFLOPs,
-      hardwareFLOPs: modelFLOPs + flops.recompute * sequences,
-      tokensPerStep: sequences * Double(run.contextLength), numGPUs: numGPUs)
+    let time = Planner.predictStep(
+      model, sequence: setup.sequenceLength ?? model.contextLength, setup: setup,
+      cluster: cluster, accounting: accounting, memory: memory, batch: b, microBatches: m,
+      sequencesPerStep: setup.globalBatchSize!, dataParallel: d, stageStateBytes: stateBytes)
     return Found(setup: setup, stepSeconds: time.stepSeconds, spareBytes: spare)
   }
 

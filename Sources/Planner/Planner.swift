@@ -52,8 +52,7 @@ public enum Planner {
     let resolved = try resolve(
       setup, batchSize: batch, parameters: method.parameters, sequenceLength: sequence,
       reserve: reserve, dataParallel: dataParallel)
-    let optimizerFLOPs =
-      Double(setup.training.optimizer.flopsPerParameter) * Double(method.trainableParameters)
+    let optimizerFLOPs = optimizerFLOPs(setup, method)
     // The days come from the MFU, or from the predicted step time on a cluster.
     func estimate(stepSeconds: Double?) -> ComputeEstimate {
       ComputeEstimate(
@@ -65,23 +64,13 @@ public enum Planner {
     var compute = estimate(stepSeconds: nil)
     var time: StepTime?
     if let cluster = setup.cluster {
-      var run = model
-      run.contextLength = sequence
-      let predicted = StepTimeModel(
-        model: run, vocabulary: method.paddedVocabulary, layout: layout, stageLayers: stageLayers,
-        cluster: cluster, precision: setup.precision, attention: setup.attention,
-        recompute: setup.recompute, zeroStage: setup.zeroStage,
-        gradientBytes: memoryModel.bytesPerParameter.grads, dataParallel: dataParallel,
-        offload: setup.training.offload
-      ).predict(
-        batch: batch, microBatches: resolved.microBatches,
-        stageParameters: memoryModel.stageParameters,
+      let predicted = predictStep(
+        model, sequence: sequence, setup: setup, cluster: cluster, accounting: method,
+        memory: memoryModel, batch: batch, microBatches: resolved.microBatches,
+        sequencesPerStep: resolved.globalBatchSize, dataParallel: dataParallel,
         stageStateBytes: stages.map {
           $0.parametersBytes + $0.gradientsBytes + $0.optimizerStateBytes
-        },
-        modelFLOPs: compute.modelPerStep, hardwareFLOPs: compute.perStep,
-        tokensPerStep: Double(resolved.globalBatchSize) * Double(sequence),
-        numGPUs: setup.numGPUs)
+        })
       compute = estimate(stepSeconds: predicted.stepSeconds)
       time = predicted
     }
@@ -97,6 +86,37 @@ public enum Planner {
       trainableParameters: method.trainableParameters,
       activeParameters: method.activeParameters,
       hostBytes: memoryModel.hostBytes(stage: peakStage, shards: shards))
+  }
+
+  /// FLOPs of one optimizer step: the optimizer's per-parameter work on what trains.
+  static func optimizerFLOPs(_ setup: TrainingSetup, _ method: Accounting) -> Double {
+    Double(setup.training.optimizer.flopsPerParameter) * Double(method.trainableParameters)
+  }
+
+  /// The step predicted on `cluster`: what a plan reports and what the layout search ranks
+  /// layouts by, so the two cannot disagree. The FLOPs are summed as `ComputeEstimate` sums
+  /// them.
+  static func predictStep(
+    _ model: ModelConfig, sequence: Int, setup: TrainingSetup, cluster: ClusterProfile,
+    accounting method: Accounting, memory: StageMemoryModel, batch: Int, microBatches: Int,
+    sequencesPerStep: Int, dataParallel: Int, stageStateBytes: [Int]
+  ) -> StepTime {
+    var run = model
+    run.contextLength = sequence
+    let n = Double(sequencesPerStep)
+    let (forward, backward) = (method.flops.forward * n, method.flops.backward * n)
+    let optimizer = optimizerFLOPs(setup, method)
+    return StepTimeModel(
+      model: run, vocabulary: method.paddedVocabulary, layout: setup.layout,
+      stageLayers: memory.stageLayers, cluster: cluster, precision: setup.precision,
+      attention: setup.attention, recompute: setup.recompute, zeroStage: setup.zeroStage,
+      gradientBytes: memory.bytesPerParameter.grads, dataParallel: dataParallel,
+      offload: setup.training.offload
+    ).predict(
+      batch: batch, microBatches: microBatches, stageParameters: memory.stageParameters,
+      stageStateBytes: stageStateBytes, modelFLOPs: forward + backward + optimizer,
+      hardwareFLOPs: forward + backward + method.flops.recompute * n + optimizer,
+      tokensPerStep: n * Double(sequence), numGPUs: setup.numGPUs)
   }
 
   /// The headline memory: the heaviest stage's figures.
