@@ -1,7 +1,7 @@
 import Planner
 import Storage
 
-/// An error for the user: one line naming the field and the rule. ArgumentParser prints it
+/// An error for the user: one line naming the field and the rule. `Trainplan.fail` prints it
 /// after "Error: " and exits non-zero.
 struct CLIError: Error, CustomStringConvertible {
   let description: String
@@ -9,6 +9,7 @@ struct CLIError: Error, CustomStringConvertible {
   init(_ description: String) { self.description = description }
 
   /// The planner's and the store's errors, with fields spelled as the flags that set them.
+  /// Commands throw them as they are; `Trainplan.fail` turns them into messages here, once.
   init(_ error: Error) {
     switch error {
     case let e as PlannerError: description = e.message(naming: Self.flag)
@@ -84,18 +85,5 @@ struct CLIError: Error, CustomStringConvertible {
     case .qkRopeHeadDim: return "--qk-rope-head-dim"
     case .vHeadDim: return "--v-head-dim"
     }
-  }
-}
-
-/// Runs `body`, turning the planner's and store's errors into `CLIError`s.
-func reporting<T>(_ body: () throws -> T) throws -> T {
-  do {
-    return try body()
-  } catch let error as PlannerError {
-    throw CLIError(error)
-  } catch let error as StoreError {
-    throw CLIError(error)
-  } catch let error as DatabaseError {
-    throw CLIError(error)
   }
 }

@@ -44,8 +44,8 @@ struct ClusterAdd: ParsableCommand {
       interNodeBandwidth: interNodeBandwidth, intraNodeLatency: intraNodeLatency ?? 10e-6,
       interNodeLatency: interNodeLatency ?? 20e-6, source: source)
     let store = try store.open()
-    try reporting { try store.saveCluster(spec, replace: replace) }
-    let saved = try reporting { try store.storedCluster(named: name) }
+    try store.saveCluster(spec, replace: replace)
+    let saved = try store.storedCluster(named: name)
     print(
       "saved cluster '\(saved.spec.name)' (\(saved.spec.gpusPerNode) x \(saved.spec.gpuName) per node, \(Units.linkBandwidth(saved.spec.intraNodeBandwidth)) inside, \(Units.linkBandwidth(saved.spec.interNodeBandwidth)) between nodes)"
     )

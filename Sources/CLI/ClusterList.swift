@@ -10,7 +10,7 @@ struct ClusterList: ParsableCommand {
   @OptionGroup var output: OutputOptions
 
   func run() throws {
-    let records = try reporting { try store.open().clusters() }
+    let records = try store.open().clusters()
     if output.json {
       print(JSONValue.array(records.map(RecordJSON.cluster)).text(pretty: true))
       return

@@ -9,7 +9,7 @@ struct ClusterRemove: ParsableCommand {
   @Argument(help: "The cluster's name.") var name: String
 
   func run() throws {
-    try reporting { try store.open().removeCluster(named: name) }
+    try store.open().removeCluster(named: name)
     print("removed cluster '\(name)'")
   }
 }

@@ -13,7 +13,7 @@ struct ClusterRestore: ParsableCommand {
 
   func run() throws {
     let store = try store.open()
-    let record = try reporting { try store.restoreCluster(named: name, from: Presets.embedded()) }
+    let record = try store.restoreCluster(named: name, from: Presets.embedded())
     let note =
       record.gpu == nil
       ? " (its GPU '\(record.spec.gpuName)' is not saved: `gpu restore \(record.spec.gpuName)`)"

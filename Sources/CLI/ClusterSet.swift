@@ -47,16 +47,14 @@ struct ClusterSet: ParsableCommand {
       )
     }
     let store = try store.open()
-    let saved = try reporting {
-      try store.updateCluster(named: name) { c in
-        if let gpu { c.gpuName = gpu }
-        if let gpusPerNode { c.gpusPerNode = gpusPerNode }
-        if let intraNodeBandwidth { c.intraNodeBandwidth = intraNodeBandwidth }
-        if let interNodeBandwidth { c.interNodeBandwidth = interNodeBandwidth }
-        if let intraNodeLatency { c.intraNodeLatency = intraNodeLatency }
-        if let interNodeLatency { c.interNodeLatency = interNodeLatency }
-        if let source { c.source = source }
-      }
+    let saved = try store.updateCluster(named: name) { c in
+      if let gpu { c.gpuName = gpu }
+      if let gpusPerNode { c.gpusPerNode = gpusPerNode }
+      if let intraNodeBandwidth { c.intraNodeBandwidth = intraNodeBandwidth }
+      if let interNodeBandwidth { c.interNodeBandwidth = interNodeBandwidth }
+      if let intraNodeLatency { c.intraNodeLatency = intraNodeLatency }
+      if let interNodeLatency { c.interNodeLatency = interNodeLatency }
+      if let source { c.source = source }
     }
     let s = saved.spec
     print(

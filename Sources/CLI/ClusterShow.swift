@@ -11,7 +11,7 @@ struct ClusterShow: ParsableCommand {
   @Argument(help: "The cluster's name.") var name: String
 
   func run() throws {
-    let record = try reporting { try store.open().storedCluster(named: name) }
+    let record = try store.open().storedCluster(named: name)
     if output.json {
       print(RecordJSON.cluster(record).text(pretty: true))
       return

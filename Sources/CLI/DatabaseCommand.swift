@@ -17,7 +17,7 @@ struct DatabaseCommand: ParsableCommand {
 
   func run() throws {
     let store = try store.open()
-    let s = try reporting { try store.summary() }
+    let s = try store.summary()
     if output.json {
       print(Self.json(s).text(pretty: true))
       return

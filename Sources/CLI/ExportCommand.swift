@@ -59,20 +59,18 @@ struct ExportCommand: ParsableCommand {
   func write(store: Store, filter: PlanFilter, to sink: FileSink) throws {
     var first = true
     if format == .json { try sink.write("[") }
-    try reporting {
-      try store.forEachPlan(filter) { stored in
-        try stopIfInterrupted()
-        switch format {
-        case .json:
-          try sink.write((first ? "\n" : ",\n") + RecordJSON.plan(stored).text())
-        case .csv:
-          try sink.write { out in
-            if first { CSV.appendRecord(RecordJSON.planColumns, to: &out) }
-            CSV.appendPlan(stored, to: &out)
-          }
+    try store.forEachPlan(filter) { stored in
+      try stopIfInterrupted()
+      switch format {
+      case .json:
+        try sink.write((first ? "\n" : ",\n") + RecordJSON.plan(stored).text())
+      case .csv:
+        try sink.write { out in
+          if first { CSV.appendRecord(RecordJSON.planColumns, to: &out) }
+          CSV.appendPlan(stored, to: &out)
         }
-        first = false
       }
+      first = false
     }
     if format == .json { try sink.write(first ? "]\n" : "\n]\n") }
     if format == .csv && first {

@@ -6,7 +6,7 @@ import Planner
 struct FineTuningOptions: ParsableArguments {
   @Option(
     help:
-      "full (every parameter trains), lora (adapters on a frozen base) or qlora (adapters on an NF4 base). (default: full)"
+      "full (every parameter trains), lora (adapters on a frozen base) or qlora (adapters on an NF4 base)."
   )
   var finetune: FineTuning = .full
 
@@ -15,21 +15,21 @@ struct FineTuningOptions: ParsableArguments {
 
   @Option(
     help: ArgumentHelp(
-      "Projections LoRA adapts: q,k,v,o,gate,up,down, Hugging Face module names (q_proj, c_attn, query_key_value, …), attention or all-linear. (default: q,v)",
+      "Projections LoRA adapts: q,k,v,o,gate,up,down, Hugging Face module names (q_proj, c_attn, query_key_value, …), attention or all-linear.",
       valueName: "a,b,..."))
   var loraTargets: String = "q,v"
 
-  @Option(help: "The adapters' weights and gradients: bf16 or fp32. (default: bf16)")
+  @Option(help: "The adapters' weights and gradients: bf16 or fp32.")
   var loraDtype: String = "bf16"
 
   @Option(
     help:
-      "adamw, adamw-8bit, paged-adamw-8bit, adafactor, lion, sgd-momentum or sgd. (default: adamw)")
+      "adamw, adamw-8bit, paged-adamw-8bit, adafactor, lion, sgd-momentum or sgd.")
   var optimizer: Optimizer = .adamw
 
   @Option(
     help:
-      "none, optimizer (optimizer state and master weights in host memory) or optimizer+parameters (also the weights; needs --zero 3). (default: none)"
+      "none, optimizer (optimizer state and master weights in host memory) or optimizer+parameters (also the weights; needs --zero 3)."
   )
   var offload: Offload = .none
 

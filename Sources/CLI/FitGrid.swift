@@ -14,7 +14,7 @@ struct FitGrid {
   func setup(_ setup: TrainingSetup) throws -> TrainingSetup {
     var setup = setup
     if minGpus && setup.microBatchSize == nil { setup.microBatchSize = 1 }
-    try reporting { try setup.validate() }
+    try setup.validate()
     return setup
   }
 
@@ -50,21 +50,19 @@ struct FitGrid {
 
   /// Every requested model on every requested GPU, planned now.
   func computed(_ store: Store, setup: TrainingSetup) throws -> ([String], [String], [Cell]) {
-    let (modelList, gpuList) = try reporting {
-      (
-        try pick(
-          models, flag: "--models", all: { try store.models().map(\.config) },
-          named: {
-            try store.model(named: $0).config
-          }),
-        try gpuProfiles(store, cluster: setup.cluster)
-      )
-    }
+    let (modelList, gpuList) = (
+      try pick(
+        models, flag: "--models", all: { try store.models().map(\.config) },
+        named: {
+          try store.model(named: $0).config
+        }),
+      try gpuProfiles(store, cluster: setup.cluster)
+    )
     let cells = modelList.flatMap { m in
       gpuList.map { g in
         Cell(
           model: m.name, gpu: g.name,
-          result: Result { try reporting { try plan(m, g, setup) } }
+          result: Result { try plan(m, g, setup) }
             .mapError { $0 as? CLIError ?? CLIError($0) })
       }
     }
@@ -90,19 +88,17 @@ struct FitGrid {
     var found: [String: Plan] = [:]
     var (modelOrder, gpuOrder): ([String], [String]) = ([], [])
     var (seenModels, seenGPUs): (Set<String>, Set<String>) = ([], [])
-    try reporting {
-      _ = try store.sweep(id: id)
-      var filter = PlanFilter(sweep: id)
-      filter.setup = SetupMatch(setup)
-      try store.forEachPlan(filter) { stored in
-        let (m, g) = (stored.plan.model.name, stored.plan.hardware.name)
-        guard wantedModels?.contains(m) ?? true, wantedGPUs?.contains(g) ?? true,
-          found["\(m)\u{0}\(g)"] == nil
-        else { return }
-        found["\(m)\u{0}\(g)"] = stored.plan
-        if seenModels.insert(m).inserted { modelOrder.append(m) }
-        if seenGPUs.insert(g).inserted { gpuOrder.append(g) }
-      }
+    _ = try store.sweep(id: id)
+    var filter = PlanFilter(sweep: id)
+    filter.setup = SetupMatch(setup)
+    try store.forEachPlan(filter) { stored in
+      let (m, g) = (stored.plan.model.name, stored.plan.hardware.name)
+      guard wantedModels?.contains(m) ?? true, wantedGPUs?.contains(g) ?? true,
+        found["\(m)\u{0}\(g)"] == nil
+      else { return }
+      found["\(m)\u{0}\(g)"] = stored.plan
+      if seenModels.insert(m).inserted { modelOrder.append(m) }
+      if seenGPUs.insert(g).inserted { gpuOrder.append(g) }
     }
     if found.isEmpty {
       throw CLIError(

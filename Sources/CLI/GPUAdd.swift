@@ -60,7 +60,7 @@ struct GPUAdd: ParsableCommand {
     for (format, flops) in peaks { gpu.peak.set(format, flops) }
     figures.apply(to: &gpu)
     let store = try store.open()
-    try reporting { try store.saveGPU(gpu, replace: replace) }
+    try store.saveGPU(gpu, replace: replace)
     print(
       "saved GPU '\(name)' (\(Units.gib(gpu.memoryBytes)), \(Units.tflops(gpu.peak.fp32)) fp32)")
   }

@@ -9,7 +9,7 @@ struct GPUList: ParsableCommand {
   @OptionGroup var output: OutputOptions
 
   func run() throws {
-    let records = try reporting { try store.open().gpus() }
+    let records = try store.open().gpus()
     if output.json {
       print(JSONValue.array(records.map(RecordJSON.gpu)).text(pretty: true))
       return

@@ -9,7 +9,7 @@ struct GPURemove: ParsableCommand {
   @Argument(help: "The GPU's name.", completion: NameCompletion.gpus) var name: String
 
   func run() throws {
-    try reporting { try store.open().removeGPU(named: name) }
+    try store.open().removeGPU(named: name)
     print("removed GPU '\(name)'")
   }
 }

@@ -13,7 +13,7 @@ struct GPURestore: ParsableCommand {
 
   func run() throws {
     let store = try store.open()
-    let record = try reporting { try store.restoreGPU(named: name, from: Presets.embedded()) }
+    let record = try store.restoreGPU(named: name, from: Presets.embedded())
     print("restored preset GPU '\(record.profile.name)'")
   }
 }

@@ -51,16 +51,14 @@ struct GPUSet: ParsableCommand {
       )
     }
     let store = try store.open()
-    let saved = try reporting {
-      try store.updateGPU(named: name) { record in
-        var g = record.profile
-        if let memory { g.memoryBytes = memory }
-        for (format, flops) in peaks { g.peak.set(format, flops) }
-        if let reserve { g.reserveBytes = reserve }
-        if let source { g.source = source }
-        figures.apply(to: &g)
-        record.profile = g
-      }
+    let saved = try store.updateGPU(named: name) { record in
+      var g = record.profile
+      if let memory { g.memoryBytes = memory }
+      for (format, flops) in peaks { g.peak.set(format, flops) }
+      if let reserve { g.reserveBytes = reserve }
+      if let source { g.source = source }
+      figures.apply(to: &g)
+      record.profile = g
     }
     let g = saved.profile
     print(

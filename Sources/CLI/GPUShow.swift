@@ -10,7 +10,7 @@ struct GPUShow: ParsableCommand {
   @Argument(help: "The GPU's name.", completion: NameCompletion.gpus) var name: String
 
   func run() throws {
-    let record = try reporting { try store.open().gpu(named: name) }
+    let record = try store.open().gpu(named: name)
     if output.json {
       print(RecordJSON.gpu(record).text(pretty: true))
       return

@@ -55,14 +55,12 @@ struct ModelAdd: ParsableCommand {
     try moe.apply(to: &config)
     // Check and count first: an invalid shape, or one too large to count, is refused before
     // anything is saved.
-    try reporting {
-      try RecordName.validate(name, kind: "model")
-      try config.validate()
-    }
-    let seed = try reporting { try ParameterCount(model: config).total }
-    let detailed = try reporting { try DetailedMethod.parameterCount(config) }
+    try RecordName.validate(name, kind: "model")
+    try config.validate()
+    let seed = try ParameterCount(model: config).total
+    let detailed = try DetailedMethod.parameterCount(config)
     let store = try store.open()
-    try reporting { try store.saveModel(config, source: source, replace: replace) }
+    try store.saveModel(config, source: source, replace: replace)
     print(
       "saved model '\(name)': \(Units.grouped(detailed)) parameters (\(Units.grouped(seed)) in the seed method, matrices only)"
     )

@@ -28,13 +28,11 @@ struct ModelImport: ParsableCommand {
       name: name, contextLength: contextLength)
     // Check and count first: an invalid shape, or one too large to count, is refused before
     // anything is saved.
-    let detailed = try reporting {
-      try RecordName.validate(config.name, kind: "model")
-      try config.validate()
-      return try DetailedMethod.parameterCount(config)
-    }
+    try RecordName.validate(config.name, kind: "model")
+    try config.validate()
+    let detailed = try DetailedMethod.parameterCount(config)
     let store = try store.open()
-    try reporting { try store.saveModel(config, source: "imported from \(file)", replace: replace) }
+    try store.saveModel(config, source: "imported from \(file)", replace: replace)
     print(
       "saved model '\(config.name)': \(config.numLayers) layers, d_model \(config.dModel), \(Units.grouped(detailed)) parameters"
     )

@@ -10,7 +10,7 @@ struct ModelList: ParsableCommand {
   @OptionGroup var output: OutputOptions
 
   func run() throws {
-    let records = try reporting { try store.open().models() }
+    let records = try store.open().models()
     if output.json {
       print(JSONValue.array(records.map(RecordJSON.model)).text(pretty: true))
       return

@@ -10,7 +10,7 @@ struct ModelRemove: ParsableCommand {
   @Argument(help: "The config's name.", completion: NameCompletion.models) var name: String
 
   func run() throws {
-    try reporting { try store.open().removeModel(named: name) }
+    try store.open().removeModel(named: name)
     print("removed model '\(name)'")
   }
 }

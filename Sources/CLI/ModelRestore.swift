@@ -13,7 +13,7 @@ struct ModelRestore: ParsableCommand {
 
   func run() throws {
     let store = try store.open()
-    let record = try reporting { try store.restoreModel(named: name, from: Presets.embedded()) }
+    let record = try store.restoreModel(named: name, from: Presets.embedded())
     print("restored preset model '\(record.config.name)'")
   }
 }

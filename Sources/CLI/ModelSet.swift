@@ -51,17 +51,15 @@ struct ModelSet: ParsableCommand {
     }
     let store = try store.open()
     var counts = (seed: 0, detailed: 0)
-    let saved = try reporting {
-      try store.updateModel(named: name) { record in
-        for change in changes { change(&record.config) }
-        if let source { record.source = source }
-        // Checked before saving, as `model add` does: a shape too large to count is refused.
-        try record.config.validate()
-        counts = (
-          try ParameterCount(model: record.config).total,
-          try DetailedMethod.parameterCount(record.config)
-        )
-      }
+    let saved = try store.updateModel(named: name) { record in
+      for change in changes { change(&record.config) }
+      if let source { record.source = source }
+      // Checked before saving, as `model add` does: a shape too large to count is refused.
+      try record.config.validate()
+      counts = (
+        try ParameterCount(model: record.config).total,
+        try DetailedMethod.parameterCount(record.config)
+      )
     }
     print(
       "updated model '\(saved.config.name)': \(Units.grouped(counts.detailed)) parameters (\(Units.grouped(counts.seed)) in the seed method, matrices only)"

@@ -11,14 +11,14 @@ struct ModelShow: ParsableCommand {
   @Argument(help: "The config's name.", completion: NameCompletion.models) var name: String
 
   func run() throws {
-    let record = try reporting { try store.open().model(named: name) }
+    let record = try store.open().model(named: name)
     if output.json {
       print(RecordJSON.model(record).text(pretty: true))
       return
     }
     let m = record.config
-    let p = try reporting { try ParameterCount(model: m) }
-    let detailed = try reporting { try DetailedMethod.parameterCount(m) }
+    let p = try ParameterCount(model: m)
+    let detailed = try DetailedMethod.parameterCount(m)
     let rows: [(String, String)] = [
       ("name", m.name),
       (

@@ -31,11 +31,9 @@ struct PlanCommand: ParsableCommand {
     let store = try store.open()
     setup.cluster = try options.run.cluster(in: store)
     let hardware = try self.hardware(setup.cluster, store)
-    let (plan, saved) = try reporting {
-      let plan = try Planner.plan(
-        model: try store.model(named: model).config, hardware: hardware, setup: setup)
-      return (plan, noSave ? nil : try store.insertPlan(plan))
-    }
+    let plan = try Planner.plan(
+      model: try store.model(named: model).config, hardware: hardware, setup: setup)
+    let saved = noSave ? nil : try store.insertPlan(plan)
     let advice = PlanAdvice(plan: plan, setup: setup)
     if output.json {
       let json = RecordJSON.plan(
@@ -56,7 +54,7 @@ struct PlanCommand: ParsableCommand {
   func hardware(_ cluster: ClusterProfile?, _ store: Store) throws -> HardwareProfile {
     guard let cluster else {
       guard let gpu else { throw CLIError("name a GPU, or a cluster with --cluster") }
-      return try reporting { try store.gpu(named: gpu).profile }
+      return try store.gpu(named: gpu).profile
     }
     if let gpu, gpu != cluster.gpu.name {
       throw CLIError(

@@ -11,7 +11,7 @@ struct PlansCommand: ParsableCommand {
   @OptionGroup var output: OutputOptions
   @OptionGroup var filter: PlanFilterOptions
 
-  @Option(help: "Show at most this many plans. (default: 50; 0 shows all)")
+  @Option(help: "Show at most this many plans; 0 shows all.")
   var limit: Int = 50
 
   func run() throws {
@@ -20,7 +20,7 @@ struct PlansCommand: ParsableCommand {
     planFilter.limit = limit == 0 ? nil : limit
     let store = try store.open()
     try filter.check(in: store)
-    let plans = try reporting { try store.plans(planFilter) }
+    let plans = try store.plans(planFilter)
     if output.json {
       print(JSONValue.array(plans.map(RecordJSON.plan)).text(pretty: true))
       return
@@ -44,7 +44,7 @@ struct PlansCommand: ParsableCommand {
     }
     print(table.render(), terminator: "")
     if Terminal.isStandardOutput {
-      let total = try reporting { try store.countPlans(planFilter) }
+      let total = try store.countPlans(planFilter)
       if total > plans.count { print("(\(plans.count) of \(total) plans; --limit 0 shows all)") }
     }
   }
@@ -79,6 +79,6 @@ struct PlanFilterOptions: ParsableArguments {
 
   /// Refuses a sweep id the database does not have, rather than listing nothing.
   func check(in store: Store) throws {
-    if let sweep { _ = try reporting { try store.sweep(id: sweep) } }
+    if let sweep { _ = try store.sweep(id: sweep) }
   }
 }

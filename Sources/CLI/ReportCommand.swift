@@ -96,24 +96,24 @@ struct ReportCommand: ParsableCommand {
     // A sweep, or anything too large to draw plan by plan, is drawn from SQL aggregates; a
     // sweep's overview also counts its plans, sparing a scan of a million rows.
     var overview =
-      planFilter.sweep == nil ? nil : try reporting { try store.planOverview(planFilter) }
-    let count = try overview?.selectedCount ?? reporting { try store.countPlans(planFilter) }
+      planFilter.sweep == nil ? nil : try store.planOverview(planFilter)
+    let count = try overview?.selectedCount ?? store.countPlans(planFilter)
     if count == 0 {
       throw CLIError(
         "no stored plan matches \(selection); `trainplan plans` lists them (nothing was written)")
     }
     if let wanted = planFilter.ids, count < Set(wanted).count {
-      let found = Set(try reporting { try store.plans(planFilter) }.map(\.id))
+      let found = Set(try store.plans(planFilter).map(\.id))
       let missing = wanted.filter { !found.contains($0) }.map(String.init).joined(separator: ", ")
       throw CLIError(
         "no stored plan has id \(missing); `trainplan plans` lists them (nothing was written)")
     }
     if overview == nil && count > ReportContent.chartLimit {
-      overview = try reporting { try store.planOverview(planFilter) }
+      overview = try store.planOverview(planFilter)
     }
     var newest = planFilter
     newest.limit = ReportContent.tableLimit
-    let plans = try reporting { try store.plans(newest) }
+    let plans = try store.plans(newest)
     return ReportContent(
       selection: selection, command: command,
       plans: plans.map { ReportPlan(stored: $0) }, planCount: count, overview: overview)

@@ -40,12 +40,10 @@ struct SearchCommand: ParsableCommand {
     help: "Training sequence length S. (default: the model's context length)",
     transform: Count.parse)
   var seqLen: Int?
-  @Option(help: "Training precision: fp32, bf16 or fp16. (default: bf16)") var precision = "bf16"
-  @Option(help: "Attention kernel: naive or flash. (default: flash)") var attention:
-    AttentionKernel =
-      .flash
-  @Option(help: "Accounting: seed, detailed or megatron. (default: seed)") var method:
-    AccountingMethod = .seed
+  @Option(help: "Training precision: fp32, bf16 or fp16.") var precision = "bf16"
+  @Option(help: "Attention kernel: naive or flash.") var attention: AttentionKernel =
+    .flash
+  @Option(help: "Accounting: seed, detailed or megatron.") var method: AccountingMethod = .seed
   @Flag(help: "Mixed precision with fp32 gradients (18 bytes per parameter).") var fp32Grads =
     false
   @Option(
@@ -103,9 +101,9 @@ struct SearchCommand: ParsableCommand {
     base.numGPUs = numGpus
     base.training = try fineTuning.training()
     let store = try store.open()
-    let (config, profile) = try reporting {
-      (try store.model(named: model).config, try store.cluster(named: cluster).profile)
-    }
+    let (config, profile) = (
+      try store.model(named: model).config, try store.cluster(named: cluster).profile
+    )
     base.cluster = profile
     let pins = LayoutSearch.Pins(
       tensorParallel: tensorParallel, pipelineParallel: pipelineParallel,
@@ -114,7 +112,7 @@ struct SearchCommand: ParsableCommand {
       zeroStage: zero)
     let search = LayoutSearch(
       model: config, cluster: profile, numGPUs: numGpus, base: base, pins: pins)
-    let result = try reporting { try search.run(top: top) }
+    let result = try search.run(top: top)
     let saved = save && !result.plans.isEmpty ? try saveSweep(store, result.plans) : nil
     if output.json {
       print(json(result, saved: saved).text(pretty: true))
@@ -127,18 +125,16 @@ struct SearchCommand: ParsableCommand {
 
   /// The ranked plans as one sweep, best first, in one transaction.
   func saveSweep(_ store: Store, _ plans: [Plan]) throws -> (Int, [Int]) {
-    try reporting {
-      let arguments = JSONValue.object([
-        ("argv", .array(CommandLine.arguments.dropFirst().map { .string($0) })),
-        ("models", .array([.string(model)])), ("gpus", .array([.string(plans[0].hardware.name)])),
-        ("search", .string(cluster)),
-      ])
-      let writer = try store.beginSweep(arguments: arguments.text(), planned: plans.count)
-      for plan in plans { try writer.add(plan) }
-      try writer.commit()
-      try store.finishSweep(writer.sweepID, status: .complete)
-      return (writer.sweepID, [])
-    }
+    let arguments = JSONValue.object([
+      ("argv", .array(CommandLine.arguments.dropFirst().map { .string($0) })),
+      ("models", .array([.string(model)])), ("gpus", .array([.string(plans[0].hardware.name)])),
+      ("search", .string(cluster)),
+    ])
+    let writer = try store.beginSweep(arguments: arguments.text(), planned: plans.count)
+    for plan in plans { try writer.add(plan) }
+    try writer.commit()
+    try store.finishSweep(writer.sweepID, status: .complete)
+    return (writer.sweepID, [])
   }
 
   func json(_ r: LayoutSearch.Result, saved: (Int, [Int])?) -> JSONValue {

@@ -149,7 +149,7 @@ struct RunOptions: ParsableArguments {
 
   /// The cluster `--cluster` names, from the database; nil without it.
   func cluster(in store: Store) throws -> ClusterProfile? {
-    try cluster.map { name in try reporting { try store.cluster(named: name).profile } }
+    try cluster.map { name in try store.cluster(named: name).profile }
   }
 
   /// The GPUs a command plans on: the cluster's alone with --cluster (a GPU list beside it

@@ -16,15 +16,13 @@ struct StoreOptions: ParsableArguments {
   /// Opens (creating, migrating and seeding as needed) the database. A default location the
   /// user never named says where it was created, once, on the first use.
   func open() throws -> Store {
-    try reporting {
-      let location = try DatabaseLocation(
-        explicit: db, environment: ProcessInfo.processInfo.environment)
-      let store = try Store(location: location)
-      if store.created && location.createsFolder {
-        StandardStreams.writeError("trainplan: created a new database at \(store.path)\n")
-      }
-      return store
+    let location = try DatabaseLocation(
+      explicit: db, environment: ProcessInfo.processInfo.environment)
+    let store = try Store(location: location)
+    if store.created && location.createsFolder {
+      StandardStreams.writeError("trainplan: created a new database at \(store.path)\n")
     }
+    return store
   }
 }
 

@@ -83,17 +83,17 @@ struct SweepCommand: ParsableCommand {
     let store = try store.open()
     let grid = try makeGrid(store)
     // A bad option value (--zero 5, --num-gpus 0) fails every plan: refuse it up front.
-    try reporting { try grid.validate() }
-    let planned = try reporting { try grid.count() }
+    try grid.validate()
+    let planned = try grid.count()
     // Every (model, GPU) pair goes through the list of setups, which is built in memory.
-    let setups = try reporting { try grid.setupCount() }
+    let setups = try grid.setupCount()
     guard setups <= Self.maximumSetups else {
       throw CLIError(
         "the option lists make \(Units.grouped(setups)) setups per model and GPU, more than \(Units.grouped(Self.maximumSetups))"
       )
     }
     if dryRun || planned > Self.confirmationThreshold {
-      let perPlan = try reporting { try SweepSizeEstimate.bytesPerPlan(sample(grid)) }
+      let perPlan = try SweepSizeEstimate.bytesPerPlan(sample(grid))
       let bytes = Double(planned) * perPlan
       let growth =
         "about \(Units.size(bytes)) of database (\(Units.fixed(perPlan, 0)) bytes per plan, measured on a sample of its plans)"
@@ -112,10 +112,8 @@ struct SweepCommand: ParsableCommand {
       }
     }
     Interrupt.install()
-    let writer = try reporting {
-      try store.beginSweep(
-        arguments: arguments(grid).text(), planned: planned, chunkSize: chunkSize)
-    }
+    let writer = try store.beginSweep(
+      arguments: arguments(grid).text(), planned: planned, chunkSize: chunkSize)
     let progress = ProgressReporter(total: planned, label: "sweep \(writer.sweepID)")
     var done = 0
     var skipped: [String: Int] = [:]
@@ -150,17 +148,15 @@ struct SweepCommand: ParsableCommand {
     _ grid: SweepGrid, to writer: SweepWriter, progress: ProgressReporter, done: inout Int,
     skipped: inout [String: Int]
   ) throws {
-    try reporting {
-      try grid.forEachPlan { result in
-        if Interrupt.requested { return false }
-        switch result {
-        case .success(let plan): try writer.add(plan)
-        case .failure(let error): skipped[error.message(naming: CLIError.flag), default: 0] += 1
-        }
-        done += 1
-        progress.update(done)
-        return true
+    try grid.forEachPlan { result in
+      if Interrupt.requested { return false }
+      switch result {
+      case .success(let plan): try writer.add(plan)
+      case .failure(let error): skipped[error.message(naming: CLIError.flag), default: 0] += 1
       }
+      done += 1
+      progress.update(done)
+      return true
     }
   }
 
@@ -169,10 +165,8 @@ struct SweepCommand: ParsableCommand {
     skipped: [String: Int]
   ) throws {
     let interrupted = Interrupt.requested
-    if interrupted { writer.rollback() } else { try reporting { try writer.commit() } }
-    try reporting {
-      try store.finishSweep(writer.sweepID, status: interrupted ? .incomplete : .complete)
-    }
+    if interrupted { writer.rollback() } else { try writer.commit() }
+    try store.finishSweep(writer.sweepID, status: interrupted ? .incomplete : .complete)
     progress.finish()
     let seconds = Date().timeIntervalSince(progress.start)
     let skippedCount = skipped.values.reduce(0, +)
@@ -203,16 +197,14 @@ struct SweepCommand: ParsableCommand {
 
   /// The cross product the options describe.
   func makeGrid(_ store: Store) throws -> SweepGrid {
-    let modelList = try reporting { try sweepModels(store) }
+    let modelList = try sweepModels(store)
     var base = try runOptions.setup()
     base.cluster = try runOptions.cluster(in: store)
     let gpuList = try runOptions.gpus(base.cluster, listed: gpus, flag: "--gpus") {
-      try reporting {
-        try gpus.map {
-          try ListArgument.items($0, flag: "--gpus").map { try store.gpu(named: $0).profile }
-        }
-          ?? store.gpus().map(\.profile)
+      try gpus.map {
+        try ListArgument.items($0, flag: "--gpus").map { try store.gpu(named: $0).profile }
       }
+        ?? store.gpus().map(\.profile)
     }
     let batches: [Int?] =
       try batchSizes.map { try ListArgument.integers($0, flag: "--batch-sizes") } ?? [nil]

@@ -10,7 +10,7 @@ struct SweepsCommand: ParsableCommand {
   @OptionGroup var output: OutputOptions
 
   func run() throws {
-    let sweeps = try reporting { try store.open().sweeps() }
+    let sweeps = try store.open().sweeps()
     if output.json {
       print(JSONValue.array(sweeps.map(Self.json)).text(pretty: true))
       return

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import Planner
+import Storage
 
 /// The root command.
 public struct Trainplan: ParsableCommand {
@@ -41,8 +43,10 @@ extension Trainplan {
     }
   }
 
-  /// Reports `error` (one line) and exits with its code.
+  /// Reports `error` (one line) and exits with its code. The planner's and the store's errors
+  /// become messages here, the one place, with fields named as the flags that set them.
   static func fail(_ error: Error) -> Never {
+    let error = userFacing(error)
     if error is StandardStreams.BrokenPipe {
       Foundation.exit(StandardStreams.brokenPipeExitCode)
     }
@@ -60,6 +64,16 @@ extension Trainplan {
       StandardStreams.writeError("Error: \(line)\n")
     }
     Foundation.exit(code.rawValue)
+  }
+
+  /// `error` as the user reads it: the planner's and the store's errors as `CLIError`s (exit
+  /// code 1, as for every failed command), any other error as it is.
+  static func userFacing(_ error: Error) -> Error {
+    switch error {
+    case is PlannerError, is StoreError, is DatabaseError:
+      return CLIError(error)
+    default: return error
+    }
   }
 
   /// `message` as one line: control characters escaped (`\n`, `\u{1B}`), not cut at the first

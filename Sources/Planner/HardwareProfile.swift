@@ -85,9 +85,6 @@ public struct HardwareProfile: Equatable, Hashable, Sendable {
     self.hostLinkBandwidth = hostLinkBandwidth
   }
 
-  /// Memory left for training after the reserve.
-  public var usableBytes: Int { memoryBytes - reserveBytes }
-
   public func validate() throws {
     if memoryBytes <= 0 { throw PlannerError.notPositive(.memoryBytes, String(memoryBytes)) }
     if reserveBytes < 0 { throw PlannerError.negative(.reserveBytes, String(reserveBytes)) }
