@@ -44,11 +44,15 @@ let package = Package(
     .target(
       name: "Report", dependencies: ["Planner", "Storage", "Formatting"], swiftSettings: strict),
 
+    // Importing model configs (Hugging Face config.json) into the planner's ModelConfig: file
+    // parsing with its own errors naming the JSON keys, no database, no command line.
+    .target(name: "ConfigImport", dependencies: ["Planner"], swiftSettings: strict),
+
     // 3. The CLI: commands on swift-argument-parser, and a one-file executable that runs them.
     .target(
       name: "CLI",
       dependencies: [
-        "Planner", "Storage", "Report", "Formatting",
+        "Planner", "Storage", "Report", "Formatting", "ConfigImport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict
@@ -57,6 +61,8 @@ let package = Package(
 
     .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
     .testTarget(name: "PlannerTests", dependencies: ["Planner"], swiftSettings: strict),
+    .testTarget(
+      name: "ConfigImportTests", dependencies: ["ConfigImport", "Planner"], swiftSettings: strict),
     // A helper the storage tests run as separate processes (concurrent writers, SIGKILL).
     .executableTarget(name: "StorageLoadTool", dependencies: ["Storage", "Planner"]),
     .testTarget(

@@ -1,3 +1,4 @@
+import ConfigImport
 import Planner
 import Storage
 
@@ -14,6 +15,7 @@ struct CLIError: Error, CustomStringConvertible {
     switch error {
     case let e as PlannerError: description = e.message(naming: Self.flag)
     case let e as StoreError: description = e.description
+    case let e as ConfigImportError: description = e.description
     case let e as DatabaseError:
       description = "database error: \(e.message) (SQLite code \(e.extendedResultCode))"
     case let e as CLIError: description = e.description

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConfigImport
 import Planner
 import Storage
 
@@ -23,13 +24,18 @@ struct ModelImport: ParsableCommand {
   var contextLength: Int?
   @Flag(help: "Overwrite a saved config of the same name.") var replace = false
 
+  func validate() throws {
+    if let contextLength, contextLength <= 0 {
+      throw CLIError("--context-length must be positive (got \(contextLength))")
+    }
+  }
+
   func run() throws {
+    // Read, checked and counted first (an invalid shape, or one too large to count, is
+    // refused naming the file's keys) before anything is saved.
     let config = try HuggingFaceConfig(file: file).modelConfig(
       name: name, contextLength: contextLength)
-    // Check and count first: an invalid shape, or one too large to count, is refused before
-    // anything is saved.
     try RecordName.validate(config.name, kind: "model")
-    try config.validate()
     let detailed = try DetailedMethod.parameterCount(config)
     let store = try store.open()
     try store.saveModel(config, source: "imported from \(file)", replace: replace)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConfigImport
 import Foundation
 import Planner
 import Storage
@@ -70,7 +71,7 @@ extension Trainplan {
   /// code 1, as for every failed command), any other error as it is.
   static func userFacing(_ error: Error) -> Error {
     switch error {
-    case is PlannerError, is StoreError, is DatabaseError:
+    case is PlannerError, is StoreError, is DatabaseError, is ConfigImportError:
       return CLIError(error)
     default: return error
     }

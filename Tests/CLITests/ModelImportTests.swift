@@ -121,7 +121,7 @@ import Testing
         "badheads.json",
         Array(
           #"{"model_type": "llama", "_name_or_path": "bad", "vocab_size": 10, "max_position_embeddings": 8, "num_hidden_layers": 1, "hidden_size": 10, "num_attention_heads": 3, "intermediate_size": 16}"#
-            .utf8), "--heads 3 does not divide --d-model 10"
+            .utf8), "num_attention_heads 3 does not divide hidden_size 10"
       ),
     ]
     for (name, bytes, message) in cases {

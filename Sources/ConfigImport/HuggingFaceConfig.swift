@@ -3,55 +3,60 @@ import Planner
 
 /// Reads a Hugging Face `config.json` into a model config, offline, mapping each supported
 /// `model_type`'s real architecture (GPT-2's learned positions, biases, LayerNorm, GELU and tied
-/// embeddings; Qwen2's Q/K/V biases; …). Every refusal names the key.
-struct HuggingFaceConfig {
-  static let supported = [
+/// embeddings; Qwen2's Q/K/V biases; …). Every refusal is a `ConfigImportError` naming the key.
+public struct HuggingFaceConfig {
+  public static let supported = [
     "gpt2", "llama", "mistral", "qwen2", "gpt_neox", "mixtral", "qwen3_moe", "deepseek_v3",
     "gpt_oss",
   ]
   static let mixtureOfExperts: Set<String> = ["mixtral", "qwen3_moe", "deepseek_v3", "gpt_oss"]
-  static let maximumFileBytes = 16 << 20
+  public static let maximumFileBytes = 16 << 20
 
-  let json: [String: Any]
+  let json: [String: ConfigValue]
   let file: String
 
-  init(file: String) throws {
+  /// Reads `file`: at most 16 MiB of UTF-8 text holding one JSON object.
+  public init(file: String) throws {
     var isFolder: ObjCBool = false
     if FileManager.default.fileExists(atPath: file, isDirectory: &isFolder), isFolder.boolValue {
-      throw CLIError("\(file): is a folder; name the config.json file inside it")
+      throw ConfigImportError(file: file, "is a folder; name the config.json file inside it")
     }
     guard let handle = FileHandle(forReadingAtPath: file) else {
-      throw CLIError("\(file): cannot read the file")
+      throw ConfigImportError(file: file, "cannot read the file")
     }
     defer { try? handle.close() }
     // Foundation's read error prints as an NSError dump; say what failed instead.
-    guard let read = try? handle.read(upToCount: Self.maximumFileBytes + 1) else {
-      throw CLIError("\(file): cannot read the file")
+    guard let data = try? handle.read(upToCount: Self.maximumFileBytes + 1) else {
+      throw ConfigImportError(file: file, "cannot read the file")
     }
-    let data = read
     if data.count > Self.maximumFileBytes {
-      throw CLIError("\(file): larger than 16 MiB; not a config.json")
+      throw ConfigImportError(file: file, "larger than 16 MiB; not a config.json")
     }
-    guard String(data: data, encoding: .utf8) != nil else {
-      throw CLIError("\(file): not UTF-8 text")
-    }
-    guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-      throw CLIError("\(file): not a JSON object (malformed or truncated JSON)")
-    }
-    self.init(json: object, file: file)
+    try self.init(data: data, file: file)
   }
 
-  init(json: [String: Any], file: String) {
-    self.json = json
+  /// Decodes `data`, the contents of `file` (named in errors).
+  public init(data: Data, file: String) throws {
+    guard String(data: data, encoding: .utf8) != nil else {
+      throw ConfigImportError(file: file, "not UTF-8 text")
+    }
+    guard case .object(let object)? = try? JSONDecoder().decode(ConfigValue.self, from: data)
+    else {
+      throw ConfigImportError(file: file, "not a JSON object (malformed or truncated JSON)")
+    }
+    self.json = object
     self.file = file
   }
 
-  /// The model config `json` describes, named `name` (default: the last part of `_name_or_path`).
-  func modelConfig(name: String?, contextLength: Int?) throws -> ModelConfig {
+  /// The model config the file describes, named `name` (default: the last part of
+  /// `_name_or_path`), checked by the planner: a shape it refuses, or one too large to count,
+  /// is refused here with the file's keys for the fields.
+  public func modelConfig(name: String? = nil, contextLength: Int? = nil) throws -> ModelConfig {
     let type = try string("model_type")
     guard Self.supported.contains(type) else {
-      throw CLIError(
-        "\(file): model_type '\(type)' is not supported; supported: \(Self.supported.joined(separator: ", "))"
+      throw ConfigImportError(
+        file: file, key: "model_type",
+        "model_type '\(type)' is not supported; supported: \(Self.supported.joined(separator: ", "))"
       )
     }
     var config =
@@ -62,7 +67,20 @@ struct HuggingFaceConfig {
     config.fusedQKV = type == "gpt2" || type == "gpt_neox"
     config.dropout = try hasDropout(type)
     if let contextLength { config.contextLength = contextLength }
+    try check(config, type: type)
     return config
+  }
+
+  /// The planner's checks and parameter count, its errors naming this file's keys.
+  func check(_ config: ModelConfig, type: String) throws {
+    do {
+      try config.validate()
+      _ = try DetailedMethod.parameterCount(config)
+    } catch let error as PlannerError {
+      let key = error.field.map { Self.key(for: $0, type: type) }
+      throw ConfigImportError(
+        file: file, key: key, error.message { Self.key(for: $0, type: type) })
+    }
   }
 
   func gpt2() throws -> ModelConfig {
@@ -81,8 +99,9 @@ struct HuggingFaceConfig {
     let act = try optionalString("hidden_act") ?? (neox ? "gelu" : "silu")
     let ffn: FeedForwardKind = act.hasPrefix("gelu") ? .gelu : .swiglu
     if neox && ffn == .swiglu {
-      throw CLIError(
-        "\(file): hidden_act '\(act)' with gpt_neox is not a supported feed-forward (gelu)")
+      throw ConfigImportError(
+        file: file, key: "hidden_act",
+        "hidden_act '\(act)' with gpt_neox is not a supported feed-forward (gelu)")
     }
     return ModelConfig(
       vocabSize: try int("vocab_size"), contextLength: try int("max_position_embeddings"),
@@ -112,9 +131,10 @@ struct HuggingFaceConfig {
         count: try int("num_local_experts"), topK: try int("num_experts_per_tok"),
         ffn: try int("intermediate_size"))
     case "qwen3_moe":
-      if let dense = json["mlp_only_layers"] as? [Any], !dense.isEmpty {
-        throw CLIError(
-          "\(file): key 'mlp_only_layers' lists dense layers; trainplan models only a leading run of dense layers"
+      if case .array(let dense)? = json["mlp_only_layers"], !dense.isEmpty {
+        throw ConfigImportError(
+          file: file, key: "mlp_only_layers",
+          "key 'mlp_only_layers' lists dense layers; trainplan models only a leading run of dense layers"
         )
       }
       config.headDim = try optionalInt("head_dim")
@@ -155,8 +175,9 @@ struct HuggingFaceConfig {
       case (false, false): return .none
       case (true, true): return .all
       default:
-        throw CLIError(
-          "\(file): attention_bias=\(attention) with mlp_bias=\(mlp) is not a bias layout trainplan models (none, qkv, all)"
+        throw ConfigImportError(
+          file: file, key: "mlp_bias",
+          "attention_bias=\(attention) with mlp_bias=\(mlp) is not a bias layout trainplan models (none, qkv, all)"
         )
       }
     }
@@ -175,84 +196,12 @@ struct HuggingFaceConfig {
     return false
   }
 
-  func optionalProbability(_ key: String) throws -> Double? {
-    guard let raw = json[key], !(raw is NSNull) else { return nil }
-    guard let number = raw as? NSNumber, !Self.isBoolean(raw), number.doubleValue >= 0,
-      number.doubleValue <= 1
-    else {
-      throw CLIError(
-        "\(file): key '\(key)' must be a probability in [0, 1] (got \(Self.text(raw)))")
-    }
-    return number.doubleValue
-  }
-
   func defaultName() throws -> String {
     guard let path = try optionalString("_name_or_path"), let last = path.split(separator: "/").last
     else {
-      throw CLIError("\(file): no _name_or_path to name the model; give --name")
+      throw ConfigImportError(
+        file: file, key: "_name_or_path", "no _name_or_path to name the model; give --name")
     }
     return last.lowercased()
-  }
-
-  // Typed access, each refusal naming the key.
-
-  func int(_ key: String) throws -> Int {
-    guard let value = try optionalInt(key) else { throw CLIError("\(file): missing key '\(key)'") }
-    return value
-  }
-
-  func optionalInt(_ key: String) throws -> Int? {
-    guard let raw = json[key], !(raw is NSNull) else { return nil }
-    guard let number = raw as? NSNumber, !Self.isBoolean(raw),
-      number.doubleValue == number.doubleValue.rounded()
-    else {
-      throw CLIError("\(file): key '\(key)' must be a whole number (got \(Self.text(raw)))")
-    }
-    guard abs(number.doubleValue) < 9.2e18, let value = Int(exactly: number.doubleValue) else {
-      throw CLIError("\(file): key '\(key)' must be below 9.2e18 (got \(Self.text(raw)))")
-    }
-    return value
-  }
-
-  func string(_ key: String) throws -> String {
-    guard let value = try optionalString(key) else {
-      throw CLIError("\(file): missing key '\(key)'")
-    }
-    return value
-  }
-
-  func optionalString(_ key: String) throws -> String? {
-    guard let raw = json[key], !(raw is NSNull) else { return nil }
-    guard let value = raw as? String else {
-      throw CLIError("\(file): key '\(key)' must be a string (got \(Self.text(raw)))")
-    }
-    return value
-  }
-
-  func optionalBool(_ key: String) throws -> Bool? {
-    guard let raw = json[key], !(raw is NSNull) else { return nil }
-    guard Self.isBoolean(raw), let value = raw as? Bool else {
-      throw CLIError("\(file): key '\(key)' must be true or false (got \(Self.text(raw)))")
-    }
-    return value
-  }
-
-  /// A JSON value as the file spells it (`true`, `[1]`), not as Swift prints it (`1`, `(1)`).
-  static func text(_ raw: Any) -> String {
-    if isBoolean(raw), let flag = raw as? Bool { return flag ? "true" : "false" }
-    if raw is NSNumber || raw is String || raw is NSNull,
-      let data = try? JSONSerialization.data(withJSONObject: [raw], options: [.fragmentsAllowed])
-    {
-      return String(decoding: data.dropFirst().dropLast(), as: UTF8.self)
-    }
-    guard JSONSerialization.isValidJSONObject(raw),
-      let data = try? JSONSerialization.data(withJSONObject: raw, options: [.sortedKeys])
-    else { return "\(raw)" }
-    return String(decoding: data, as: UTF8.self)
-  }
-
-  /// JSON true/false, as Foundation boxes them (an NSNumber of type char), not 0 or 1.
-  static func isBoolean(_ raw: Any) -> Bool {
-    (raw as? NSNumber).map { String(cString: $0.objCType) == "c" } ?? false
   }
 }
