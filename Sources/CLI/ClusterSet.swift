@@ -36,7 +36,7 @@ struct ClusterSet: ParsableCommand {
   var interNodeLatency: Double?
   @Option(help: "Where the figures come from.") var source: String?
 
-  func run() throws {
+  func validate() throws {
     let given: [Any?] = [
       gpu, gpusPerNode, intraNodeBandwidth, interNodeBandwidth, intraNodeLatency,
       interNodeLatency, source,
@@ -46,6 +46,9 @@ struct ClusterSet: ParsableCommand {
         "cluster set needs at least one field to change (e.g. --inter-node-bandwidth, --gpu, --source); see --help"
       )
     }
+  }
+
+  func run() throws {
     let store = try store.open()
     let saved = try store.updateCluster(named: name) { c in
       if let gpu { c.gpuName = gpu }

@@ -51,13 +51,16 @@ struct LayoutOptions: ParsableArguments {
       tensorParallel: tensorParallel, pipelineParallel: pipelineParallel,
       contextParallel: contextParallel, virtualStages: virtualStages,
       sequenceParallel: sequenceParallel,
-      pipelineLayers: try pipelineLayers.map {
-        try ListArgument.items($0, flag: "--pipeline-layers").map { item in
-          do { return try Count.parse(item) } catch {
-            throw CLIError("--pipeline-layers '\(item)' is not a whole number of layers")
-          }
-        }
-      })
+      pipelineLayers: try pipelineLayers.map(Self.stageLayers))
+  }
+
+  /// `--pipeline-layers 5,6,6,5`: a whole number of layers per stage.
+  static func stageLayers(_ text: String) throws -> [Int] {
+    try ListArgument.items(text, flag: "--pipeline-layers").map { item in
+      do { return try Count.parse(item) } catch {
+        throw CLIError("--pipeline-layers '\(item)' is not a whole number of layers")
+      }
+    }
   }
 }
 

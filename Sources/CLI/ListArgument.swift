@@ -3,12 +3,12 @@ import Planner
 /// Comma-separated values and `start:end:step` ranges, as `sweep` takes them.
 enum ListArgument {
   /// `1,2,4`, `12:48:4`, or a mix (`1,2,8:64:8`): whole numbers, each range inclusive.
-  static func integers(_ text: String, flag: String) throws -> [Int] {
+  static func integers(_ text: String) throws(ListProblem) -> [Int] {
     var values: [Int] = []
-    for part in try items(text, flag: flag) {
+    for part in try items(text) {
       let bounds = part.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
       guard bounds.count <= 3, let numbers = try? bounds.map(Count.parse) else {
-        throw CLIError("\(flag) '\(part)' is not a whole number or a start:end:step range")
+        throw ListProblem { "\($0) '\(part)' is not a whole number or a start:end:step range" }
       }
       if numbers.count == 1 {
         values.append(numbers[0])
@@ -16,13 +16,13 @@ enum ListArgument {
       }
       let (start, end, step) = (numbers[0], numbers[1], numbers.count == 3 ? numbers[2] : 1)
       guard step > 0, start <= end else {
-        throw CLIError("\(flag) \(part): a range needs start ≤ end and a positive step")
+        throw ListProblem { "\($0) \(part): a range needs start ≤ end and a positive step" }
       }
       // Spans up to the whole 64-bit range: compare steps, not counts, so nothing overflows.
       let span = end.subtractingReportingOverflow(start)
       let steps = span.overflow ? Int.max : span.partialValue / step
       guard steps < 1_000_000 - values.count else {
-        throw CLIError("\(flag) \(part): more than 1,000,000 values")
+        throw ListProblem { "\($0) \(part): more than 1,000,000 values" }
       }
       values += (0...steps).map { start + $0 * step }
     }
@@ -30,25 +30,30 @@ enum ListArgument {
   }
 
   /// Comma-separated names, none empty.
-  static func items(_ text: String, flag: String) throws -> [String] {
+  static func items(_ text: String) throws(ListProblem) -> [String] {
     let parts = text.split(separator: ",", omittingEmptySubsequences: false)
       .map { $0.trimmingSpace }
     if parts.contains(where: \.isEmpty) {
-      throw CLIError("\(flag) must be comma-separated values with none empty (got '\(text)')")
+      throw ListProblem { "\($0) must be comma-separated values with none empty (got '\(text)')" }
     }
     return parts
   }
 
-  /// Comma-separated values of an enumeration, e.g. `fp32,bf16`.
-  static func values<T: RawRepresentable & CaseIterable>(_ text: String, flag: String, as: T.Type)
-    throws -> [T] where T.RawValue == String
+  /// Comma-separated values of an enumeration, e.g. `naive,flash`.
+  static func values<T: RawRepresentable & CaseIterable>(_ text: String, as: T.Type)
+    throws(ListProblem) -> [T] where T.RawValue == String
   {
-    try items(text, flag: flag).map { item in
+    try items(text).map { item throws(ListProblem) in
       guard let value = T(rawValue: item.lowercased()) else {
         let allowed = T.allCases.map(\.rawValue).joined(separator: ", ")
-        throw CLIError("\(flag) '\(item)' is not one of \(allowed)")
+        throw ListProblem { "\($0) '\(item)' is not one of \(allowed)" }
       }
       return value
     }
+  }
+
+  /// `items(text)`, a refusal naming `flag`.
+  static func items(_ text: String, flag: String) throws -> [String] {
+    do { return try items(text) } catch { throw error.error(flag) }
   }
 }

@@ -42,13 +42,16 @@ struct ModelSet: ParsableCommand {
   @Option(help: "Positions: rope or learned.") var positional: PositionalKind?
   @Option(help: "Where the figures come from.") var source: String?
 
-  func run() throws {
-    let changes = fieldChanges()
-    guard !changes.isEmpty || source != nil else {
+  func validate() throws {
+    guard !fieldChanges().isEmpty || source != nil else {
       throw CLIError(
         "model set needs at least one field to change (e.g. --layers, --d-model, --source); see --help"
       )
     }
+  }
+
+  func run() throws {
+    let changes = fieldChanges()
     let store = try store.open()
     var counts = (seed: 0, detailed: 0)
     let saved = try store.updateModel(named: name) { record in

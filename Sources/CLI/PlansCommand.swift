@@ -14,8 +14,11 @@ struct PlansCommand: ParsableCommand {
   @Option(help: "Show at most this many plans; 0 shows all.")
   var limit: Int = 50
 
-  func run() throws {
+  func validate() throws {
     if limit < 0 { throw CLIError("--limit must not be negative (got \(limit))") }
+  }
+
+  func run() throws {
     var planFilter = try filter.filter()
     planFilter.limit = limit == 0 ? nil : limit
     let store = try store.open()

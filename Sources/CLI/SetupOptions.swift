@@ -1,6 +1,5 @@
 import ArgumentParser
 import Planner
-import Storage
 
 /// The training-setup options `plan` and `fit` share (SPEC.md, "Training setups beyond the
 /// seed"). Every default is the seed method's.
@@ -44,10 +43,18 @@ struct SetupOptions: ParsableArguments {
   var zero: Int = 0
 
   @OptionGroup var run: RunOptions
+  @OptionGroup var layout: LayoutOptions
+
+  /// The precision's name and the two names of recomputation, checked as they are parsed.
+  func validate() throws {
+    _ = try Self.trainingPrecision(precision)
+    _ = try Self.recompute(recompute, checkpointing)
+  }
 
   /// The options as the planner takes them; a clear error for any that cannot be.
   func setup() throws -> TrainingSetup {
     var setup = try run.setup()
+    setup.layout = try layout.layout()
     setup.microBatchSize = batchSize
     setup.numGPUs = numGpus
     setup.precision = try Self.trainingPrecision(precision)
@@ -77,107 +84,5 @@ struct SetupOptions: ParsableArguments {
   {
     if let precision = TrainingPrecision(rawValue: text.lowercased()) { return precision }
     throw CLIError("\(flag) must be fp32, tf32, bf16, fp16 or fp8 (got '\(text)')")
-  }
-}
-
-/// The options every plan of a command shares: run length, global batch, MFU, reserve and
-/// accounting method (`plan`, `fit` and `sweep`).
-struct RunOptions: ParsableArguments {
-  @Option(
-    parsing: .unconditional,
-    help: ArgumentHelp(
-      "Global batch B: sequences per optimizer step. (default: b × --num-gpus)",
-      valueName: "sequences"),
-    transform: Count.parse)
-  var globalBatchSize: Int?
-
-  @Option(
-    parsing: .unconditional,
-    help: ArgumentHelp("Run length in optimizer steps, e.g. 400000 or 400k.", valueName: "n"),
-    transform: Count.parse)
-  var steps: Int?
-
-  @Option(
-    parsing: .unconditional,
-    help: ArgumentHelp(
-      "Run length in tokens, e.g. 300B or 3e11. (default: 20 tokens per parameter, Hoffmann et al. 2022)",
-      valueName: "n"),
-    transform: Count.parse)
-  var tokens: Int?
-
-  @Option(
-    parsing: .unconditional, help: "Model FLOPs utilisation, in [1e-60, 1]. (default: 0.5)",
-    transform: Real.parse)
-  var mfu: Double = 0.5
-
-  @Option(
-    name: .customLong("seq-len"), parsing: .unconditional,
-    help: ArgumentHelp(
-      "Training sequence length S in tokens. (default: the model's context length)",
-      valueName: "tokens"),
-    transform: Count.parse)
-  var seqLen: Int?
-
-  @Option(
-    parsing: .unconditional,
-    help: ArgumentHelp(
-      "Memory kept by the framework (CUDA context, allocator slack), e.g. 2GiB. (default: the GPU's saved reserve, 0 for presets)",
-      valueName: "size"),
-    transform: MemorySize.parseReserve)
-  var reserve: Int?
-
-  @Option(
-    help:
-      "Accounting: seed (SPEC's formulas, exact), detailed (every parameter; the activations and FLOPs of the PyTorch reference implementation) or megatron (Megatron-LM's: Korthikanti et al. 2022; bf16/fp16 only)."
-  )
-  var method: AccountingMethod = .seed
-
-  @Flag(
-    help:
-      "Mixed precision with fp32 gradients (18 bytes per parameter, as Megatron keeps them) instead of SPEC's 16."
-  )
-  var fp32Grads = false
-
-  @OptionGroup var layout: LayoutOptions
-  @OptionGroup var fineTuning: FineTuningOptions
-
-  @Option(
-    help: ArgumentHelp(
-      "Predict the step time on this cluster (see `trainplan cluster list`); the GPU is the cluster's.",
-      valueName: "name"), completion: NameCompletion.clusters)
-  var cluster: String?
-
-  /// The cluster `--cluster` names, from the database; nil without it.
-  func cluster(in store: Store) throws -> ClusterProfile? {
-    try cluster.map { name in try store.cluster(named: name).profile }
-  }
-
-  /// The GPUs a command plans on: the cluster's alone with --cluster (a GPU list beside it
-  /// is refused), else `otherwise`.
-  func gpus(
-    _ cluster: ClusterProfile?, listed: String?, flag: String,
-    otherwise: () throws -> [HardwareProfile]
-  )
-    throws -> [HardwareProfile]
-  {
-    guard let cluster else { return try otherwise() }
-    if listed != nil {
-      throw CLIError(
-        "\(flag) and --cluster both choose the GPU; the cluster's is \(cluster.gpu.name)")
-    }
-    return [cluster.gpu]
-  }
-
-  func setup() throws -> TrainingSetup {
-    if steps != nil && tokens != nil {
-      throw CLIError("--steps and --tokens both set the run length; give one of them")
-    }
-    let runLength: RunLength =
-      steps.map { .steps($0) } ?? tokens.map { .tokens($0) } ?? .computeOptimal
-    var setup = TrainingSetup(
-      globalBatchSize: globalBatchSize, runLength: runLength, mfu: mfu, fp32Gradients: fp32Grads,
-      reserveBytes: reserve, method: method, sequenceLength: seqLen, layout: try layout.layout())
-    setup.training = try fineTuning.training()
-    return setup
   }
 }

@@ -11,8 +11,11 @@ struct SweepCommand: ParsableCommand {
       "Plan the cross product of models (or generated shapes), GPUs and setups, and store every plan.",
     discussion: """
       Lists are comma-separated; numbers also take start:end:step ranges (--layers 12:48:4). \
-      Plans are written in chunks, one transaction each: Ctrl-C stops cleanly, keeping the \
-      committed chunks and marking the sweep incomplete.
+      Layouts are swept too (--tp 1,2,4 --pp 1,2): a value that can never plan (--tp 0) is \
+      refused up front, a cell it does not suit (T not dividing the heads, T·P·C not dividing \
+      the GPUs) is skipped and counted in the summary. Plans are written in chunks, one \
+      transaction each: Ctrl-C stops cleanly, keeping the committed chunks and marking the \
+      sweep incomplete.
       """)
 
   @OptionGroup var store: StoreOptions
@@ -22,13 +25,13 @@ struct SweepCommand: ParsableCommand {
     help: ArgumentHelp(
       "Saved model names. (default: every saved model, unless shapes are generated)",
       valueName: "a,b,..."), completion: NameCompletion.modelLists)
-  var models: String?
+  var models: SweepList<String>?
   @Option(
     help: ArgumentHelp("Generate shapes with these layer counts, e.g. 12:48:4.", valueName: "list"))
-  var layers: String?
+  var layers: SweepList<Int>?
   @Option(
     help: ArgumentHelp("Generate shapes with these widths, e.g. 768:4096:256.", valueName: "list"))
-  var dModel: String?
+  var dModel: SweepList<Int>?
   @Option(
     help: "Head dimension of generated shapes: heads = d_model / this. (default: 64)",
     transform: Count.parse)
@@ -43,24 +46,25 @@ struct SweepCommand: ParsableCommand {
   @Option(
     help: ArgumentHelp("GPU names. (default: every saved GPU)", valueName: "x,y,..."),
     completion: NameCompletion.gpuLists)
-  var gpus: String?
+  var gpus: SweepList<String>?
   @Option(
     help: ArgumentHelp(
       "Micro-batch sizes. (default: the largest that fits, per plan)", valueName: "list"))
-  var batchSizes: String?
+  var batchSizes: SweepList<Int>?
   @Option(help: ArgumentHelp("Precisions: fp32, bf16, fp16.", valueName: "list"))
-  var precisions = "fp32"
+  var precisions = SweepList<TrainingPrecision>(argument: "fp32")
   @Option(help: ArgumentHelp("Attention kernels: naive, flash.", valueName: "list"))
-  var attention = "naive"
+  var attention = SweepList<AttentionKernel>(argument: "naive")
   @Option(help: ArgumentHelp("Recomputation: none, selective, full.", valueName: "list"))
-  var recompute: String?
+  var recompute: SweepList<Recompute>?
   @Option(help: ArgumentHelp("The older name of --recompute.", valueName: "list"))
-  var checkpointing: String?
+  var checkpointing: SweepList<Recompute>?
   @Option(help: ArgumentHelp("GPU counts.", valueName: "list"))
-  var numGpus = "1"
+  var numGpus = SweepList<Int>(argument: "1")
   @Option(help: ArgumentHelp("ZeRO stages.", valueName: "list"))
-  var zero = "0"
+  var zero = SweepList<Int>(argument: "0")
   @OptionGroup var runOptions: RunOptions
+  @OptionGroup var layout: SweepLayoutOptions
 
   @Flag(
     help:
@@ -78,8 +82,49 @@ struct SweepCommand: ParsableCommand {
   @Option(help: "Plans per transaction. (default: 50000)", transform: Count.parse) var chunkSize =
     50_000
 
-  func run() throws {
+  /// Every list parsed, and the options that need no database checked, before anything runs.
+  func validate() throws {
     if chunkSize <= 0 { throw CLIError("--chunk-size must be positive (got \(chunkSize))") }
+    try models?.check("--models")
+    try layers?.check("--layers")
+    try dModel?.check("--d-model")
+    try gpus?.check("--gpus")
+    try batchSizes?.check("--batch-sizes")
+    try precisions.check("--precisions")
+    try attention.check("--attention")
+    try recompute?.check("--recompute")
+    try checkpointing?.check("--checkpointing")
+    try numGpus.check("--num-gpus")
+    try zero.check("--zero")
+    if recompute != nil && checkpointing != nil {
+      throw CLIError("--recompute and --checkpointing are one option; give one of them")
+    }
+    try validateShapes()
+  }
+
+  /// The generated shapes' options: together, positive, and not an absurd number of shapes.
+  func validateShapes() throws {
+    if layers == nil && dModel == nil { return }
+    guard let layers, let dModel else {
+      throw CLIError("--layers and --d-model go together to generate shapes")
+    }
+    if headsDim <= 0 { throw CLIError("--heads-dim must be positive (got \(headsDim))") }
+    if ffnMultiplier <= 0 {
+      throw CLIError("--ffn-multiplier must be positive (got \(ffnMultiplier))")
+    }
+    for w in dModel.values where w <= 0 || w % headsDim != 0 {
+      throw CLIError("--d-model \(w) must be a positive multiple of --heads-dim \(headsDim)")
+    }
+    // Each shape is built before the grid is counted: refuse an absurd grid first.
+    let (layerCount, widthCount) = (layers.values.count, dModel.values.count)
+    guard layerCount <= Self.maximumShapes / widthCount else {
+      throw CLIError(
+        "--layers × --d-model make \(Units.grouped(layerCount)) × \(Units.grouped(widthCount)) shapes, more than \(Units.grouped(Self.maximumShapes))"
+      )
+    }
+  }
+
+  func run() throws {
     let store = try store.open()
     let grid = try makeGrid(store)
     // A bad option value (--zero 5, --num-gpus 0) fails every plan: refuse it up front.
@@ -200,69 +245,27 @@ struct SweepCommand: ParsableCommand {
     let modelList = try sweepModels(store)
     var base = try runOptions.setup()
     base.cluster = try runOptions.cluster(in: store)
-    let gpuList = try runOptions.gpus(base.cluster, listed: gpus, flag: "--gpus") {
-      try gpus.map {
-        try ListArgument.items($0, flag: "--gpus").map { try store.gpu(named: $0).profile }
-      }
+    let gpuList = try runOptions.gpus(base.cluster, listed: gpus?.text, flag: "--gpus") {
+      try gpus.map { try $0.values.map { try store.gpu(named: $0).profile } }
         ?? store.gpus().map(\.profile)
     }
-    let batches: [Int?] =
-      try batchSizes.map { try ListArgument.integers($0, flag: "--batch-sizes") } ?? [nil]
     return SweepGrid(
-      models: modelList, gpus: gpuList, batchSizes: batches,
-      precisions: try ListArgument.items(precisions, flag: "--precisions").map {
-        try SetupOptions.trainingPrecision($0, flag: "--precisions")
-      },
-      attentions: try ListArgument.values(attention, flag: "--attention", as: AttentionKernel.self),
-      checkpointings: try recomputations(),
-      gpuCounts: try ListArgument.integers(numGpus, flag: "--num-gpus"),
-      zeroStages: try ListArgument.integers(zero, flag: "--zero"), base: base)
+      models: modelList, gpus: gpuList, batchSizes: batchSizes?.values ?? [nil],
+      precisions: precisions.values, attentions: attention.values,
+      checkpointings: (recompute ?? checkpointing)?.values ?? [.none],
+      gpuCounts: numGpus.values, zeroStages: zero.values,
+      layouts: try layout.layouts(maximum: Self.maximumSetups), base: base)
   }
 
-  /// `--recompute`, or `--checkpointing` under its older name; not both.
-  func recomputations() throws -> [Recompute] {
-    if recompute != nil && checkpointing != nil {
-      throw CLIError("--recompute and --checkpointing are one option; give one of them")
-    }
-    let flag = recompute != nil ? "--recompute" : "--checkpointing"
-    return try ListArgument.values(
-      recompute ?? checkpointing ?? "none", flag: flag, as: Recompute.self)
-  }
-
+  /// The saved models named, then the shapes generated (`validateShapes` checked them).
   func sweepModels(_ store: Store) throws -> [ModelConfig] {
-    if layers == nil && dModel == nil {
-      return try models.map {
-        try ListArgument.items($0, flag: "--models").map { try store.model(named: $0).config }
-      }
-        ?? store.models().map(\.config)
-    }
-    guard let layers, let dModel else {
-      throw CLIError("--layers and --d-model go together to generate shapes")
-    }
-    let layerCounts = try ListArgument.integers(layers, flag: "--layers")
-    let widths = try ListArgument.integers(dModel, flag: "--d-model")
-    if headsDim <= 0 { throw CLIError("--heads-dim must be positive (got \(headsDim))") }
-    if ffnMultiplier <= 0 {
-      throw CLIError("--ffn-multiplier must be positive (got \(ffnMultiplier))")
-    }
-    for w in widths where w <= 0 || w % headsDim != 0 {
-      throw CLIError("--d-model \(w) must be a positive multiple of --heads-dim \(headsDim)")
-    }
-    // Each shape is built before the grid is counted: refuse an absurd grid first.
-    guard layerCounts.count <= Self.maximumShapes / widths.count else {
-      throw CLIError(
-        "--layers × --d-model make \(Units.grouped(layerCounts.count)) × \(Units.grouped(widths.count)) shapes, more than \(Units.grouped(Self.maximumShapes))"
-      )
-    }
+    let saved = try models.map { try $0.values.map { try store.model(named: $0).config } }
+    guard let layers, let dModel else { return try saved ?? store.models().map(\.config) }
     let generated = try ShapeGrid(
-      layers: layerCounts, widths: widths, headDim: headsDim,
+      layers: layers.values, widths: dModel.values, headDim: headsDim,
       vocabSize: vocabSize, contextLength: contextLength, ffnMultiplier: ffnMultiplier
     ).models()
-    let saved =
-      try models.map {
-        try ListArgument.items($0, flag: "--models").map { try store.model(named: $0).config }
-      } ?? []
-    return saved + generated
+    return (saved ?? []) + generated
   }
 
   /// What the sweep was asked for, stored with it.
@@ -277,6 +280,10 @@ struct SweepCommand: ParsableCommand {
       ("checkpointing", .array(grid.checkpointings.map { .string($0.rawValue) })),
       ("num_gpus", .array(grid.gpuCounts.map { .int($0) })),
       ("zero_stages", .array(grid.zeroStages.map { .int($0) })),
+      ("tensor_parallel", .array(layout.tensorParallel.values.map { .int($0) })),
+      ("pipeline_parallel", .array(layout.pipelineParallel.values.map { .int($0) })),
+      ("context_parallel", .array(layout.contextParallel.values.map { .int($0) })),
+      ("virtual_stages", .array(layout.virtualStages.values.map { .int($0) })),
       ("method", .string(grid.base.method.rawValue)), ("mfu", .double(grid.base.mfu)),
     ])
   }

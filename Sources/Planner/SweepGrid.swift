@@ -56,6 +56,9 @@ public struct SweepGrid: Sendable {
   public var checkpointings: [Checkpointing]
   public var gpuCounts: [Int]
   public var zeroStages: [Int]
+  /// The model-parallel layouts (T, P, C, V); a layout that does not suit a cell (T not
+  /// dividing the heads, T·P·C not dividing the GPUs) is one of the cells without a plan.
+  public var layouts: [ParallelLayout]
   /// The options every plan shares (run length, MFU, method, …).
   public var base: TrainingSetup
 
@@ -63,7 +66,7 @@ public struct SweepGrid: Sendable {
     models: [ModelConfig], gpus: [HardwareProfile], batchSizes: [Int?] = [nil],
     precisions: [TrainingPrecision] = [.fp32], attentions: [AttentionKernel] = [.naive],
     checkpointings: [Checkpointing] = [.none], gpuCounts: [Int] = [1], zeroStages: [Int] = [0],
-    base: TrainingSetup = TrainingSetup()
+    layouts: [ParallelLayout]? = nil, base: TrainingSetup = TrainingSetup()
   ) {
     self.models = models
     self.gpus = gpus
@@ -73,6 +76,7 @@ public struct SweepGrid: Sendable {
     self.checkpointings = checkpointings
     self.gpuCounts = gpuCounts
     self.zeroStages = zeroStages
+    self.layouts = layouts ?? [base.layout]
     self.base = base
   }
 
@@ -85,7 +89,7 @@ public struct SweepGrid: Sendable {
   public func setupCount() throws -> Int {
     try Exact(quantity: "the number of setups").product(
       batchSizes.count, precisions.count, attentions.count, checkpointings.count,
-      gpuCounts.count, zeroStages.count)
+      gpuCounts.count, zeroStages.count, layouts.count)
   }
 
   /// Checks every option value once, so a bad one (`--zero 5`) is refused up front rather
@@ -105,6 +109,15 @@ public struct SweepGrid: Sendable {
       probe.zeroStage = z
       try probe.validate()
     }
+    // Each degree on its own (T = 0 fails every cell); a combination that fails only some
+    // cells (a per-stage split for another P) is left to the cells.
+    probe.zeroStage = base.zeroStage
+    for l in layouts {
+      probe.layout = ParallelLayout(
+        tensorParallel: l.tensorParallel, pipelineParallel: l.pipelineParallel,
+        contextParallel: l.contextParallel, virtualStages: l.virtualStages)
+      try probe.validate()
+    }
   }
 
   /// Every setup of the grid, for one model and GPU, in a fixed order.
@@ -114,12 +127,16 @@ public struct SweepGrid: Sendable {
       for attention in attentions {
         for checkpointing in checkpointings {
           for g in gpuCounts {
-            for zero in zeroStages {
-              for b in batchSizes {
-                var s = base
-                (s.precision, s.attention, s.checkpointing) = (precision, attention, checkpointing)
-                (s.numGPUs, s.zeroStage, s.microBatchSize) = (g, zero, b)
-                out.append(s)
+            for layout in layouts {
+              for zero in zeroStages {
+                for b in batchSizes {
+                  var s = base
+                  (s.precision, s.attention, s.checkpointing) = (
+                    precision, attention, checkpointing
+                  )
+                  (s.numGPUs, s.layout, s.zeroStage, s.microBatchSize) = (g, layout, zero, b)
+                  out.append(s)
+                }
               }
             }
           }
