@@ -26,7 +26,7 @@
 /// the linears use (autocast caches the cast of a parameter for the whole forward).
 ///
 /// That is full training. Under LoRA and QLoRA the accounting counts what a fine-tune of a
-/// frozen base keeps instead, the first block apart (`DetailedLoRA.swift`).
+/// frozen base keeps instead, the first block apart (`DetailedMethod+LoRA.swift`).
 public enum DetailedMethod {
   /// Every parameter: embeddings, a learned positional table, each block's norms, attention
   /// and feed-forward matrices with their biases, the final norm and an untied LM head.

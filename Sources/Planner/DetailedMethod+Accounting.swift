@@ -1,6 +1,6 @@
 /// The detailed method placed by a layout: every parameter where Megatron's layers keep it,
 /// and every saved tensor of the reference implementation in its class (`DetailedMethod.saved`).
-/// Under LoRA and QLoRA the activations are the fine-tune's own (`DetailedLoRA.swift`);
+/// Under LoRA and QLoRA the activations are the fine-tune's own (`DetailedMethod+LoRA.swift`);
 /// `frozenBase` overrides how the base is taken to be stored (`FrozenBase.of`).
 extension DetailedMethod {
   static func accounting(
