@@ -4,7 +4,7 @@ import Testing
 
 /// Files trainplan cannot or must not use: each is refused with one line naming the file and
 /// what to do, and neither it nor its folder changes (no repair, no -wal, no replacement).
-@Suite struct DamagedDatabaseTests {
+@Suite(.tags(.slow)) struct DamagedDatabaseTests {
   let cli = ReliabilityRunner()
 
   /// A read and a write: both must refuse.

@@ -6,7 +6,7 @@ import Testing
 /// with every earlier plan as it was. Needs a tiny tmpfs, so root with mount rights; reported
 /// as skipped elsewhere.
 @Suite(
-  .serialized,
+  .serialized, .tags(.slow),
   .enabled(if: Privileges.canMountTmpfs, "needs root with mount rights to mount a tiny tmpfs"))
 struct DiskFullTests {
   let cli = ReliabilityRunner()
