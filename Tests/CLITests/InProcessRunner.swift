@@ -5,7 +5,9 @@ import Testing
 
 /// Runs trainplan's commands in this process, as `Trainplan.runAsTool` runs them (the same
 /// parsing, error reporting and exit codes), against a database in a temporary folder. Output
-/// is collected per command, so tests running in parallel never see each other's.
+/// is collected per command, so tests running in parallel never see each other's. What goes
+/// through `FileSink` (`export` and `report` to `-`) is written to the descriptor, not collected:
+/// give those an `--output` file.
 final class InProcessRunner: Sendable {
   let folder = TemporaryFolder()
   var db: String { folder.file("plans.sqlite") }
