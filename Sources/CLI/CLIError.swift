@@ -2,7 +2,7 @@ import ConfigImport
 import Planner
 import Storage
 
-/// An error for the user: one line naming the field and the rule. `Trainplan.fail` prints it
+/// An error for the user: one line naming the field and the rule. `Trainplan.report` prints it
 /// after "Error: " and exits non-zero.
 struct CLIError: Error, CustomStringConvertible {
   let description: String
@@ -10,7 +10,7 @@ struct CLIError: Error, CustomStringConvertible {
   init(_ description: String) { self.description = description }
 
   /// The planner's and the store's errors, with fields spelled as the flags that set them.
-  /// Commands throw them as they are; `Trainplan.fail` turns them into messages here, once.
+  /// Commands throw them as they are; `Trainplan.report` turns them into messages here, once.
   init(_ error: Error) {
     switch error {
     case let e as PlannerError: description = e.message(naming: Self.flag)

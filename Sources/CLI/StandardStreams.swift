@@ -32,6 +32,7 @@ enum StandardStreams {
 
   /// Writes `text` to stderr as far as stderr takes it; never fails, never traps.
   static func writeError(_ text: String) {
+    if let output = CommandOutput.current { return output.write(text, error: true) }
     _ = writeAll(STDERR_FILENO, Array(text.utf8)[...])
   }
 
@@ -54,6 +55,7 @@ enum StandardStreams {
   /// `print` buffers and drops write errors: on a full disk `trainplan plans --json > file`
   /// would leave a truncated file and exit 0. Flush, and fail when any write failed.
   static func flushOutput() throws {
+    guard CommandOutput.current == nil else { return }
     let flushed = fflush(stdout) == 0
     let code = errno
     guard !flushed || ferror(stdout) != 0 else { return }

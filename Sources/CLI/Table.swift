@@ -58,8 +58,9 @@ struct Table {
 }
 
 enum Terminal {
-  static var isStandardOutput: Bool { isatty(STDOUT_FILENO) != 0 }
-  static var isStandardError: Bool { isatty(STDERR_FILENO) != 0 }
+  // Output collected in process is never a terminal.
+  static var isStandardOutput: Bool { CommandOutput.current == nil && isatty(STDOUT_FILENO) != 0 }
+  static var isStandardError: Bool { CommandOutput.current == nil && isatty(STDERR_FILENO) != 0 }
 
   /// `text` safe to show on a terminal: control characters (an escape sequence in a saved
   /// `--source` would reach the terminal), bidirectional controls and zero-width characters

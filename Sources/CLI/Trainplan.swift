@@ -34,29 +34,34 @@ extension Trainplan {
   public static func runAsTool(_ arguments: [String]? = nil) -> Never {
     StandardStreams.prepare()
     Interrupt.unblock()
+    Foundation.exit(execute(arguments))
+  }
+
+  /// Parses `arguments` and runs the command; returns the exit code. What `runAsTool` does
+  /// without leaving the process, so the tests can run commands in process, their output
+  /// collected by a `CommandOutput`.
+  public static func execute(_ arguments: [String]?) -> Int32 {
     do {
       var command = try parseAsRoot(arguments)
       try command.run()
       try StandardStreams.flushOutput()
-      exit()
+      return 0
     } catch {
-      fail(error)
+      return report(error)
     }
   }
 
-  /// Reports `error` (one line) and exits with its code. The planner's and the store's errors
-  /// become messages here, the one place, with fields named as the flags that set them.
-  static func fail(_ error: Error) -> Never {
+  /// Reports `error` (one line) and returns its exit code. The planner's and the store's
+  /// errors become messages here, the one place, with fields named as the flags that set them.
+  static func report(_ error: Error) -> Int32 {
     let error = userFacing(error)
-    if error is StandardStreams.BrokenPipe {
-      Foundation.exit(StandardStreams.brokenPipeExitCode)
-    }
+    if error is StandardStreams.BrokenPipe { return StandardStreams.brokenPipeExitCode }
     let code = exitCode(for: error)
     if code == .success {
       // Help and --version: their text is the output.
       print(fullMessage(for: error))
-      do { try StandardStreams.flushOutput() } catch { fail(error) }
-      Foundation.exit(0)
+      do { try StandardStreams.flushOutput() } catch { return report(error) }
+      return 0
     }
     let message = Self.message(for: error)
     // A bare exit code (an interrupted sweep's 130) follows the command's own report.
@@ -64,7 +69,7 @@ extension Trainplan {
       let line = Self.oneLine(message.isEmpty ? "\(error)" : message)
       StandardStreams.writeError("Error: \(line)\n")
     }
-    Foundation.exit(code.rawValue)
+    return code.rawValue
   }
 
   /// `error` as the user reads it: the planner's and the store's errors as `CLIError`s (exit

@@ -42,8 +42,13 @@ public enum Timestamp {
     // A time part: HH:MM, HH:MM:SS or HH:MM:SS.mmm after a T or a space.
     guard chars[10] == "T" || chars[10] == " " else { return nil }
     let time = String(chars[11...])
-    let shape = time.map { $0.isNumber ? "d" : String($0) }.joined()
+    // ASCII digits only: other digits (`١٠`, `½`) are numbers too, and would sort after every
+    // stored time.
+    let shape = time.map { $0.isASCII && $0.isNumber ? "d" : String($0) }.joined()
     guard ["dd:dd", "dd:dd:dd", "dd:dd:dd.ddd"].contains(shape) else { return nil }
+    // Hours, minutes and seconds in range: 24:00 or 10:60 is a typo, not a time.
+    let fields = time.prefix(8).split(separator: ":").compactMap { Int($0) }
+    guard fields[0] < 24, fields.dropFirst().allSatisfy({ $0 < 60 }) else { return nil }
     return String(chars[0...9]) + "T" + time
   }
 }

@@ -7,6 +7,7 @@ import Testing
 /// bars, cells and points, the labels equal to the plans' JSON) and to a PNG (not blank).
 /// Skipped, and reported as such, where no Chromium is installed.
 @Suite(
+  .tags(.slow),
   .enabled(
     if: Browser.path != nil, "needs chromium-headless-shell or chromium (.ci/run installs it)"))
 struct BrowserTests {

@@ -4,7 +4,7 @@ import Testing
 
 /// Many `trainplan plan` processes saving into one database at once, as users' shells and
 /// scripts do, while `export` reads it.
-@Suite(.serialized) struct ConcurrentWriterTests {
+@Suite(.serialized, .tags(.slow)) struct ConcurrentWriterTests {
   let cli = ReliabilityRunner()
   static let workers = 16
   static let savesPerWorker = 100

@@ -5,7 +5,7 @@ import Testing
 /// A long sweep killed without warning (SIGKILL: power loss, OOM killer) or interrupted
 /// (Ctrl-C) keeps every committed chunk whole and none of the open one, and the database needs
 /// no repair.
-@Suite(.serialized) struct CrashSafetyTests {
+@Suite(.serialized, .tags(.slow)) struct CrashSafetyTests {
   let cli = ReliabilityRunner()
   static let chunk = 5_000
   static let planned = 200_000

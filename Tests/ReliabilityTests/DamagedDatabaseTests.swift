@@ -4,7 +4,7 @@ import Testing
 
 /// Files trainplan cannot or must not use: each is refused with one line naming the file and
 /// what to do, and neither it nor its folder changes (no repair, no -wal, no replacement).
-@Suite struct DamagedDatabaseTests {
+@Suite(.tags(.slow)) struct DamagedDatabaseTests {
   let cli = ReliabilityRunner()
 
   /// A read and a write: both must refuse.
@@ -50,15 +50,21 @@ import Testing
     try expectRefused(path, hints: ["it is a folder", "name a database file"])
   }
 
-  @Test func readOnlyFile() throws {
-    guard let prefix = unprivileged() else { return }
+  @Test(
+    .enabled(
+      if: Privileges.unprivileged != nil, "as root, needs setpriv to run trainplan as nobody"))
+  func readOnlyFile() throws {
+    let prefix = try #require(Privileges.unprivileged)
     let db = try place(try realDatabase(), folderMode: 0o777)
     chmod(db, 0o444)
     try expectRefused(db, hints: Self.readOnly, prefix: prefix)
   }
 
-  @Test func readOnlyFolder() throws {
-    guard let prefix = unprivileged() else { return }
+  @Test(
+    .enabled(
+      if: Privileges.unprivileged != nil, "as root, needs setpriv to run trainplan as nobody"))
+  func readOnlyFolder() throws {
+    let prefix = try #require(Privileges.unprivileged)
     let db = try place(try realDatabase())
     chmod(db, 0o666)
     chmod(folder(of: db), 0o555)
@@ -67,15 +73,18 @@ import Testing
   }
 
   /// Root writes anywhere except on a read-only file system: a read-only bind mount.
-  @Test func readOnlyFileSystem() throws {
+  @Test(
+    .enabled(
+      if: Privileges.canMountReadOnly, "needs root with mount rights (a read-only bind mount)"))
+  func readOnlyFileSystem() throws {
     let db = try place(try realDatabase())
     let mountPoint = folder(of: db)
     if let why = Privileges.mount(["--bind", mountPoint, mountPoint]) {
-      return report("damaged: read-only file system case skipped: \(why)")
+      throw Failure("cannot bind-mount the database's folder: \(why)")
     }
     defer { Privileges.unmount(mountPoint) }
     if let why = Privileges.mount(["-o", "remount,bind,ro", mountPoint]) {
-      return report("damaged: read-only file system case skipped: \(why)")
+      throw Failure("cannot remount the database's folder read-only: \(why)")
     }
     try expectRefused(db, hints: Self.readOnly)
   }
@@ -130,11 +139,4 @@ import Testing
   }
 
   func folder(of path: String) -> String { (path as NSString).deletingLastPathComponent }
-
-  /// The prefix for an unprivileged run, or nil (after saying why the case is skipped).
-  func unprivileged() -> [String]? {
-    if let prefix = Privileges.unprivileged { return prefix }
-    report("damaged: read-only case skipped: running as root and cannot drop to nobody (setpriv)")
-    return nil
-  }
 }

@@ -3,15 +3,18 @@ import TestSupport
 import Testing
 
 /// Saving plans onto a file system that fills up: a clear error, and the database stays valid
-/// with every earlier plan as it was. Needs a tiny tmpfs, so root with mount rights; skipped
-/// (saying why) elsewhere.
-@Suite(.serialized) struct DiskFullTests {
+/// with every earlier plan as it was. Needs a tiny tmpfs, so root with mount rights; reported
+/// as skipped elsewhere.
+@Suite(
+  .serialized, .tags(.slow),
+  .enabled(if: Privileges.canMountTmpfs, "needs root with mount rights to mount a tiny tmpfs"))
+struct DiskFullTests {
   let cli = ReliabilityRunner()
   static let full = "is full"
 
   /// A sweep that runs out of space midway keeps its committed chunks and the earlier plans.
   @Test func sweepFillingTheDiskKeepsEveryCommittedChunk() throws {
-    guard let disk = try mountDisk(kibibytes: 640) else { return }
+    let disk = try mountDisk(kibibytes: 640)
     defer { Privileges.unmount(disk) }
     let db = disk + "/plans.sqlite"
     let earlier = try saveEarlierPlans(db)
@@ -39,7 +42,7 @@ import Testing
   /// A disk already full when trainplan opens the database (no room even for SQLite's
   /// shared-memory file) is reported as full, not as an I/O error, and nothing is lost.
   @Test func diskFullBeforeOpeningIsAClearError() throws {
-    guard let disk = try mountDisk(kibibytes: 640) else { return }
+    let disk = try mountDisk(kibibytes: 640)
     defer { Privileges.unmount(disk) }
     let db = disk + "/plans.sqlite"
     let earlier = try saveEarlierPlans(db)
@@ -60,7 +63,7 @@ import Testing
   /// `print` drops write errors: output redirected onto a full disk must fail the command, not
   /// exit 0 with a truncated file.
   @Test func outputOntoAFullDiskIsAnError() throws {
-    guard let disk = try mountDisk(kibibytes: 64) else { return }
+    let disk = try mountDisk(kibibytes: 64)
     defer { Privileges.unmount(disk) }
     // 200 plans print about 400 KB of JSON.
     try cli.succeed(
@@ -77,13 +80,13 @@ import Testing
     report("disk full: stdout onto a full disk fails with '\(r.stderr.dropLast())'")
   }
 
-  /// A tmpfs of `kibibytes` in the test's folder, or nil (after saying why not).
-  func mountDisk(kibibytes: Int) throws -> String? {
+  /// A tmpfs of `kibibytes` in the test's folder. The suite runs only where one can be
+  /// mounted, so a refusal here is a failure.
+  func mountDisk(kibibytes: Int) throws -> String {
     let disk = cli.folder.file("disk")
     try FileManager.default.createDirectory(atPath: disk, withIntermediateDirectories: false)
     if let why = Privileges.mountTmpfs(at: disk, kibibytes: kibibytes) {
-      report("disk full: skipped: cannot mount a tmpfs (\(why))")
-      return nil
+      throw Failure("cannot mount a tmpfs: \(why)")
     }
     return disk
   }

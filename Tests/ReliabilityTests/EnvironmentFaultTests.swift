@@ -9,7 +9,7 @@ import Testing
 /// no stray files, and a refused command leaves the database byte-identical.
 ///
 /// The output-target and location cases are in the files beside this one.
-@Suite(.serialized) struct EnvironmentFaultTests {
+@Suite(.serialized, .tags(.slow)) struct EnvironmentFaultTests {
   let cli = ReliabilityRunner()
 
   /// Every command that reads or writes, each printing something on success.

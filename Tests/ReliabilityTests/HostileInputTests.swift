@@ -4,7 +4,7 @@ import Testing
 
 /// Every generated hostile command line ends in a clean refusal or a correct result, never a
 /// crash or a trap, and a refused command leaves the database byte for byte as it was.
-@Suite(.serialized) struct HostileInputTests {
+@Suite(.serialized, .tags(.slow)) struct HostileInputTests {
   let cli = ReliabilityRunner()
   /// Two lanes, each with its own database, so a refusal's "nothing changed" is exact.
   static let lanes = 2

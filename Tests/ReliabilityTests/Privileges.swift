@@ -19,6 +19,24 @@ enum Privileges {
     return works?.status == 0 ? prefix : nil
   }()
 
+  /// Whether a tiny tmpfs can be mounted here (root with CAP_SYS_ADMIN, a mount program): the
+  /// condition of the full-disk tests, probed once by mounting one.
+  static let canMountTmpfs: Bool = {
+    let folder = TemporaryFolder()
+    guard mountTmpfs(at: folder.path, kibibytes: 64) == nil else { return false }
+    unmount(folder.path)
+    return true
+  }()
+
+  /// Whether a folder can be bind-mounted onto itself and remounted read-only: the condition of
+  /// the read-only file system test, probed once.
+  static let canMountReadOnly: Bool = {
+    let folder = TemporaryFolder()
+    guard mount(["--bind", folder.path, folder.path]) == nil else { return false }
+    defer { unmount(folder.path) }
+    return mount(["-o", "remount,bind,ro", folder.path]) == nil
+  }()
+
   /// Runs `mount` (or `umount`) with `args`; returns nil on success, else why not.
   @discardableResult
   static func mount(_ args: [String], program: String = "mount") -> String? {

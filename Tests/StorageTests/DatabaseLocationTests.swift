@@ -49,6 +49,69 @@ import Testing
     }
   }
 
+  /// The refusal names the variable, its value and the rule, and the two ways out.
+  @Test(
+    arguments: [
+      ([:], "HOME is not set"),
+      (["HOME": ""], "HOME is empty"),
+      (["HOME": "relative/home"], "HOME (relative/home) is not an absolute path"),
+      (["HOME": "~"], "HOME (~) is not an absolute path"),
+      (["HOME": "./home"], "HOME (./home) is not an absolute path"),
+      (["HOME": "", "XDG_DATA_HOME": "data"], "HOME is empty"),
+      (["TRAINPLAN_DB": "", "HOME": "relative"], "HOME (relative) is not an absolute path"),
+    ] as [([String: String], String)])
+  func refusalSaysWhichVariableAndWhy(environment: [String: String], reason: String) {
+    #expect(throws: StoreError.noDefaultLocation("\(reason); pass --db PATH or set TRAINPLAN_DB")) {
+      try location(environment)
+    }
+  }
+
+  @Test func missingOrNonFolderValuesAreRefusedByName() throws {
+    let file = folder.file("file")
+    _ = FileManager.default.createFile(atPath: file, contents: nil)
+    let missing = folder.file("missing")
+    for (variable, value, why) in [
+      ("HOME", missing, "does not exist"), ("HOME", file, "is not a folder"),
+      ("XDG_DATA_HOME", missing, "does not exist"), ("XDG_DATA_HOME", file, "is not a folder"),
+    ] {
+      var environment = ["HOME": folder.path]
+      environment[variable] = value
+      #expect(
+        throws: StoreError.noDefaultLocation(
+          "\(variable) (\(value)) \(why); pass --db PATH or set TRAINPLAN_DB")
+      ) { try location(environment) }
+    }
+  }
+
+  /// An absolute XDG_DATA_HOME is enough: HOME may then be unset, empty or odd.
+  @Test func xdgDataHomeNeedsNoHome() throws {
+    for home in [nil, "", "relative"] as [String?] {
+      var environment = ["XDG_DATA_HOME": folder.path + "/"]
+      environment["HOME"] = home
+      let l = try location(environment)
+      #expect(l.path == folder.path + "/trainplan/trainplan.sqlite" && l.base == folder.path)
+    }
+  }
+
+  /// Spaces, newlines, non-ASCII names and links are paths like any other; slashes collapse
+  /// only at the end.
+  @Test func oddButValidFoldersAreUsedAsTheyAre() throws {
+    for name in ["with space", "new\nline", "é-ü-名前", "-dash", "trailing "] {
+      let home = folder.file(name)
+      try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: false)
+      let l = try location(["HOME": home])
+      #expect(l.path == home + "/.local/share/trainplan/trainplan.sqlite")
+      try l.prepareFolder()
+      #expect(FileManager.default.fileExists(atPath: home + "/.local/share/trainplan"))
+    }
+    let link = folder.file("link")
+    try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: folder.path)
+    #expect(try location(["HOME": link]).base == link)
+    #expect(try location(["HOME": "//"]).path == "/.local/share/trainplan/trainplan.sqlite")
+    let dotted = folder.path + "/./"
+    #expect(try location(["HOME": dotted]).base == folder.path + "/.")
+  }
+
   @Test func onlyTheFoldersBelowTheBaseAreCreated() throws {
     let home = folder.file("home")
     try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: false)
