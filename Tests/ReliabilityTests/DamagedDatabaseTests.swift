@@ -12,7 +12,6 @@ import Testing
     ["plans", "--limit", "1"], ["plan", "seed-gpt2-small", "a100-80gb", "--batch-size", "1"],
   ]
   static let damaged = ["is not an SQLite database or is damaged", "move it aside"]
-  static let readOnly = ["is read-only", "check the file's and folder's permissions"]
 
   @Test func randomBytes() throws {
     var random = SeededGenerator()
@@ -48,36 +47,6 @@ import Testing
     try FileManager.default.removeItem(atPath: path)
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
     try expectRefused(path, hints: ["it is a folder", "name a database file"])
-  }
-
-  @Test func readOnlyFile() throws {
-    guard let prefix = unprivileged() else { return }
-    let db = try place(try realDatabase(), folderMode: 0o777)
-    chmod(db, 0o444)
-    try expectRefused(db, hints: Self.readOnly, prefix: prefix)
-  }
-
-  @Test func readOnlyFolder() throws {
-    guard let prefix = unprivileged() else { return }
-    let db = try place(try realDatabase())
-    chmod(db, 0o666)
-    chmod(folder(of: db), 0o555)
-    defer { chmod(folder(of: db), 0o755) }
-    try expectRefused(db, hints: Self.readOnly, prefix: prefix)
-  }
-
-  /// Root writes anywhere except on a read-only file system: a read-only bind mount.
-  @Test func readOnlyFileSystem() throws {
-    let db = try place(try realDatabase())
-    let mountPoint = folder(of: db)
-    if let why = Privileges.mount(["--bind", mountPoint, mountPoint]) {
-      return report("damaged: read-only file system case skipped: \(why)")
-    }
-    defer { Privileges.unmount(mountPoint) }
-    if let why = Privileges.mount(["-o", "remount,bind,ro", mountPoint]) {
-      return report("damaged: read-only file system case skipped: \(why)")
-    }
-    try expectRefused(db, hints: Self.readOnly)
   }
 
   /// Runs each command on `db` (as `prefix` says) and checks the refusal and the folder.
@@ -130,11 +99,4 @@ import Testing
   }
 
   func folder(of path: String) -> String { (path as NSString).deletingLastPathComponent }
-
-  /// The prefix for an unprivileged run, or nil (after saying why the case is skipped).
-  func unprivileged() -> [String]? {
-    if let prefix = Privileges.unprivileged { return prefix }
-    report("damaged: read-only case skipped: running as root and cannot drop to nobody (setpriv)")
-    return nil
-  }
 }
