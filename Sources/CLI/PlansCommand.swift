@@ -50,7 +50,8 @@ struct PlansCommand: ParsableCommand {
   }
 }
 
-/// `--model`, `--gpu` and `--since`, shared by `plans` and `export`.
+/// `--model`, `--gpu`, `--since`, `--sweep` and `--origin`, shared by `plans`, `export` and
+/// `report`.
 struct PlanFilterOptions: ParsableArguments {
   @Option(help: "Only plans of this model name.", completion: NameCompletion.models)
   var model: String?
@@ -65,6 +66,11 @@ struct PlanFilterOptions: ParsableArguments {
   @Option(help: "Only plans of this sweep (see `trainplan sweeps`).", transform: Count.parse)
   var sweep: Int?
 
+  @Option(
+    help: ArgumentHelp(
+      "Only plans made at this origin, exactly as plans' JSON names it.", valueName: "user@host"))
+  var origin: String?
+
   func filter() throws -> PlanFilter {
     var since: String?
     if let text = self.since {
@@ -74,7 +80,9 @@ struct PlanFilterOptions: ParsableArguments {
       }
       since = bound
     }
-    return PlanFilter(model: model, gpu: gpu, since: since, sweep: sweep)
+    var filter = PlanFilter(model: model, gpu: gpu, since: since, sweep: sweep)
+    filter.origin = origin
+    return filter
   }
 
   /// Refuses a sweep id the database does not have, rather than listing nothing.

@@ -49,6 +49,7 @@ public final class Store {
     do {
       let migrator = try migrator ?? DatabaseMigrator.embedded()
       created = try database.retryingWhenBusy { try Self.prepare(database, migrator: migrator) }
+      try Self.fillOrigins(database)
       if seedPresets { try Presets.seedIfChanged(into: self) }
     } catch let error as DatabaseError {
       throw Self.explain(error, path: path, systemErrno: database.systemErrno)
@@ -81,6 +82,7 @@ public final class Store {
       } else {
         let copy = try Database(memoryCopyOf: opened)
         try migrator.migrate(copy)
+        try Self.fillOrigins(copy)
         try copy.execute("PRAGMA query_only = ON")
         database = copy
       }
