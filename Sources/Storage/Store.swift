@@ -98,6 +98,14 @@ public final class Store {
     return stat(path + "-wal", &info) == 0 && info.st_size > 0
   }
 
+  /// Switches a database this process made to a rollback journal (`journal_mode=DELETE`): a
+  /// file that is complete on its own, with no -wal or -shm beside it, safe to copy or to put
+  /// on a network share. `export --format sqlite` ends with it.
+  public func useRollbackJournal() throws {
+    try checkWritable()
+    _ = try translating { try database.text("PRAGMA journal_mode = DELETE") }
+  }
+
   /// Refuses a write to a store opened for reading only, before any statement runs.
   func checkWritable() throws {
     switch readOnly {
