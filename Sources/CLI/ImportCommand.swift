@@ -34,10 +34,11 @@ struct ImportCommand: ParsableCommand {
     Interrupt.install()
     let result = try reporting {
       try local.importHistory(from: source, preferTheirs: prefer == .theirs) {
-        if Interrupt.requested {
-          throw CLIError(
-            "import stopped by \(Interrupt.signalName); \(local.path) was left as it was")
-        }
+        // Thrown inside the transaction: it rolls back, and the database is as it was.
+        guard Interrupt.requested else { return }
+        StandardStreams.writeError(
+          "Error: import stopped by \(Interrupt.signalName); \(local.path) was left as it was\n")
+        throw ExitCode(Interrupt.exitCode)
       }
     }
     if output.json {
@@ -80,7 +81,10 @@ struct ImportCommand: ParsableCommand {
       }
       throw CLIError("import \(file): not a trainplan database (export one with --format sqlite)")
     }
-    return try reporting { try Store(readingOnly: file, reason: .requested) }
+    // A file this user cannot write (a snapshot on a share) is opened immutable, as `--db`
+    // opens one; any other is read beside its writers.
+    let reason: Store.ReadOnlyReason = access(file, W_OK) == 0 ? .requested : .permissions
+    return try reporting { try Store(readingOnly: file, reason: reason) }
   }
 
   static func tallies(_ r: HistoryImport) -> [(String, HistoryImport.Tally)] {

@@ -8,6 +8,7 @@ import Testing
 /// Issue 18, part 2: `Store.importHistory`, what `import` and `export --format sqlite` run.
 @Suite struct HistoryImportTests {
   let folder = TemporaryFolder()
+  let tool = builtProduct("StorageLoadTool")
 
   struct Stop: Error {}
 
@@ -101,5 +102,26 @@ import Testing
     #expect(try copy.gpus().map(\.profile.name) == ["lab-gpu"])
     #expect(try copy.gpus().first == theirs.gpu(named: "lab-gpu"))
     #expect(try copy.plans() == theirs.plans())
+  }
+
+  /// An import killed (SIGKILL) inside its transaction leaves the database as it was.
+  @Test func anImportKilledMidwayLeavesTheDatabaseAsItWas() throws {
+    let theirs = folder.file("big.sqlite")
+    let made = try Subprocess(tool, [theirs, "batch", "50000"], in: folder).wait()
+    #expect(made.status == 0, "\(made.stderr)")
+    let path = folder.file("ours.sqlite")
+    let before: [String]
+    do { before = try rows(try source("ours.sqlite")) }
+    let importer = try Subprocess(tool, [path, "import", theirs], in: folder)
+    let deadline = Date().addingTimeInterval(60)
+    while !importer.stdoutSoFar.contains("started") && Date() < deadline { usleep(5_000) }
+    usleep(100_000)
+    importer.kill()
+    let result = importer.wait()
+    // Killed, not finished: a finished import would make this test prove nothing.
+    #expect(result.signaled)
+    let ours = try Store(path: path)
+    #expect(try ours.database.text("PRAGMA integrity_check") == "ok")
+    #expect(try rows(ours) == before)
   }
 }
