@@ -18,7 +18,8 @@ enum CSV {
   static func appendPlan(_ stored: StoredPlan, to out: inout [UInt8]) {
     var first = true
     RecordJSON.planLeaves(
-      stored.plan, id: stored.id, createdAt: stored.createdAt, sweepID: stored.sweepID
+      stored.plan, id: stored.id, createdAt: stored.createdAt, sweepID: stored.sweepID,
+      uuid: stored.uuid, origin: stored.origin
     ) { _, _, value in
       if !first { out.append(comma) }
       first = false

@@ -37,7 +37,8 @@ struct PlanCommand: ParsableCommand {
     let advice = PlanAdvice(plan: plan, setup: setup)
     if output.json {
       let json = RecordJSON.plan(
-        plan, id: saved?.id, createdAt: saved?.createdAt ?? Timestamp.now(), fresh: true,
+        plan, id: saved?.id, createdAt: saved?.createdAt ?? Timestamp.now(), uuid: saved?.uuid,
+        origin: saved?.origin, fresh: true,
         advice: advice)
       print(json.text(pretty: true))
     } else {

@@ -53,7 +53,8 @@ struct PlansCommand: ParsableCommand {
   }
 }
 
-/// `--model`, `--gpu` and `--since`, shared by `plans` and `export`.
+/// `--model`, `--gpu`, `--since`, `--sweep` and `--origin`, shared by `plans`, `export` and
+/// `report`.
 struct PlanFilterOptions: ParsableArguments {
   @Option(help: "Only plans of this model name.", completion: NameCompletion.models)
   var model: String?
@@ -68,6 +69,11 @@ struct PlanFilterOptions: ParsableArguments {
   @Option(help: "Only plans of this sweep (see `trainplan sweeps`).", transform: Count.parse)
   var sweep: Int?
 
+  @Option(
+    help: ArgumentHelp(
+      "Only plans made at this origin, exactly as plans' JSON names it.", valueName: "user@host"))
+  var origin: String?
+
   func filter() throws -> PlanFilter {
     var since: String?
     if let text = self.since {
@@ -77,7 +83,9 @@ struct PlanFilterOptions: ParsableArguments {
       }
       since = bound
     }
-    return PlanFilter(model: model, gpu: gpu, since: since, sweep: sweep)
+    var filter = PlanFilter(model: model, gpu: gpu, since: since, sweep: sweep)
+    filter.origin = origin
+    return filter
   }
 
   /// Refuses a sweep id the database does not have, rather than listing nothing.

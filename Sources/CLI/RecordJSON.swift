@@ -173,12 +173,15 @@ enum RecordJSON {
 
   /// Every leaf of a stored plan as (group, key, value); group is "" for top-level fields.
   static func planLeaves(
-    _ p: Plan, id: Int?, createdAt: String, sweepID: Int? = nil,
-    _ emit: (String, String, JSONValue) -> Void
+    _ p: Plan, id: Int?, createdAt: String, sweepID: Int? = nil, uuid: UUIDv7? = nil,
+    origin: String? = nil, _ emit: (String, String, JSONValue) -> Void
   ) {
     emit("", "id", JSONValue(id))
     emit("", "created_at", .string(createdAt))
     emit("", "sweep_id", JSONValue(sweepID))
+    // Identity across databases (issue 18); null for a plan that was not saved.
+    emit("", "uuid", JSONValue(uuid?.description))
+    emit("", "origin", JSONValue(origin))
     // The same keys `fit` rows name the pair by.
     emit("", "model_name", .string(p.model.name))
     emit("", "gpu_name", .string(p.hardware.name))
@@ -201,7 +204,8 @@ enum RecordJSON {
   }
 
   static func model(
-    _ m: ModelConfig, source: String? = nil, createdAt: String? = nil, updatedAt: String? = nil
+    _ m: ModelConfig, source: String? = nil, createdAt: String? = nil, updatedAt: String? = nil,
+    identity: (uuid: String, origin: String?)? = nil
   ) -> JSONValue {
     object { emit in
       modelFields(m, emit)
@@ -211,25 +215,36 @@ enum RecordJSON {
       if let source { emit("source", .string(source)) }
       if let createdAt { emit("created_at", .string(createdAt)) }
       if let updatedAt { emit("updated_at", .string(updatedAt)) }
+      if let identity { identityFields(identity.uuid, identity.origin, emit) }
     }
   }
 
-  static func model(_ r: ModelRecord) -> JSONValue {
-    model(r.config, source: r.source, createdAt: r.createdAt, updatedAt: r.updatedAt)
+  /// A saved record's identity across databases (issue 18).
+  static func identityFields(_ uuid: String, _ origin: String?, _ emit: Emit) {
+    emit("uuid", .string(uuid))
+    emit("origin", JSONValue(origin))
   }
 
-  static func gpu(_ g: HardwareProfile, createdAt: String? = nil, updatedAt: String? = nil)
-    -> JSONValue
-  {
+  static func model(_ r: ModelRecord) -> JSONValue {
+    model(
+      r.config, source: r.source, createdAt: r.createdAt, updatedAt: r.updatedAt,
+      identity: (r.uuid, r.origin))
+  }
+
+  static func gpu(
+    _ g: HardwareProfile, createdAt: String? = nil, updatedAt: String? = nil,
+    identity: (uuid: String, origin: String?)? = nil
+  ) -> JSONValue {
     object { emit in
       gpuFields(g, emit)
       if let createdAt { emit("created_at", .string(createdAt)) }
       if let updatedAt { emit("updated_at", .string(updatedAt)) }
+      if let identity { identityFields(identity.uuid, identity.origin, emit) }
     }
   }
 
   static func gpu(_ r: HardwareRecord) -> JSONValue {
-    gpu(r.profile, createdAt: r.createdAt, updatedAt: r.updatedAt)
+    gpu(r.profile, createdAt: r.createdAt, updatedAt: r.updatedAt, identity: (r.uuid, r.origin))
   }
 
   /// A saved cluster: its own figures (bytes per second, seconds) and its GPU by name;
@@ -248,6 +263,8 @@ enum RecordJSON {
       ("source", .string(s.source)),
       ("created_at", .string(c.createdAt)),
       ("updated_at", .string(c.updatedAt)),
+      ("uuid", .string(c.uuid)),
+      ("origin", JSONValue(c.origin)),
     ])
   }
 
@@ -255,8 +272,8 @@ enum RecordJSON {
   /// just-computed plan has: the activation bytes per sequence by component and the notes
   /// (neither is kept in the history).
   static func plan(
-    _ p: Plan, id: Int?, createdAt: String, sweepID: Int? = nil, fresh: Bool = false,
-    advice: PlanAdvice? = nil
+    _ p: Plan, id: Int?, createdAt: String, sweepID: Int? = nil, uuid: UUIDv7? = nil,
+    origin: String? = nil, fresh: Bool = false, advice: PlanAdvice? = nil
   ) -> JSONValue {
     var members: [(String, JSONValue)] = []
     var group = ""
@@ -265,7 +282,8 @@ enum RecordJSON {
       if !group.isEmpty { members.append((group, .object(inner))) }
       (group, inner) = ("", [])
     }
-    planLeaves(p, id: id, createdAt: createdAt, sweepID: sweepID) { g, key, value in
+    planLeaves(p, id: id, createdAt: createdAt, sweepID: sweepID, uuid: uuid, origin: origin) {
+      g, key, value in
       if g != group {
         close()
         group = g
@@ -300,7 +318,8 @@ enum RecordJSON {
   }
 
   static func plan(_ s: StoredPlan) -> JSONValue {
-    plan(s.plan, id: s.id, createdAt: s.createdAt, sweepID: s.sweepID)
+    plan(
+      s.plan, id: s.id, createdAt: s.createdAt, sweepID: s.sweepID, uuid: s.uuid, origin: s.origin)
   }
 
   /// A plan's CSV columns: its leaves' paths.

@@ -70,7 +70,9 @@ struct ReportCommand: ParsableCommand {
           "setup options (--precision, --num-gpus, …) go with --fit; stored plans keep the setup they were made with"
         )
       }
-    } else if !ids.isEmpty || filter.model != nil || filter.gpu != nil || filter.since != nil {
+    } else if !ids.isEmpty || filter.model != nil || filter.gpu != nil || filter.since != nil
+      || filter.origin != nil
+    {
       throw CLIError(
         "--fit draws the matrix of --models × --gpus; plan ids, --model, --gpu and --since select stored plans and do not go with it"
       )

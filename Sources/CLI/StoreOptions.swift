@@ -13,12 +13,21 @@ struct StoreOptions: ParsableArguments {
       valueName: "path"))
   var db: String?
 
+  @Flag(
+    name: .long,
+    help: ArgumentHelp(
+      "Open the database for reading only.",
+      discussion:
+        "Queries work and nothing is written or created beside the file; commands that write are refused. A database this user cannot write is opened this way without the flag."
+    ))
+  var readOnly = false
+
   /// Opens (creating, migrating and seeding as needed) the database. A default location the
   /// user never named says where it was created, once, on the first use.
   func open() throws -> Store {
     let location = try DatabaseLocation(
       explicit: db, environment: ProcessInfo.processInfo.environment)
-    let store = try Store(location: location)
+    let store = try Store(location: location, readOnly: readOnly)
     if store.created && location.createsFolder {
       StandardStreams.writeError("trainplan: created a new database at \(store.path)\n")
     }

@@ -36,6 +36,7 @@ struct SweepsCommand: ParsableCommand {
       ("status", .string(s.status.rawValue)), ("planned", .int(s.planned)),
       ("written", .int(s.written)), ("summary", .string(SweepSummary.line(s.arguments))),
       ("arguments", .string(s.arguments)),
+      ("uuid", .string(s.uuid)), ("origin", JSONValue(s.origin)),
     ])
   }
 }

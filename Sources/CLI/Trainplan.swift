@@ -18,6 +18,7 @@ public struct Trainplan: ParsableCommand {
       ModelCommand.self, GPUCommand.self, ClusterCommand.self, PlanCommand.self,
       FitCommand.self, PlansCommand.self, ExportCommand.self, ReportCommand.self,
       SweepCommand.self, SweepsCommand.self, SearchCommand.self, DatabaseCommand.self,
+      ImportCommand.self,
     ]
   )
 

@@ -43,6 +43,11 @@ public struct StoredCluster: Equatable, Sendable {
   public var gpu: HardwareProfile?
   public var createdAt: String
   public var updatedAt: String
+  /// Time-ordered UUID (RFC 9562 v7): the record's identity across databases.
+  public var uuid: String
+  /// `user@host` that made the record; nil only in a read-only snapshot whose origins were
+  /// never filled (see `Store.fillOrigins`).
+  public var origin: String?
 }
 
 /// A saved cluster ready to plan with: its figures on its GPU's current profile.
@@ -50,6 +55,8 @@ public struct ClusterRecord: Equatable, Sendable {
   public var profile: ClusterProfile
   public var createdAt: String
   public var updatedAt: String
+  public var uuid: String
+  public var origin: String?
 }
 
 extension Store {
@@ -61,7 +68,7 @@ extension Store {
 
   static func insertClusterSQL(_ onConflict: InsertStatement.OnConflict) -> String {
     InsertStatement.sql(
-      table: "clusters", columns: clusterColumnList + ["created_at", "updated_at"],
+      table: "clusters", columns: clusterColumnList + Self.recordTail,
       onConflict: onConflict)
   }
 
@@ -88,7 +95,8 @@ extension Store {
         throw StoreError.duplicateName(kind: "cluster", name: spec.name)
       }
       try database.execute(
-        Self.insertClusterSQL(.update(key: "name")), Self.clusterValues(spec) + [now, now])
+        Self.insertClusterSQL(.update(key: "name")),
+        Self.clusterValues(spec) + [now, now] + Self.newIdentity())
     }
   }
 
@@ -102,7 +110,7 @@ extension Store {
     let key = RecordName.normalized(name)
     let found = try database.fetch(
       """
-      SELECT \(Self.clusterColumns), created_at, updated_at FROM clusters
+      SELECT \(Self.clusterColumns), created_at, updated_at, uuid, origin FROM clusters
       WHERE name IN (?, ?) ORDER BY name = ? DESC LIMIT 1
       """, [key, name, key], Self.decodeClusterRow)
     guard let row = found.first else {
@@ -122,20 +130,21 @@ extension Store {
     }
     return ClusterRecord(
       profile: stored.spec.profile(gpu: gpu), createdAt: stored.createdAt,
-      updatedAt: stored.updatedAt)
+      updatedAt: stored.updatedAt, uuid: stored.uuid, origin: stored.origin)
   }
 
   /// Every saved cluster, by name, each with its GPU if still saved.
   public func clusters() throws -> [StoredCluster] {
     try database.read {
       let rows = try database.fetch(
-        "SELECT \(Self.clusterColumns), created_at, updated_at FROM clusters ORDER BY name", [],
+        "SELECT \(Self.clusterColumns), created_at, updated_at, uuid, origin FROM clusters ORDER BY name",
+        [],
         Self.decodeClusterRow)
       let gpus = Dictionary(try gpus().map { ($0.profile.name, $0.profile) }) { a, _ in a }
       return rows.map { row in
         StoredCluster(
           spec: row.spec, gpu: gpus[row.spec.gpuName], createdAt: row.createdAt,
-          updatedAt: row.updatedAt)
+          updatedAt: row.updatedAt, uuid: row.uuid, origin: row.origin)
       }
     }
   }
@@ -178,8 +187,10 @@ extension Store {
       let updatedAt = Timestamp.now()
       try database.execute(
         Self.insertClusterSQL(.update(key: "name")),
-        Self.clusterValues(spec) + [stored.createdAt, updatedAt])
-      return StoredCluster(spec: spec, gpu: gpu, createdAt: stored.createdAt, updatedAt: updatedAt)
+        Self.clusterValues(spec) + [stored.createdAt, updatedAt, stored.uuid, stored.origin])
+      return StoredCluster(
+        spec: spec, gpu: gpu, createdAt: stored.createdAt, updatedAt: updatedAt, uuid: stored.uuid,
+        origin: stored.origin)
     }
   }
 
@@ -192,7 +203,8 @@ extension Store {
     return try write {
       if try clusterExists(key) { throw StoreError.presetNameTaken(kind: "cluster", name: key) }
       let now = Timestamp.now()
-      try database.execute(Self.insertClusterSQL(.fail), Self.clusterValues(preset) + [now, now])
+      try database.execute(
+        Self.insertClusterSQL(.fail), Self.clusterValues(preset) + [now, now] + Self.newIdentity())
       try recordSeeded(kind: "cluster", name: key, at: now)
       return try storedCluster(named: key)
     }
@@ -200,7 +212,8 @@ extension Store {
 
   struct ClusterRow {
     let spec: ClusterSpec
-    let createdAt, updatedAt: String
+    let createdAt, updatedAt, uuid: String
+    let origin: String?
   }
 
   static func decodeClusterRow(_ row: Row) throws -> ClusterRow {
@@ -212,16 +225,18 @@ extension Store {
         interNodeBandwidth: try row.double("inter_node_bandwidth"),
         intraNodeLatency: try row.double("intra_node_latency"),
         interNodeLatency: try row.double("inter_node_latency"), source: try row.text("source")),
-      createdAt: try row.text("created_at"), updatedAt: try row.text("updated_at"))
+      createdAt: try row.text("created_at"), updatedAt: try row.text("updated_at"),
+      uuid: try row.text("uuid"), origin: try row.optionalText("origin"))
   }
 
   /// The row with its GPU looked up by the exact saved name.
   func attachingGPU(_ row: ClusterRow) throws -> StoredCluster {
     let gpu = try database.fetch(
-      "SELECT \(Self.gpuColumns), created_at, updated_at FROM gpus WHERE name = ?",
+      "SELECT \(Self.gpuColumns), created_at, updated_at, uuid, origin FROM gpus WHERE name = ?",
       [row.spec.gpuName], Self.decodeGPU
     ).first?.profile
     return StoredCluster(
-      spec: row.spec, gpu: gpu, createdAt: row.createdAt, updatedAt: row.updatedAt)
+      spec: row.spec, gpu: gpu, createdAt: row.createdAt, updatedAt: row.updatedAt,
+      uuid: row.uuid, origin: row.origin)
   }
 }

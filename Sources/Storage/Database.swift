@@ -15,12 +15,35 @@ public final class Database {
   public static let busyTimeoutMilliseconds: Int32 = 30_000
 
   /// Opens (creating when `create`) the database file at `path`.
-  public init(path: String, create: Bool = true, readOnly: Bool = false) throws {
+  public convenience init(path: String, create: Bool = true) throws {
+    try self.init(
+      uri: path, path: path, flags: SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0))
+  }
+
+  /// Opens the file at `path` for reading only, creating nothing beside it. `immutable` tells
+  /// SQLite that no one writes the file while it is open, so it takes no locks and needs no
+  /// -shm: the only way to read a WAL database in a folder this user cannot write.
+  public convenience init(readingOnly path: String, immutable: Bool) throws {
+    try self.init(
+      uri: "file:\(Self.uriEscaped(path))?\(immutable ? "immutable=1" : "mode=ro")", path: path,
+      flags: SQLITE_OPEN_READONLY | SQLITE_OPEN_URI)
+  }
+
+  /// A private in-memory copy of `source`, named after it in messages.
+  public convenience init(memoryCopyOf source: Database) throws {
+    try self.init(uri: ":memory:", path: source.path, flags: SQLITE_OPEN_READWRITE)
+    guard let backup = sqlite3_backup_init(handle, "main", source.handle, "main") else {
+      throw DatabaseError(code: sqlite3_errcode(handle), connection: handle)
+    }
+    let code = sqlite3_backup_step(backup, -1)
+    sqlite3_backup_finish(backup)
+    guard code == SQLITE_DONE else { throw DatabaseError(code: code, connection: source.handle) }
+  }
+
+  private init(uri: String, path: String, flags: Int32) throws {
     var handle: OpaquePointer?
-    var flags = SQLITE_OPEN_EXRESCODE | SQLITE_OPEN_NOMUTEX
-    flags |= readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE
-    if create && !readOnly { flags |= SQLITE_OPEN_CREATE }
-    let code = sqlite3_open_v2(path, &handle, flags, nil)
+    let code = sqlite3_open_v2(
+      uri, &handle, flags | SQLITE_OPEN_EXRESCODE | SQLITE_OPEN_NOMUTEX, nil)
     guard code == SQLITE_OK, let handle else {
       let error = DatabaseError(code: code, connection: handle)
       sqlite3_close_v2(handle)
@@ -31,6 +54,23 @@ public final class Database {
     sqlite3_extended_result_codes(handle, 1)
     sqlite3_busy_timeout(handle, Self.busyTimeoutMilliseconds)
     try execute("PRAGMA foreign_keys = ON")
+  }
+
+  /// `path` as the path of a `file:` URI: every byte but unreserved ones and `/` percent-encoded.
+  static func uriEscaped(_ path: String) -> String {
+    var out = ""
+    for byte in path.utf8 {
+      switch byte {
+      case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+        UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."),
+        UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "/"):
+        out.unicodeScalars.append(Unicode.Scalar(byte))
+      default:
+        let hex = Array("0123456789ABCDEF")
+        out += "%\(hex[Int(byte >> 4)])\(hex[Int(byte & 15)])"
+      }
+    }
+    return out
   }
 
   deinit { sqlite3_close_v2(handle) }

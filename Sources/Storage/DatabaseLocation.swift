@@ -88,6 +88,33 @@ public struct DatabaseLocation: Equatable, Sendable {
       try checkWritable(folder)
       return
     }
+    try checkKind(info)
+    try checkWritable(path)
+    try checkWritable(folder)
+  }
+
+  /// What `checkFile` checks for a database opened read-only: an existing regular file this
+  /// user can read. Nothing is created, not even the folder of a default location.
+  func checkReadableFile() throws {
+    var info = stat()
+    guard stat(path, &info) == 0 else {
+      guard errno == ENOENT else { throw unusable(errno) }
+      throw StoreError.cannotOpen(
+        path: path, reason: "there is no database there to read, and a read-only open creates none")
+    }
+    try checkKind(info)
+  }
+
+  /// True when this user can write the database file (if there is one) and its folder, which
+  /// SQLite's journal files need: when false, the database can only be read.
+  var isWritable: Bool {
+    (access(path, F_OK) != 0 || access(path, W_OK) == 0) && access(folder, W_OK) == 0
+  }
+
+  /// True when a file exists at the path (of whatever kind).
+  var exists: Bool { access(path, F_OK) == 0 }
+
+  private func checkKind(_ info: stat) throws {
     switch info.st_mode & S_IFMT {
     case S_IFREG: break
     case S_IFDIR:
@@ -99,8 +126,6 @@ public struct DatabaseLocation: Equatable, Sendable {
         path: path, reason: "it is not a regular file; choose a database file with --db")
     }
     if access(path, R_OK) != 0 { throw unusable(errno) }
-    try checkWritable(path)
-    try checkWritable(folder)
   }
 
   /// Throws `readOnly` when `file` (the database or its folder) cannot be written.

@@ -5,6 +5,11 @@ public struct HardwareRecord: Equatable, Sendable {
   public var profile: HardwareProfile
   public var createdAt: String
   public var updatedAt: String
+  /// Time-ordered UUID (RFC 9562 v7): the record's identity across databases.
+  public var uuid: String
+  /// `user@host` that made the record; nil only in a read-only snapshot whose origins were
+  /// never filled (see `Store.fillOrigins`).
+  public var origin: String?
 }
 
 extension Store {
@@ -18,7 +23,7 @@ extension Store {
   /// The INSERT of a GPU row with its timestamps.
   static func insertGPUSQL(_ onConflict: InsertStatement.OnConflict) -> String {
     InsertStatement.sql(
-      table: "gpus", columns: gpuColumnList + ["created_at", "updated_at"], onConflict: onConflict)
+      table: "gpus", columns: gpuColumnList + Self.recordTail, onConflict: onConflict)
   }
 
   /// Saves a GPU under its name; refuses an existing name unless `replace`.
@@ -33,7 +38,8 @@ extension Store {
         throw StoreError.duplicateName(kind: "GPU", name: gpu.name)
       }
       try database.execute(
-        Self.insertGPUSQL(.update(key: "name")), Self.gpuValues(gpu) + [now, now])
+        Self.insertGPUSQL(.update(key: "name")),
+        Self.gpuValues(gpu) + [now, now] + Self.newIdentity())
     }
   }
 
@@ -54,7 +60,7 @@ extension Store {
     let key = RecordName.normalized(name)
     let found = try database.fetch(
       """
-      SELECT \(Self.gpuColumns), created_at, updated_at FROM gpus
+      SELECT \(Self.gpuColumns), created_at, updated_at, uuid, origin FROM gpus
       WHERE name IN (?, ?) ORDER BY name = ? DESC LIMIT 1
       """, [key, name, key], Self.decodeGPU)
     guard let record = found.first else {
@@ -68,7 +74,7 @@ extension Store {
   /// Every saved GPU, by name.
   public func gpus() throws -> [HardwareRecord] {
     try database.fetch(
-      "SELECT \(Self.gpuColumns), created_at, updated_at FROM gpus ORDER BY name", [],
+      "SELECT \(Self.gpuColumns), created_at, updated_at, uuid, origin FROM gpus ORDER BY name", [],
       Self.decodeGPU)
   }
 
@@ -87,7 +93,8 @@ extension Store {
   static func decodeGPU(_ row: Row) throws -> HardwareRecord {
     HardwareRecord(
       profile: try decodeHardware(row, HardwareColumns.gpus),
-      createdAt: try row.text("created_at"), updatedAt: try row.text("updated_at"))
+      createdAt: try row.text("created_at"), updatedAt: try row.text("updated_at"),
+      uuid: try row.text("uuid"), origin: try row.optionalText("origin"))
   }
 
   /// A hardware profile from a row of `gpus` or (its snapshot) of `plans`.

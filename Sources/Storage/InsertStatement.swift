@@ -6,7 +6,8 @@ enum InsertStatement {
     case fail
     /// Keep the existing row.
     case ignore
-    /// Overwrite every column but the key and `created_at`.
+    /// Overwrite every column but the key, `created_at` and the identity (`uuid`, `origin`):
+    /// an edited record stays the same record.
     case update(key: String)
   }
 
@@ -15,7 +16,8 @@ enum InsertStatement {
     let verb = if case .ignore = onConflict { "INSERT OR IGNORE" } else { "INSERT" }
     var sql = "\(verb) INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(marks))"
     if case .update(let key) = onConflict {
-      let sets = columns.filter { $0 != key && $0 != "created_at" }.map { "\($0) = excluded.\($0)" }
+      let sets = columns.filter { $0 != key && !["created_at", "uuid", "origin"].contains($0) }.map
+      { "\($0) = excluded.\($0)" }
       sql += " ON CONFLICT (\(key)) DO UPDATE SET " + sets.joined(separator: ", ")
     }
     return sql

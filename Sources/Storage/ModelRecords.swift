@@ -6,6 +6,11 @@ public struct ModelRecord: Equatable, Sendable {
   public var source: String
   public var createdAt: String
   public var updatedAt: String
+  /// Time-ordered UUID (RFC 9562 v7): the record's identity across databases.
+  public var uuid: String
+  /// `user@host` that made the record; nil only in a read-only snapshot whose origins were
+  /// never filled (see `Store.fillOrigins`).
+  public var origin: String?
 }
 
 extension Store {
@@ -19,7 +24,7 @@ extension Store {
   /// The INSERT of a model row with its timestamps.
   static func insertModelSQL(_ onConflict: InsertStatement.OnConflict) -> String {
     InsertStatement.sql(
-      table: "models", columns: modelColumnList + ["created_at", "updated_at"],
+      table: "models", columns: modelColumnList + Self.recordTail,
       onConflict: onConflict)
   }
 
@@ -36,7 +41,7 @@ extension Store {
       }
       try database.execute(
         Self.insertModelSQL(.update(key: "name")),
-        Self.modelValues(config, source: source) + [now, now])
+        Self.modelValues(config, source: source) + [now, now] + Self.newIdentity())
     }
   }
 
@@ -59,7 +64,7 @@ extension Store {
     let key = RecordName.normalized(name)
     let found = try database.fetch(
       """
-      SELECT \(Self.modelColumns), created_at, updated_at FROM models
+      SELECT \(Self.modelColumns), created_at, updated_at, uuid, origin FROM models
       WHERE name IN (?, ?) ORDER BY name = ? DESC LIMIT 1
       """, [key, name, key], Self.decodeModel)
     guard let record = found.first else {
@@ -73,7 +78,7 @@ extension Store {
   /// Every saved config, by name.
   public func models() throws -> [ModelRecord] {
     try database.fetch(
-      "SELECT \(Self.modelColumns), created_at, updated_at FROM models ORDER BY name",
+      "SELECT \(Self.modelColumns), created_at, updated_at, uuid, origin FROM models ORDER BY name",
       [], Self.decodeModel)
   }
 
@@ -92,7 +97,8 @@ extension Store {
   static func decodeModel(_ row: Row) throws -> ModelRecord {
     ModelRecord(
       config: try decodeModelConfig(row, nameColumn: "name"), source: try row.text("source"),
-      createdAt: try row.text("created_at"), updatedAt: try row.text("updated_at"))
+      createdAt: try row.text("created_at"), updatedAt: try row.text("updated_at"),
+      uuid: try row.text("uuid"), origin: try row.optionalText("origin"))
   }
 
   /// A model config from a row of `models` or (its snapshot) of `plans`, whose columns have

@@ -8,12 +8,21 @@ public struct StoredPlan: Equatable, Sendable {
   /// ISO 8601 UTC, e.g. `2026-11-29T14:05:43.123Z`.
   public var createdAt: String
   public var plan: Plan
+  /// The plan's identity across databases (migration 0018).
+  public var uuid: UUIDv7?
+  /// `user@host` that made the plan.
+  public var origin: String?
 
-  public init(id: Int, sweepID: Int? = nil, createdAt: String, plan: Plan) {
+  public init(
+    id: Int, sweepID: Int? = nil, createdAt: String, plan: Plan, uuid: UUIDv7? = nil,
+    origin: String? = nil
+  ) {
     self.id = id
     self.sweepID = sweepID
     self.createdAt = createdAt
     self.plan = plan
+    self.uuid = uuid
+    self.origin = origin
   }
 }
 
@@ -71,6 +80,10 @@ public struct PlanFilter: Equatable, Sendable {
   public var setup: SetupMatch?
   /// Only these plan ids (a report of chosen plans).
   public var ids: [Int]?
+  /// Only plans made at this origin (`user@host`), exactly.
+  public var origin: String?
+  /// Oldest first instead of newest first (a copy keeps creation order in its ids).
+  public var oldestFirst = false
   public var limit: Int?
 
   public init(
@@ -88,7 +101,7 @@ public struct PlanFilter: Equatable, Sendable {
   var clause: (sql: String, values: [any DatabaseValueConvertible]) {
     var (sql, values) = condition
     // Ids only grow, so id order is creation order (migration 0005 explains the indexes).
-    sql += " ORDER BY id DESC"
+    sql += oldestFirst ? " ORDER BY id" : " ORDER BY id DESC"
     if let limit {
       sql += " LIMIT ?"
       values.append(limit)
@@ -112,6 +125,9 @@ public struct PlanFilter: Equatable, Sendable {
     if let ids {
       let marks = Array(repeating: "?", count: ids.count).joined(separator: ", ")
       pairs.append(("id IN (\(marks))", ids))
+    }
+    if let origin {
+      pairs.append(("origin_id = (SELECT id FROM origins WHERE name = ?)", [origin]))
     }
     pairs += setup?.conditions ?? []
     let sql = pairs.isEmpty ? "" : " WHERE " + pairs.map(\.0).joined(separator: " AND ")
@@ -275,22 +291,39 @@ struct RunLengthColumns {
 final class PlanWriter {
   let statement: Statement
   let sweepIndex = Int32(planColumns.count + 2)
+  /// The identity columns (migration 0018) follow `sweep_id`.
+  let identityIndex = Int32(planColumns.count + 3)
+  /// The `origins` id of the origin plans are written with unless told another.
+  let originID: Int
 
+  /// Prepares the INSERT; the caller holds the write transaction (this process's origin is
+  /// added to `origins` in it).
   init(database: Database) throws {
     statement = try database.prepare(
       InsertStatement.sql(
-        table: "plans", columns: ["created_at"] + planColumns.map(\.name) + ["sweep_id"],
+        table: "plans",
+        columns: ["created_at"] + planColumns.map(\.name)
+          + ["sweep_id", "uuid_hi", "uuid_lo", "origin_id"],
         onConflict: .fail))
+    originID = try Store.originID(Origin.current, in: database)
   }
 
-  /// Inserts one plan; the caller holds the transaction.
-  func insert(_ plan: Plan, createdAt: String, sweepID: Int? = nil) throws -> Int {
+  /// Inserts one plan, new (a fresh UUID, this origin) unless `uuid` and `originID` say whose
+  /// it is (an imported plan); the caller holds the transaction.
+  func insert(
+    _ plan: Plan, createdAt: String, sweepID: Int? = nil, uuid: UUIDv7? = nil,
+    originID: Int? = nil
+  ) throws -> Int {
     statement.reset()
     try statement.bind(.text(createdAt), at: 1)
     for (offset, column) in planColumns.enumerated() {
       try statement.bind(column.value(plan), at: Int32(offset + 2))
     }
     try statement.bind(sweepID.databaseValue, at: sweepIndex)
+    let halves = (uuid ?? UUIDv7.next()).signedHalves
+    try statement.bind(.integer(halves.high), at: identityIndex)
+    try statement.bind(.integer(halves.low), at: identityIndex + 1)
+    try statement.bind((originID ?? self.originID).databaseValue, at: identityIndex + 2)
     try statement.step()
     return statement.database.lastInsertedRowID
   }
@@ -301,8 +334,12 @@ extension Store {
   @discardableResult
   public func insertPlan(_ plan: Plan) throws -> StoredPlan {
     let createdAt = Timestamp.now()
-    let id = try write { try PlanWriter(database: database).insert(plan, createdAt: createdAt) }
-    return StoredPlan(id: id, createdAt: createdAt, plan: plan)
+    let uuid = UUIDv7.next()
+    let id = try write {
+      try PlanWriter(database: database).insert(plan, createdAt: createdAt, uuid: uuid)
+    }
+    return StoredPlan(
+      id: id, createdAt: createdAt, plan: plan, uuid: uuid, origin: Origin.current)
   }
 
   /// Saves many plans in one transaction through one reused statement: all or none.
@@ -329,8 +366,11 @@ extension Store {
   {
     let (clause, values) = filter.clause
     try database.read {
+      let origins = try originNames()
       try database.prepare("SELECT \(Self.planReadOrder) FROM plans" + clause).forEachRow(values) {
-        try body(try Self.decodePlan($0))
+        var stored = try Self.decodePlan($0)
+        stored.origin = try $0.optionalInt("origin_id").flatMap { origins[$0] }
+        try body(stored)
       }
     }
   }
@@ -363,7 +403,7 @@ extension Store {
     activation_bytes_per_sequence, activations_bytes, total_bytes, forward_flops_per_step,
     backward_flops_per_step, recompute_flops_per_step, optimizer_flops_per_step, training_days,
     gpu_hours, cost, energy_kwh, parameters, usable_bytes, fits, max_batch_size, gpus_needed, id,
-    sweep_id, created_at
+    sweep_id, created_at, uuid_hi, uuid_lo, origin_id
     """
 
   static func decodePlan(_ row: Row) throws -> StoredPlan {
@@ -420,7 +460,16 @@ extension Store {
       hostBytes: try row.int("host_bytes"))
     return StoredPlan(
       id: try row.int("id"), sweepID: try row.optionalInt("sweep_id"),
-      createdAt: try row.text("created_at"), plan: plan)
+      createdAt: try row.text("created_at"), plan: plan, uuid: try planUUID(row))
+  }
+}
+
+extension Store {
+  /// A plan's UUID from its two halves (migration 0018).
+  static func planUUID(_ row: Row) throws -> UUIDv7? {
+    guard let high = try row.optionalInt("uuid_hi"), let low = try row.optionalInt("uuid_lo")
+    else { return nil }
+    return UUIDv7(signedHigh: Int64(high), signedLow: Int64(low))
   }
 }
 

@@ -165,18 +165,20 @@ public struct Presets: Sendable {
       for model in models where todo.contains("model/\(model.name)") {
         try store.database.execute(
           Store.insertModelSQL(.ignore),
-          Store.modelValues(model, source: modelSources[model.name] ?? "") + [now, now])
+          Store.modelValues(model, source: modelSources[model.name] ?? "") + [now, now]
+            + Store.newIdentity())
       }
       for gpu in gpus where todo.contains("gpu/\(gpu.name)") {
         try store.database.execute(
           Store.insertGPUSQL(.ignore),
-          Store.gpuValues(gpu) + [now, now])
+          Store.gpuValues(gpu) + [now, now] + Store.newIdentity())
       }
       // A preset cluster names its GPU; it is added even when the user removed that GPU (it
       // then says so).
       for cluster in clusters where todo.contains("cluster/\(cluster.name)") {
         try store.database.execute(
-          Store.insertClusterSQL(.ignore), Store.clusterValues(cluster) + [now, now])
+          Store.insertClusterSQL(.ignore),
+          Store.clusterValues(cluster) + [now, now] + Store.newIdentity())
       }
       for (kind, name) in wanted where todo.contains("\(kind)/\(name)") {
         try store.database.execute(

@@ -20,7 +20,7 @@ extension Store {
       try database.execute(
         Self.insertModelSQL(.update(key: "name")),
         Self.modelValues(record.config, source: record.source) + [
-          record.createdAt, record.updatedAt,
+          record.createdAt, record.updatedAt, record.uuid, record.origin,
         ])
       return record
     }
@@ -40,7 +40,9 @@ extension Store {
       record.updatedAt = Timestamp.now()
       try database.execute(
         Self.insertGPUSQL(.update(key: "name")),
-        Self.gpuValues(record.profile) + [record.createdAt, record.updatedAt])
+        Self.gpuValues(record.profile) + [
+          record.createdAt, record.updatedAt, record.uuid, record.origin,
+        ])
       return record
     }
   }
@@ -56,7 +58,8 @@ extension Store {
       let now = Timestamp.now()
       try database.execute(
         Self.insertModelSQL(.fail),
-        Self.modelValues(preset, source: presets.modelSources[key] ?? "") + [now, now])
+        Self.modelValues(preset, source: presets.modelSources[key] ?? "") + [now, now]
+          + Self.newIdentity())
       try recordSeeded(kind: "model", name: key, at: now)
       return try model(named: key)
     }
@@ -70,7 +73,8 @@ extension Store {
     return try write {
       if try gpuExists(key) { throw StoreError.presetNameTaken(kind: "GPU", name: key) }
       let now = Timestamp.now()
-      try database.execute(Self.insertGPUSQL(.fail), Self.gpuValues(preset) + [now, now])
+      try database.execute(
+        Self.insertGPUSQL(.fail), Self.gpuValues(preset) + [now, now] + Self.newIdentity())
       try recordSeeded(kind: "gpu", name: key, at: now)
       return try gpu(named: key)
     }

@@ -11,19 +11,36 @@ public final class Store {
   public var path: String { database.path }
   /// True when this process created the database's schema (first use).
   public private(set) var created = false
+  /// Why this store only reads, or nil when it writes.
+  public let readOnly: ReadOnlyReason?
+
+  /// Why a store only reads: the user asked for it, or the file or its folder cannot be
+  /// written (a published snapshot on a share, a 0444 file, a read-only file system).
+  public enum ReadOnlyReason: Sendable, Equatable {
+    case requested
+    case permissions
+  }
 
   /// The database file and the files SQLite keeps beside it: what no output may overwrite.
   public var databaseFiles: [String] { ["", "-wal", "-shm", "-journal"].map { path + $0 } }
 
   /// Opens the database at `location`, creating and migrating it as needed. A file that is not
   /// a database, or that a newer trainplan made, is refused and left as it was.
-  public convenience init(location: DatabaseLocation) throws {
+  /// A database this user cannot write, or any database when `readOnly`, is opened for
+  /// reading only: see `init(readingOnly:reason:)`.
+  public convenience init(location: DatabaseLocation, readOnly: Bool = false) throws {
+    if readOnly || (location.exists && !location.isWritable) {
+      try location.checkReadableFile()
+      try self.init(readingOnly: location.path, reason: readOnly ? .requested : .permissions)
+      return
+    }
     try location.prepareFolder()
     try location.checkFile()
     try self.init(path: location.path)
   }
 
   public init(path: String, migrator: DatabaseMigrator? = nil, seedPresets: Bool = true) throws {
+    readOnly = nil
     do {
       database = try Database(path: path)
     } catch let error as DatabaseError {
@@ -32,9 +49,69 @@ public final class Store {
     do {
       let migrator = try migrator ?? DatabaseMigrator.embedded()
       created = try database.retryingWhenBusy { try Self.prepare(database, migrator: migrator) }
+      try Self.fillOrigins(database)
       if seedPresets { try Presets.seedIfChanged(into: self) }
     } catch let error as DatabaseError {
       throw Self.explain(error, path: path, systemErrno: database.systemErrno)
+    }
+  }
+
+  /// Opens the database at `path` for queries only: nothing is written to it or created beside
+  /// it, and writing commands are refused. A file this user cannot write is opened immutable
+  /// (no locks, no -shm) unless its WAL holds pages; a database of an older schema is migrated
+  /// in a private in-memory copy, so a snapshot made by an older trainplan still reads.
+  public init(readingOnly path: String, reason: ReadOnlyReason, migrator: DatabaseMigrator? = nil)
+    throws
+  {
+    readOnly = reason
+    var file: Database?
+    do {
+      let immutable = reason == .permissions && !Self.walHasPages(path)
+      let opened = try Database(readingOnly: path, immutable: immutable)
+      file = opened
+      let migrator = try migrator ?? DatabaseMigrator.embedded()
+      let pending = try opened.retryingWhenBusy {
+        try opened.read { try migrator.checkCompatible(opened) }
+      }
+      if pending.isEmpty {
+        database = opened
+      } else if pending.count == migrator.migrations.count {
+        throw StoreError.cannotOpen(
+          path: path, reason: "it holds no trainplan history yet, and a read-only open creates none"
+        )
+      } else {
+        let copy = try Database(memoryCopyOf: opened)
+        try migrator.migrate(copy)
+        try Self.fillOrigins(copy)
+        try copy.execute("PRAGMA query_only = ON")
+        database = copy
+      }
+    } catch let error as DatabaseError {
+      throw Self.explain(error, path: path, systemErrno: file?.systemErrno ?? 0)
+    }
+  }
+
+  /// True when the database's WAL file exists and is not empty: pages an immutable open would
+  /// not see.
+  static func walHasPages(_ path: String) -> Bool {
+    var info = stat()
+    return stat(path + "-wal", &info) == 0 && info.st_size > 0
+  }
+
+  /// Switches a database this process made to a rollback journal (`journal_mode=DELETE`): a
+  /// file that is complete on its own, with no -wal or -shm beside it, safe to copy or to put
+  /// on a network share. `export --format sqlite` ends with it.
+  public func useRollbackJournal() throws {
+    try checkWritable()
+    _ = try translating { try database.text("PRAGMA journal_mode = DELETE") }
+  }
+
+  /// Refuses a write to a store opened for reading only, before any statement runs.
+  func checkWritable() throws {
+    switch readOnly {
+    case nil: return
+    case .permissions: throw StoreError.readOnly(path)
+    case .requested: throw StoreError.openedReadOnly(path)
     }
   }
 
@@ -73,7 +150,8 @@ public final class Store {
 
   /// Runs a write transaction, translating file-level failures like `init` does.
   func write<T>(_ body: () throws -> T) throws -> T {
-    try translating { try database.write(body) }
+    try checkWritable()
+    return try translating { try database.write(body) }
   }
 
   /// Runs `body`, turning SQLite's errors about the file into `StoreError`s.

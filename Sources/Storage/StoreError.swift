@@ -8,6 +8,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
   case cannotOpen(path: String, reason: String)
   case noDefaultLocation(String)
   case readOnly(String)
+  /// Opened with `--read-only`: a writing command is refused.
+  case openedReadOnly(String)
   case diskFull(String)
   case ioFailure(path: String, reason: String)
   case duplicateName(kind: String, name: String)
@@ -43,6 +45,9 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case .readOnly(let path):
       return
         "database \(path) is read-only: nothing was written; check the file's and folder's permissions"
+    case .openedReadOnly(let path):
+      return
+        "database \(path) was opened with --read-only: nothing was written; run the command without --read-only to change it"
     case .diskFull(let path):
       // Not "nothing was written": a sweep has committed chunks before the disk fills.
       return

@@ -16,6 +16,11 @@ public struct SweepRecord: Equatable, Sendable {
   public var arguments: String
   public var planned: Int
   public var written: Int
+  /// Time-ordered UUID (RFC 9562 v7): the record's identity across databases.
+  public var uuid: String
+  /// `user@host` that made the record; nil only in a read-only snapshot whose origins were
+  /// never filled (see `Store.fillOrigins`).
+  public var origin: String?
 }
 
 /// Stores a sweep's plans in chunks: each chunk is one transaction through one reused
@@ -70,6 +75,7 @@ public final class SweepWriter {
   }
 
   private func begin() throws {
+    try store.checkWritable()
     try store.translating {
       try store.database.retryingWhenBusy { try store.database.execute("BEGIN IMMEDIATE") }
       if writer == nil { writer = try PlanWriter(database: store.database) }
@@ -86,9 +92,9 @@ extension Store {
     let id = try write {
       try database.execute(
         """
-        INSERT INTO sweeps (created_at, status, arguments, planned, pid)
-        VALUES (?, 'running', ?, ?, ?)
-        """, [Timestamp.now(), arguments, planned, Int(getpid())])
+        INSERT INTO sweeps (created_at, status, arguments, planned, pid, uuid, origin)
+        VALUES (?, 'running', ?, ?, ?, ?, ?)
+        """, [Timestamp.now(), arguments, planned, Int(getpid())] + Self.newIdentity())
       return database.lastInsertedRowID
     }
     // A chunk touches many index pages; 16 MiB of page cache (SQLite's default is 2 MiB) keeps
@@ -132,7 +138,8 @@ extension Store {
         finishedAt: try row.isNull("finished_at") ? nil : try row.text("finished_at"),
         status: Self.status(try row.text("status"), pid: try row.optionalInt("pid")),
         arguments: try row.text("arguments"), planned: try row.int("planned"),
-        written: try row.int("written"))
+        written: try row.int("written"), uuid: try row.text("uuid"),
+        origin: try row.optionalText("origin"))
     }
   }
 }

@@ -13,6 +13,13 @@ public enum Timestamp {
     return format(seconds: Int(spec.tv_sec), milliseconds: Int(spec.tv_nsec) / 1_000_000)
   }
 
+  /// Milliseconds since the Unix epoch, by the same clock as `now()`.
+  public static func milliseconds() -> UInt64 {
+    var spec = timespec()
+    clock_gettime(CLOCK_REALTIME, &spec)
+    return UInt64(max(0, spec.tv_sec)) * 1_000 + UInt64(spec.tv_nsec / 1_000_000)
+  }
+
   static func format(seconds: Int, milliseconds: Int) -> String {
     var t = time_t(seconds)
     var parts = tm()

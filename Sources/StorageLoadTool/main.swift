@@ -7,6 +7,8 @@ import Storage
 //
 //   StorageLoadTool DB single N   N plans, one transaction each
 //   StorageLoadTool DB batch N    N plans in one transaction (prints "started" first)
+//   StorageLoadTool DB import SRC imports SRC's history in one transaction (prints "started"
+//                                 at its first plan, then goes on)
 //   StorageLoadTool DB query SQL  runs SQL on an existing file without migrating or seeding it
 //                                 and prints each row's columns tab-separated (the reliability
 //                                 tests' integrity checks, where no sqlite3 shell is installed)
@@ -34,6 +36,22 @@ let args = CommandLine.arguments
 if args.count == 4 && args[2] == "query" {
   do {
     for row in try query(args[1], args[3]) { print(row) }
+    exit(0)
+  } catch {
+    FileHandle.standardError.write(Data("StorageLoadTool: \(error)\n".utf8))
+    exit(1)
+  }
+}
+
+if args.count == 4 && args[2] == "import" {
+  do {
+    let store = try Store(path: args[1])
+    let source = try Store(readingOnly: args[3], reason: .requested)
+    var started = false
+    _ = try store.importHistory(from: source) {
+      if !started { FileHandle.standardOutput.write(Data("started\n".utf8)) }
+      started = true
+    }
     exit(0)
   } catch {
     FileHandle.standardError.write(Data("StorageLoadTool: \(error)\n".utf8))

@@ -47,6 +47,9 @@ import Testing
     try expectValid("plans --json", "plans.schema.json")
     try expectValid("export --format json", "plans.schema.json")
     try expectValid("db --json", "db.schema.json")
+    let shared = cli.folder.file("shared.sqlite")
+    #expect(try cli.run(["export", "--format", "sqlite", "--output", shared]).status == 0)
+    try expectValid("import \(shared) --json", "import.schema.json")
     try expectValid(
       "plan llama-2-7b --cluster dgx-h100 --precision bf16 --num-gpus 16 --tp 2 --pp 2 --global-batch-size 64 --json",
       "plan.schema.json")

@@ -12,7 +12,6 @@ import Testing
     ["plans", "--limit", "1"], ["plan", "seed-gpt2-small", "a100-80gb", "--batch-size", "1"],
   ]
   static let damaged = ["is not an SQLite database or is damaged", "move it aside"]
-  static let readOnly = ["is read-only", "check the file's and folder's permissions"]
 
   @Test func randomBytes() throws {
     var random = SeededGenerator()
@@ -48,45 +47,6 @@ import Testing
     try FileManager.default.removeItem(atPath: path)
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
     try expectRefused(path, hints: ["it is a folder", "name a database file"])
-  }
-
-  @Test(
-    .enabled(
-      if: Privileges.unprivileged != nil, "as root, needs setpriv to run trainplan as nobody"))
-  func readOnlyFile() throws {
-    let prefix = try #require(Privileges.unprivileged)
-    let db = try place(try realDatabase(), folderMode: 0o777)
-    chmod(db, 0o444)
-    try expectRefused(db, hints: Self.readOnly, prefix: prefix)
-  }
-
-  @Test(
-    .enabled(
-      if: Privileges.unprivileged != nil, "as root, needs setpriv to run trainplan as nobody"))
-  func readOnlyFolder() throws {
-    let prefix = try #require(Privileges.unprivileged)
-    let db = try place(try realDatabase())
-    chmod(db, 0o666)
-    chmod(folder(of: db), 0o555)
-    defer { chmod(folder(of: db), 0o755) }
-    try expectRefused(db, hints: Self.readOnly, prefix: prefix)
-  }
-
-  /// Root writes anywhere except on a read-only file system: a read-only bind mount.
-  @Test(
-    .enabled(
-      if: Privileges.canMountReadOnly, "needs root with mount rights (a read-only bind mount)"))
-  func readOnlyFileSystem() throws {
-    let db = try place(try realDatabase())
-    let mountPoint = folder(of: db)
-    if let why = Privileges.mount(["--bind", mountPoint, mountPoint]) {
-      throw Failure("cannot bind-mount the database's folder: \(why)")
-    }
-    defer { Privileges.unmount(mountPoint) }
-    if let why = Privileges.mount(["-o", "remount,bind,ro", mountPoint]) {
-      throw Failure("cannot remount the database's folder read-only: \(why)")
-    }
-    try expectRefused(db, hints: Self.readOnly)
   }
 
   /// Runs each command on `db` (as `prefix` says) and checks the refusal and the folder.

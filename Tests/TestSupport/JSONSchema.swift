@@ -44,7 +44,7 @@ public struct JSONSchemaValidator {
   static let known: Set<String> = [
     "$schema", "$id", "$defs", "$ref", "title", "description", "deprecated", "type",
     "properties", "required", "additionalProperties", "items", "enum", "const", "minimum",
-    "oneOf", "examples",
+    "oneOf", "examples", "pattern",
   ]
 
   private func check(
@@ -79,6 +79,11 @@ public struct JSONSchemaValidator {
       Self.type(of: value) != "boolean", number.doubleValue < minimum.doubleValue
     {
       out.append("\(path): \(number) is below \(minimum)")
+    }
+    if let pattern = schema["pattern"] as? String, let text = value as? String,
+      text.range(of: pattern, options: .regularExpression) == nil
+    {
+      out.append("\(path): '\(text)' does not match \(pattern)")
     }
     if let choices = schema["oneOf"] as? [[String: Any]] {
       let passing = choices.filter { choice in

@@ -1,0 +1,121 @@
+import ArgumentParser
+import Foundation
+import Storage
+
+/// `trainplan import FILE`: merges another trainplan history into this database.
+struct ImportCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "import",
+    abstract: "Merge another trainplan history (an `export --format sqlite` file or a database).",
+    discussion: """
+      Everything is added in one transaction: an error or Ctrl-C leaves this database as it \
+      was. Rows are matched by UUID: records and plans already here are skipped, so importing \
+      the same file twice changes nothing. Creation times, UUIDs and origins are kept; local \
+      ids are given anew (imported sweeps get new sweep ids, and their plans follow). A model, \
+      GPU or cluster whose name is here with other figures is reported and ours is kept, \
+      unless --prefer theirs; the same name with the same figures is the same record. A \
+      database of an older trainplan is read as it is (upgraded in memory, never changed).
+      """)
+
+  enum Side: String, ExpressibleByArgument, CaseIterable { case ours, theirs }
+
+  @OptionGroup var store: StoreOptions
+  @OptionGroup var output: OutputOptions
+
+  @Argument(help: ArgumentHelp("The database or export to import.", valueName: "file"))
+  var file: String
+
+  @Option(help: "Which record wins when a name has other figures: ours or theirs.")
+  var prefer: Side = .ours
+
+  func run() throws {
+    let local = try store.open()
+    let source = try Self.openSource(file, into: local)
+    Interrupt.install()
+    let result = try local.importHistory(from: source, preferTheirs: prefer == .theirs) {
+      // Thrown inside the transaction: it rolls back, and the database is as it was.
+      guard Interrupt.requested else { return }
+      StandardStreams.writeError(
+        "Error: import stopped by \(Interrupt.signalName); \(local.path) was left as it was\n")
+      throw ExitCode(Interrupt.exitCode)
+    }
+    if output.json {
+      print(Self.json(result, file: file).text(pretty: true))
+      return
+    }
+    print("imported \(file) into \(local.path):")
+    for (kind, tally) in Self.tallies(result) {
+      print("  " + kind + ":" + String(repeating: " ", count: 10 - kind.count) + Self.line(tally))
+    }
+  }
+
+  /// The file to import, opened for reading only; refused in one line when it is this
+  /// database, is missing, or is not a trainplan database.
+  static func openSource(_ file: String, into local: Store) throws -> Store {
+    var info = stat()
+    guard stat(file, &info) == 0 else {
+      throw CLIError("import \(file): \(PathText.reason(errno))")
+    }
+    guard info.st_mode & S_IFMT == S_IFREG else {
+      throw CLIError("import \(file): not a regular file; name a trainplan database")
+    }
+    for companion in local.databaseFiles {
+      var other = stat()
+      if stat(companion, &other) == 0 && other.st_dev == info.st_dev && other.st_ino == info.st_ino
+      {
+        throw CLIError("import \(file): this is the database in use; nothing to import")
+      }
+    }
+    let head = FileHandle(forReadingAtPath: file).map { handle in
+      defer { try? handle.close() }
+      return (try? handle.read(upToCount: 16)) ?? Data()
+    }
+    guard head == Data("SQLite format 3\0".utf8) else {
+      let first = head?.first { !" \t\r\n".utf8.contains($0) }
+      if first == UInt8(ascii: "[") {
+        throw CLIError(
+          "import \(file): a JSON export cannot be imported yet; export with --format sqlite instead"
+        )
+      }
+      throw CLIError("import \(file): not a trainplan database (export one with --format sqlite)")
+    }
+    // A file this user cannot write (a snapshot on a share) is opened immutable, as `--db`
+    // opens one; any other is read beside its writers.
+    let reason: Store.ReadOnlyReason = access(file, W_OK) == 0 ? .requested : .permissions
+    return try Store(readingOnly: file, reason: reason)
+  }
+
+  static func tallies(_ r: HistoryImport) -> [(String, HistoryImport.Tally)] {
+    [
+      ("models", r.models), ("gpus", r.gpus), ("clusters", r.clusters), ("sweeps", r.sweeps),
+      ("plans", r.plans),
+    ]
+  }
+
+  static func line(_ t: HistoryImport.Tally) -> String {
+    var parts = ["\(Units.grouped(t.added)) added", "\(Units.grouped(t.skipped)) already here"]
+    if !t.kept.isEmpty {
+      parts.append("\(t.kept.count) kept ours (other figures): " + t.kept.joined(separator: ", "))
+    }
+    if !t.replaced.isEmpty {
+      parts.append(
+        "\(t.replaced.count) replaced by theirs: " + t.replaced.joined(separator: ", "))
+    }
+    return parts.joined(separator: "; ")
+  }
+
+  static func json(_ r: HistoryImport, file: String) -> JSONValue {
+    .object(
+      [("file", .string(file))]
+        + tallies(r).map { kind, t in
+          (
+            kind,
+            .object([
+              ("added", .int(t.added)), ("skipped", .int(t.skipped)),
+              ("kept", .array(t.kept.map { .string($0) })),
+              ("replaced", .array(t.replaced.map { .string($0) })),
+            ])
+          )
+        })
+  }
+}

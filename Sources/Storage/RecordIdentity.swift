@@ -1,0 +1,54 @@
+/// Who a row is and who made it (migration 0018): a UUIDv7 and an origin `user@host` on every
+/// model, GPU, cluster, sweep and plan. Records and sweeps hold both as text; plans hold the
+/// UUID's two halves and an id into `origins`, since a sweep writes a million of them.
+extension Store {
+  /// The columns every record INSERT ends with, after its own.
+  static let recordTail = ["created_at", "updated_at", "uuid", "origin"]
+
+  /// A new record's identity: a fresh UUID and this process's origin.
+  static func newIdentity() -> [any DatabaseValueConvertible] {
+    [UUIDv7.next().description, Origin.current]
+  }
+
+  /// The key `meta` holds once every row older than migration 0018 has an origin.
+  static let originsFilledKey = "origins_filled"
+
+  /// Gives the rows that migration 0018 could not name an origin for this process's origin,
+  /// once per database. Later opens cost two cheap queries (the table, the mark) in `meta`. Under
+  /// the write lock the mark is checked again, so of many processes opening at once exactly
+  /// one fills, and the others find it done.
+  static func fillOrigins(_ database: Database, origin: String = Origin.current) throws {
+    let mark = "SELECT 1 FROM meta WHERE key = '\(originsFilledKey)'"
+    // A database migrated by an older migrator (tests build those) has nothing to fill.
+    let identities = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'origins'"
+    if try database.int(identities) == nil { return }
+    if try database.int(mark) != nil { return }
+    try database.write {
+      if try database.int(mark) != nil { return }
+      for table in ["models", "gpus", "clusters", "sweeps"] {
+        try database.execute("UPDATE \(table) SET origin = ? WHERE origin IS NULL", [origin])
+      }
+      let id = try originID(origin, in: database)
+      try database.execute("UPDATE plans SET origin_id = ? WHERE origin_id IS NULL", [id])
+      try database.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?)", [originsFilledKey, origin])
+    }
+  }
+
+  /// The id of `origin` in `origins`, added when new; the caller holds a write transaction.
+  static func originID(_ origin: String, in database: Database) throws -> Int {
+    try database.execute("INSERT OR IGNORE INTO origins (name) VALUES (?)", [origin])
+    guard let id = try database.int("SELECT id FROM origins WHERE name = ?", [origin]) else {
+      throw StoreError.corrupt("origins '\(origin)'")
+    }
+    return id
+  }
+
+  /// Every origin by id, for decoding plans.
+  func originNames() throws -> [Int: String] {
+    Dictionary(
+      uniqueKeysWithValues: try database.fetch("SELECT id, name FROM origins") {
+        (try $0.int("id"), try $0.text("name"))
+      })
+  }
+}
