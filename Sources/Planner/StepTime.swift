@@ -1,6 +1,6 @@
 /// Where a training step's time goes, in seconds.
 public struct StepTime: Equatable, Hashable, Sendable {
-  public enum Model: String, Sendable { case mfu, predicted }
+  public enum Model: String, Sendable, CaseIterable { case mfu, predicted }
 
   public var model: Model
   public var stepSeconds: Double

@@ -81,6 +81,10 @@ public struct DatabaseMigrator: Sendable {
     var created = false
     while let applied = try db.write({ try applyNext(db) }) {
       if applied.version == migrations.first?.version { created = true }
+      // Each migration rewrites the schema's pages: copying them home between migrations lets
+      // the log start over, so a new database never needs room for all of them twice (a
+      // small disk filled up). Best effort: what is not copied now stays safe in the log.
+      try? db.execute("PRAGMA wal_checkpoint(PASSIVE)")
     }
     return created
   }

@@ -23,10 +23,11 @@ extension Store {
       try database.read {
         let count = { (table: String) in try self.database.int("SELECT count(*) FROM \(table)") ?? 0
         }
+        // Plans are counted in their own table: the `plans` view would join every row.
         return DatabaseSummary(
           path: path, sizeBytes: Self.fileSize(path), walBytes: Self.fileSize(path + "-wal"),
           schemaVersion: try database.int("SELECT max(version) FROM schema_migrations") ?? 0,
-          models: try count("models"), gpus: try count("gpus"), plans: try count("plans"),
+          models: try count("models"), gpus: try count("gpus"), plans: try count("plan_rows"),
           sweeps: try count("sweeps"))
       }
     }

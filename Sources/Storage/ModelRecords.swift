@@ -96,24 +96,26 @@ extension Store {
 
   static func decodeModel(_ row: Row) throws -> ModelRecord {
     ModelRecord(
-      config: try decodeModelConfig(row, nameColumn: "name"), source: try row.text("source"),
-      createdAt: try row.text("created_at"), updatedAt: try row.text("updated_at"),
-      uuid: try row.text("uuid"), origin: try row.optionalText("origin"))
+      config: try decodeModelConfig(
+        row, nameColumn: "name", record: "models row '\((try? row.text("name")) ?? "")'"),
+      source: try row.text("source"), createdAt: try row.text("created_at"),
+      updatedAt: try row.text("updated_at"), uuid: try row.text("uuid"),
+      origin: try row.optionalText("origin"))
   }
 
   /// A model config from a row of `models` or (its snapshot) of `plans`, whose columns have
-  /// the same names but for the name's.
-  static func decodeModelConfig(_ row: Row, nameColumn: String) throws -> ModelConfig {
+  /// the same names but for the name's. `record` names the row in an error.
+  static func decodeModelConfig(
+    _ row: Row, nameColumn: String, record: @autoclosure () -> String
+  ) throws -> ModelConfig {
     var config = ModelConfig(
       name: try row.text(nameColumn), vocabSize: try row.int("vocab_size"),
       contextLength: try row.int("context_length"), numLayers: try row.int("num_layers"),
       dModel: try row.int("d_model"), numHeads: try row.int("num_heads"),
       numKVHeads: try row.int("num_kv_heads"), dFF: try row.int("d_ff"),
-      ffn: FeedForwardKind(rawValue: try row.text("ffn")) ?? .swiglu,
-      tiedEmbeddings: try row.bool("tied_embeddings"),
-      norm: NormKind(rawValue: try row.text("norm")) ?? .rmsnorm,
-      bias: BiasKind(rawValue: try row.text("bias")) ?? BiasKind.none,
-      positional: PositionalKind(rawValue: try row.text("positional")) ?? .rope,
+      ffn: try row.choice("ffn", of: record()), tiedEmbeddings: try row.bool("tied_embeddings"),
+      norm: try row.choice("norm", of: record()), bias: try row.choice("bias", of: record()),
+      positional: try row.choice("positional", of: record()),
       dropout: try row.bool("dropout"), fusedQKV: try row.bool("fused_qkv"))
     let table = nameColumn == "name" ? "models" : "plans"
     config.experts = try ArchitectureColumns.experts(try row.optionalText("experts"), table: table)

@@ -135,136 +135,6 @@ public struct PlanFilter: Equatable, Sendable {
   }
 }
 
-/// The plans table's columns, each with how it is read off a `Plan`: the INSERT is built from
-/// this list. Reading goes through `planReadOrder` and `decodePlan`, which list the same
-/// columns in decoding order; `everyFigureRoundTrips` holds the two in step.
-let planColumns: [(name: String, value: @Sendable (Plan) -> DatabaseValue)] = [
-  ("model_name", { $0.model.name.databaseValue }),
-  ("gpu_name", { $0.hardware.name.databaseValue }),
-  ("vocab_size", { $0.model.vocabSize.databaseValue }),
-  ("context_length", { $0.model.contextLength.databaseValue }),
-  ("num_layers", { $0.model.numLayers.databaseValue }),
-  ("d_model", { $0.model.dModel.databaseValue }),
-  ("num_heads", { $0.model.numHeads.databaseValue }),
-  ("num_kv_heads", { $0.model.numKVHeads.databaseValue }),
-  ("d_ff", { $0.model.dFF.databaseValue }),
-  ("ffn", { $0.model.ffn.rawValue.databaseValue }),
-  ("tied_embeddings", { $0.model.tiedEmbeddings.databaseValue }),
-  ("norm", { $0.model.norm.rawValue.databaseValue }),
-  ("bias", { $0.model.bias.rawValue.databaseValue }),
-  ("positional", { $0.model.positional.rawValue.databaseValue }),
-  ("dropout", { $0.model.dropout.databaseValue }),
-  ("fused_qkv", { $0.model.fusedQKV.databaseValue }),
-  ("experts", { ArchitectureColumns.experts($0.model.experts).databaseValue }),
-  ("attention_variant", { ArchitectureColumns.attention($0.model).databaseValue }),
-  ("active_parameters", { $0.activeParameters.databaseValue }),
-  ("gpu_memory_bytes", { $0.hardware.memoryBytes.databaseValue }),
-  ("gpu_reserve_bytes", { $0.hardware.reserveBytes.databaseValue }),
-  ("gpu_fp32_flops", { $0.hardware.peak.fp32.databaseValue }),
-  ("gpu_tf32_flops", { $0.hardware.peak.tf32.databaseValue }),
-  ("gpu_bf16_flops", { $0.hardware.peak.bf16.databaseValue }),
-  ("gpu_fp16_flops", { $0.hardware.peak.fp16.databaseValue }),
-  ("gpu_fp8_flops", { $0.hardware.peak.fp8.databaseValue }),
-  ("gpu_price_per_hour", { $0.hardware.pricePerHour.databaseValue }),
-  ("gpu_power_watts", { $0.hardware.powerWatts.databaseValue }),
-  ("gpu_source", { $0.hardware.source.databaseValue }),
-  ("gpu_memory_bandwidth", { $0.hardware.memoryBandwidth.databaseValue }),
-  ("gpu_host_link_bandwidth", { $0.hardware.hostLinkBandwidth.databaseValue }),
-  ("batch_size", { $0.setup.batchSize.databaseValue }),
-  ("batch_size_chosen", { $0.setup.batchSizeChosen.databaseValue }),
-  ("global_batch_size", { $0.setup.globalBatchSize.databaseValue }),
-  ("gradient_accumulation_steps", { $0.setup.gradientAccumulationSteps.databaseValue }),
-  ("steps", { $0.setup.steps.databaseValue }),
-  ("tokens", { $0.setup.tokens.databaseValue }),
-  ("run_length_basis", { RunLengthColumns(basis: $0.setup.runLengthBasis).basis.databaseValue }),
-  (
-    "tokens_per_parameter",
-    { RunLengthColumns(basis: $0.setup.runLengthBasis).tokensPerParameter.databaseValue }
-  ),
-  ("mfu", { $0.setup.mfu.databaseValue }),
-  ("num_gpus", { $0.setup.numGPUs.databaseValue }),
-  ("precision", { $0.setup.precision.rawValue.databaseValue }),
-  ("attention", { $0.setup.attention.rawValue.databaseValue }),
-  ("checkpointing", { $0.setup.checkpointing.rawValue.databaseValue }),
-  ("zero_stage", { $0.setup.zeroStage.databaseValue }),
-  ("fp32_gradients", { $0.setup.fp32Gradients.databaseValue }),
-  ("reserve_bytes", { $0.setup.reserveBytes.databaseValue }),
-  ("method", { $0.setup.method.rawValue.databaseValue }),
-  ("seq_len", { $0.setup.sequenceLength.databaseValue }),
-  ("tensor_parallel", { $0.setup.layout.tensorParallel.databaseValue }),
-  ("pipeline_parallel", { $0.setup.layout.pipelineParallel.databaseValue }),
-  ("context_parallel", { $0.setup.layout.contextParallel.databaseValue }),
-  ("virtual_stages", { $0.setup.layout.virtualStages.databaseValue }),
-  ("sequence_parallel", { $0.setup.layout.sequenceParallel.databaseValue }),
-  ("pipeline_layers", { StageColumns.layers($0.setup.layout.pipelineLayers).databaseValue }),
-  ("data_parallel", { $0.setup.dataParallel.databaseValue }),
-  ("peak_stage", { $0.peakStage.databaseValue }),
-  ("stages", { StageColumns.encode($0.stages).databaseValue }),
-  ("time_model", { TimeColumns.predicted($0)?.model.rawValue.databaseValue ?? .null }),
-  ("step_seconds", { TimeColumns.predicted($0)?.stepSeconds.databaseValue ?? .null }),
-  ("compute_seconds", { TimeColumns.predicted($0)?.computeSeconds.databaseValue ?? .null }),
-  ("bubble_seconds", { TimeColumns.predicted($0)?.bubbleSeconds.databaseValue ?? .null }),
-  (
-    "tensor_parallel_comm_seconds",
-    { TimeColumns.predicted($0)?.tensorParallelCommSeconds.databaseValue ?? .null }
-  ),
-  (
-    "pipeline_comm_seconds",
-    { TimeColumns.predicted($0)?.pipelineCommSeconds.databaseValue ?? .null }
-  ),
-  (
-    "data_parallel_comm_seconds",
-    { TimeColumns.predicted($0)?.dataParallelCommSeconds.databaseValue ?? .null }
-  ),
-  (
-    "context_parallel_comm_seconds",
-    { TimeColumns.predicted($0)?.contextParallelCommSeconds.databaseValue ?? .null }
-  ),
-  ("optimizer_seconds", { TimeColumns.predicted($0)?.optimizerSeconds.databaseValue ?? .null }),
-  ("offload_seconds", { TimeColumns.predicted($0)?.offloadSeconds.databaseValue ?? .null }),
-  ("time_mfu", { TimeColumns.predicted($0)?.mfu.databaseValue ?? .null }),
-  ("time_hfu", { TimeColumns.predicted($0)?.hfu.databaseValue ?? .null }),
-  ("tokens_per_second", { TimeColumns.predicted($0)?.tokensPerSecond.databaseValue ?? .null }),
-  ("cluster_name", { $0.setup.cluster?.name.databaseValue ?? .null }),
-  ("cluster_gpus_per_node", { $0.setup.cluster?.gpusPerNode.databaseValue ?? .null }),
-  ("cluster_intra_node_bandwidth", { $0.setup.cluster?.intraNodeBandwidth.databaseValue ?? .null }),
-  ("cluster_inter_node_bandwidth", { $0.setup.cluster?.interNodeBandwidth.databaseValue ?? .null }),
-  ("cluster_intra_node_latency", { $0.setup.cluster?.intraNodeLatency.databaseValue ?? .null }),
-  ("cluster_inter_node_latency", { $0.setup.cluster?.interNodeLatency.databaseValue ?? .null }),
-  ("cluster_source", { $0.setup.cluster?.source.databaseValue ?? .null }),
-  ("finetune", { $0.setup.training.fineTuning.rawValue.databaseValue }),
-  ("lora_rank", { TrainingColumns.lora($0)?.rank.databaseValue ?? .null }),
-  (
-    "lora_targets",
-    { TrainingColumns.lora($0)?.targets.joined(separator: ",").databaseValue ?? .null }
-  ),
-  ("lora_dtype", { TrainingColumns.lora($0)?.dtype.rawValue.databaseValue ?? .null }),
-  ("optimizer", { $0.setup.training.optimizer.rawValue.databaseValue }),
-  ("offload", { $0.setup.training.offload.rawValue.databaseValue }),
-  ("trainable_parameters", { $0.trainableParameters.databaseValue }),
-  ("host_bytes", { $0.hostBytes.databaseValue }),
-  ("parameters", { $0.parameters.databaseValue }),
-  ("parameters_bytes", { $0.memory.parametersBytes.databaseValue }),
-  ("gradients_bytes", { $0.memory.gradientsBytes.databaseValue }),
-  ("optimizer_state_bytes", { $0.memory.optimizerStateBytes.databaseValue }),
-  ("activations_bytes", { $0.memory.activationsBytes.databaseValue }),
-  ("activation_bytes_per_sequence", { $0.memory.activationBytesPerSequence.databaseValue }),
-  ("total_bytes", { $0.memory.totalBytes.databaseValue }),
-  ("usable_bytes", { $0.usableBytes.databaseValue }),
-  ("fits", { $0.fits.databaseValue }),
-  ("max_batch_size", { $0.maxBatchSize.databaseValue }),
-  ("gpus_needed", { $0.gpusNeeded.databaseValue }),
-  ("forward_flops_per_step", { $0.compute.forwardPerStep.databaseValue }),
-  ("backward_flops_per_step", { $0.compute.backwardPerStep.databaseValue }),
-  ("recompute_flops_per_step", { $0.compute.recomputePerStep.databaseValue }),
-  ("optimizer_flops_per_step", { $0.compute.optimizerPerStep.databaseValue }),
-  ("total_flops", { $0.compute.total.databaseValue }),
-  ("training_days", { $0.compute.trainingDays.databaseValue }),
-  ("gpu_hours", { $0.compute.gpuHours.databaseValue }),
-  ("cost", { $0.compute.cost.databaseValue }),
-  ("energy_kwh", { $0.compute.energyKWh.databaseValue }),
-]
-
 /// How a run-length basis is spelled in two columns.
 struct RunLengthColumns {
   var basis: String
@@ -278,33 +148,48 @@ struct RunLengthColumns {
     }
   }
 
-  static func decode(_ basis: String, _ k: Int?) -> RunLengthBasis {
+  static func decode(_ row: Row, _ record: @autoclosure () -> String) throws -> RunLengthBasis {
+    let basis = try row.text("run_length_basis")
+    let k = try row.optionalInt("tokens_per_parameter")
     switch basis {
     case "steps": return .steps
     case "tokens": return .tokens
-    default: return .tokensPerParameter(k ?? 20)
+    case "tokens_per_parameter" where k != nil: return .tokensPerParameter(k!)
+    case "tokens_per_parameter":
+      throw StoreError.corrupt("\(record()): tokens_per_parameter is NULL under its basis")
+    default:
+      throw StoreError.corrupt(
+        "\(record()): run_length_basis '\(basis)' is not one of steps, tokens, tokens_per_parameter"
+      )
     }
   }
 }
 
-/// Writes plans through one prepared statement, reused for every row.
+/// Writes plans: each plan's own row through one prepared statement, reused for every row, and
+/// its model, GPU and shared setup as references to snapshots stored once (migration 0016).
 final class PlanWriter {
   let statement: Statement
-  let sweepIndex = Int32(planColumns.count + 2)
-  /// The identity columns (migration 0018) follow `sweep_id`.
-  let identityIndex = Int32(planColumns.count + 3)
+  let models: SnapshotWriter<ModelConfig>
+  let gpus: SnapshotWriter<HardwareProfile>
+  let setups: SnapshotWriter<ResolvedSetup>
   /// The `origins` id of the origin plans are written with unless told another.
   let originID: Int
+  static let rowColumns = PlanColumn.of(.plan)
+  static let leading =
+    ["created_at", "sweep_id"] + [PlanColumn.Table.model, .gpu, .setup].map(\.reference)
+  /// The identity columns (migration 0018), after the plan's own figures.
+  static let identity = ["uuid_hi", "uuid_lo", "origin_id"]
 
   /// Prepares the INSERT; the caller holds the write transaction (this process's origin is
   /// added to `origins` in it).
   init(database: Database) throws {
     statement = try database.prepare(
       InsertStatement.sql(
-        table: "plans",
-        columns: ["created_at"] + planColumns.map(\.name)
-          + ["sweep_id", "uuid_hi", "uuid_lo", "origin_id"],
-        onConflict: .fail))
+        table: PlanColumn.Table.plan.name,
+        columns: Self.leading + Self.rowColumns.map(\.stored) + Self.identity, onConflict: .fail))
+    models = try SnapshotWriter(.model, database: database)
+    gpus = try SnapshotWriter(.gpu, database: database)
+    setups = try SnapshotWriter(.setup, database: database)
     originID = try Store.originID(Origin.current, in: database)
   }
 
@@ -314,18 +199,47 @@ final class PlanWriter {
     _ plan: Plan, createdAt: String, sweepID: Int? = nil, uuid: UUIDv7? = nil,
     originID: Int? = nil
   ) throws -> Int {
+    let fields = PlanFields(plan)
+    let references = [
+      try models.id(plan.model, fields), try gpus.id(plan.hardware, fields),
+      try setups.id(plan.setup.shared, fields),
+    ]
     statement.reset()
     try statement.bind(.text(createdAt), at: 1)
-    for (offset, column) in planColumns.enumerated() {
-      try statement.bind(column.value(plan), at: Int32(offset + 2))
+    try statement.bind(sweepID.databaseValue, at: 2)
+    for (offset, id) in references.enumerated() {
+      try statement.bind(.integer(Int64(id)), at: Int32(offset + 3))
     }
-    try statement.bind(sweepID.databaseValue, at: sweepIndex)
+    let first = Int32(Self.leading.count + 1)
+    for (offset, column) in Self.rowColumns.enumerated() {
+      try statement.bind(column.value(fields), at: first + Int32(offset))
+    }
+    let identityIndex = first + Int32(Self.rowColumns.count)
     let halves = (uuid ?? UUIDv7.next()).signedHalves
     try statement.bind(.integer(halves.high), at: identityIndex)
     try statement.bind(.integer(halves.low), at: identityIndex + 1)
     try statement.bind((originID ?? self.originID).databaseValue, at: identityIndex + 2)
     try statement.step()
     return statement.database.lastInsertedRowID
+  }
+
+  /// Forgets the snapshot ids met so far: call it when a transaction begins, since one that
+  /// rolled back may have taken back the snapshots it added.
+  func forgetSnapshots() {
+    models.forget()
+    gpus.forget()
+    setups.forget()
+  }
+}
+
+extension ResolvedSetup {
+  /// The setup without the figures each plan has its own of (batch and run length): the key
+  /// of its snapshot, which every setup column is read off.
+  var shared: ResolvedSetup {
+    var s = self
+    (s.batchSize, s.batchSizeChosen, s.globalBatchSize) = (0, false, 0)
+    (s.gradientAccumulationSteps, s.steps, s.tokens) = (0, 0, 0)
+    return s
   }
 }
 
@@ -383,46 +297,29 @@ extension Store {
   }
 
   /// The columns `decodePlan` reads, in the order it reads them.
-  static let planReadOrder = """
-    model_name, vocab_size, context_length, num_layers, d_model, num_heads, num_kv_heads, d_ff,
-    ffn, tied_embeddings, norm, bias, positional, gpu_name, gpu_memory_bytes, gpu_reserve_bytes,
-    gpu_fp32_flops, gpu_tf32_flops, gpu_bf16_flops, gpu_fp16_flops, gpu_fp8_flops,
-    gpu_price_per_hour, gpu_power_watts, gpu_source, gpu_memory_bandwidth, gpu_host_link_bandwidth, precision, batch_size, batch_size_chosen,
-    global_batch_size, gradient_accumulation_steps, steps, tokens, run_length_basis,
-    tokens_per_parameter, mfu, num_gpus, attention, checkpointing, zero_stage, fp32_gradients,
-    reserve_bytes, method, seq_len, tensor_parallel, pipeline_parallel, context_parallel,
-    virtual_stages, sequence_parallel, pipeline_layers, data_parallel, peak_stage, stages, dropout,
-    time_model, step_seconds, compute_seconds, bubble_seconds, tensor_parallel_comm_seconds,
-    pipeline_comm_seconds, data_parallel_comm_seconds, context_parallel_comm_seconds,
-    optimizer_seconds, offload_seconds, time_mfu, time_hfu, tokens_per_second, cluster_name, cluster_gpus_per_node,
-    cluster_intra_node_bandwidth, cluster_inter_node_bandwidth, cluster_intra_node_latency,
-    cluster_inter_node_latency, cluster_source, finetune, lora_rank, lora_targets, lora_dtype,
-    optimizer, offload, trainable_parameters, host_bytes, fused_qkv, experts, attention_variant,
-    active_parameters,
-    parameters_bytes, gradients_bytes, optimizer_state_bytes,
-    activation_bytes_per_sequence, activations_bytes, total_bytes, forward_flops_per_step,
-    backward_flops_per_step, recompute_flops_per_step, optimizer_flops_per_step, training_days,
-    gpu_hours, cost, energy_kwh, parameters, usable_bytes, fits, max_batch_size, gpus_needed, id,
-    sweep_id, created_at, uuid_hi, uuid_lo, origin_id
-    """
+  static let planReadOrder =
+    (["id", "sweep_id", "created_at"] + PlanColumn.all.map(\.name) + PlanWriter.identity)
+    .joined(separator: ", ")
 
   static func decodePlan(_ row: Row) throws -> StoredPlan {
-    let model = try decodeModelConfig(row, nameColumn: "model_name")
+    let id = try row.int("id")
+    let sweepID = try row.optionalInt("sweep_id")
+    let createdAt = try row.text("created_at")
+    let record = { "plans row \(id)" }
+    let model = try decodeModelConfig(row, nameColumn: "model_name", record: record())
     let hardware = try decodeHardware(row, HardwareColumns.plans)
-    let precision = TrainingPrecision(rawValue: try row.text("precision")) ?? .fp32
     var setup = ResolvedSetup(
       batchSize: try row.int("batch_size"), batchSizeChosen: try row.bool("batch_size_chosen"),
       globalBatchSize: try row.int("global_batch_size"),
       gradientAccumulationSteps: try row.int("gradient_accumulation_steps"),
       steps: try row.int("steps"), tokens: try row.int("tokens"),
-      runLengthBasis: RunLengthColumns.decode(
-        try row.text("run_length_basis"), try row.optionalInt("tokens_per_parameter")),
-      mfu: try row.double("mfu"), numGPUs: try row.int("num_gpus"), precision: precision,
-      attention: AttentionKernel(rawValue: try row.text("attention")) ?? .naive,
-      checkpointing: Checkpointing(rawValue: try row.text("checkpointing")) ?? .none,
+      runLengthBasis: try RunLengthColumns.decode(row, record()),
+      mfu: try row.double("mfu"), numGPUs: try row.int("num_gpus"),
+      precision: try row.choice("precision", of: record()),
+      attention: try row.choice("attention", of: record()),
+      checkpointing: try row.choice("checkpointing", of: record()),
       zeroStage: try row.int("zero_stage"), fp32Gradients: try row.bool("fp32_gradients"),
-      reserveBytes: try row.int("reserve_bytes"),
-      method: AccountingMethod(rawValue: try row.text("method")) ?? .seed,
+      reserveBytes: try row.int("reserve_bytes"), method: try row.choice("method", of: record()),
       sequenceLength: try row.optionalInt("seq_len") ?? model.contextLength)
     setup.layout = ParallelLayout(
       tensorParallel: try row.int("tensor_parallel"),
@@ -433,7 +330,7 @@ extension Store {
       pipelineLayers: try StageColumns.layers(try row.optionalText("pipeline_layers")))
     setup.dataParallel = try row.optionalInt("data_parallel") ?? setup.numGPUs
     setup.cluster = try TimeColumns.cluster(row, gpu: hardware)
-    setup.training = try TrainingColumns.training(row)
+    setup.training = try TrainingColumns.training(row, record())
     let memory = MemoryBreakdown(
       parametersBytes: try row.int("parameters_bytes"),
       gradientsBytes: try row.int("gradients_bytes"),
@@ -446,7 +343,8 @@ extension Store {
       backwardPerStep: try row.double("backward_flops_per_step"),
       recomputePerStep: try row.double("recompute_flops_per_step"),
       optimizerPerStep: try row.double("optimizer_flops_per_step"), steps: setup.steps,
-      tokens: setup.tokens, peakFLOPS: hardware.peak[precision.format] ?? hardware.peak.fp32,
+      tokens: setup.tokens,
+      peakFLOPS: hardware.peak[setup.precision.format] ?? hardware.peak.fp32,
       trainingDays: try row.double("training_days"), gpuHours: try row.double("gpu_hours"),
       cost: try row.optionalDouble("cost"), energyKWh: try row.optionalDouble("energy_kwh"))
     let plan = Plan(
@@ -454,13 +352,12 @@ extension Store {
       memory: memory, usableBytes: try row.int("usable_bytes"), fits: try row.bool("fits"),
       maxBatchSize: try row.int("max_batch_size"), gpusNeeded: try row.optionalInt("gpus_needed"),
       compute: compute, stages: try StageColumns.decode(try row.optionalText("stages")),
-      peakStage: try row.int("peak_stage"), time: try TimeColumns.time(row),
+      peakStage: try row.int("peak_stage"), time: try TimeColumns.time(row, record()),
       trainableParameters: try row.optionalInt("trainable_parameters"),
       activeParameters: try row.optionalInt("active_parameters"),
       hostBytes: try row.int("host_bytes"))
     return StoredPlan(
-      id: try row.int("id"), sweepID: try row.optionalInt("sweep_id"),
-      createdAt: try row.text("created_at"), plan: plan, uuid: try planUUID(row))
+      id: id, sweepID: sweepID, createdAt: createdAt, plan: plan, uuid: try planUUID(row))
   }
 }
 
@@ -515,15 +412,9 @@ enum StageColumns {
 /// A plan's step time and cluster in columns. A time that follows from the MFU is not
 /// stored: it is derived from the plan's own figures when read.
 enum TimeColumns {
-  static func predicted(_ plan: Plan) -> StepTime? {
-    plan.time.model == .predicted ? plan.time : nil
-  }
-
-  static func time(_ row: Row) throws -> StepTime? {
-    guard let model = try row.optionalText("time_model") else { return nil }
-    guard let kind = StepTime.Model(rawValue: model) else {
-      throw StoreError.corrupt("plans.time_model '\(model)'")
-    }
+  static func time(_ row: Row, _ record: @autoclosure () -> String) throws -> StepTime? {
+    guard try !row.isNull("time_model") else { return nil }
+    let kind: StepTime.Model = try row.choice("time_model", of: record())
     func value(_ column: String) throws -> Double { try row.optionalDouble(column) ?? 0 }
     return StepTime(
       model: kind, stepSeconds: try value("step_seconds"),
@@ -551,23 +442,13 @@ enum TimeColumns {
 
 /// A plan's training options in columns; the LoRA ones are NULL under full training.
 enum TrainingColumns {
-  static func lora(_ plan: Plan) -> LoRA? {
-    plan.setup.training.fineTuning == .full ? nil : plan.setup.training.lora
-  }
-
-  static func training(_ row: Row) throws -> Training {
-    func parse<T: RawRepresentable>(_ column: String) throws -> T where T.RawValue == String {
-      let text = try row.text(column)
-      guard let value = T(rawValue: text) else {
-        throw StoreError.corrupt("plans.\(column) '\(text)'")
-      }
-      return value
-    }
+  static func training(_ row: Row, _ record: @autoclosure () -> String) throws -> Training {
     var training = Training(
-      fineTuning: try parse("finetune"), optimizer: try parse("optimizer"),
-      offload: try parse("offload"))
+      fineTuning: try row.choice("finetune", of: record()),
+      optimizer: try row.choice("optimizer", of: record()),
+      offload: try row.choice("offload", of: record()))
     if let rank = try row.optionalInt("lora_rank") {
-      let dtype: TrainingPrecision = try parse("lora_dtype")
+      let dtype: TrainingPrecision = try row.choice("lora_dtype", of: record())
       training.lora = LoRA(
         rank: rank,
         targets: (try row.optionalText("lora_targets") ?? "").split(separator: ",").map(

@@ -29,7 +29,7 @@ extension Store {
         try database.execute("UPDATE \(table) SET origin = ? WHERE origin IS NULL", [origin])
       }
       let id = try originID(origin, in: database)
-      try database.execute("UPDATE plans SET origin_id = ? WHERE origin_id IS NULL", [id])
+      try database.execute("UPDATE plan_rows SET origin_id = ? WHERE origin_id IS NULL", [id])
       try database.execute(
         "INSERT INTO meta (key, value) VALUES (?, ?)", [originsFilledKey, origin])
     }

@@ -59,3 +59,18 @@ public struct Row {
     return sqlite3_column_double(statement.handle, i)
   }
 }
+
+extension Row {
+  /// A value stored as the raw text of one of `T`'s cases. Any other text is an error naming
+  /// the record (`plans row 17`), the column and the cases, never a default in its place.
+  func choice<T: RawRepresentable & CaseIterable>(
+    _ column: String, of record: @autoclosure () -> String
+  ) throws -> T where T.RawValue == String {
+    let text = try self.text(column)
+    guard let value = T(rawValue: text) else {
+      let cases = T.allCases.map(\.rawValue).joined(separator: ", ")
+      throw StoreError.corrupt("\(record()): \(column) '\(text)' is not one of \(cases)")
+    }
+    return value
+  }
+}

@@ -124,6 +124,8 @@ public final class Statement {
       throw DatabaseError(
         code: SQLITE_RANGE, message: "no column \(column) in the result", sql: sql)
     }
+    // A column skipped or read out of order: go on from here.
+    readCursor = Int(i) + 1
     return i
   }
 

@@ -79,6 +79,7 @@ public final class SweepWriter {
     try store.translating {
       try store.database.retryingWhenBusy { try store.database.execute("BEGIN IMMEDIATE") }
       if writer == nil { writer = try PlanWriter(database: store.database) }
+      writer!.forgetSnapshots()
     }
     createdAt = Timestamp.now()
   }

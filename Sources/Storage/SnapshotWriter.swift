@@ -1,0 +1,62 @@
+/// Finds or adds the snapshot rows plans reference (migration 0016): one table's, keyed in
+/// memory by `Key`, a value every column of the snapshot is read off (the model config, the
+/// GPU, the shared part of the setup). A key met before in this transaction costs a comparison
+/// with the few met last (a sweep alternates between a handful of GPUs and setups) or else a
+/// dictionary lookup; a new one is inserted unless a row of the same identity exists, whoever
+/// wrote it, and then its id is read back. The caller holds the write transaction, so
+/// concurrent writers each see the others' committed snapshots.
+final class SnapshotWriter<Key: Hashable> {
+  let columns: [PlanColumn]
+  private let insert: Statement
+  private let lookup: Statement
+  private var ids: [Key: Int] = [:]
+  /// The keys met last, newest first: comparing a few is cheaper than hashing a GPU's source.
+  private var recent: [(key: Key, id: Int)] = []
+  static var recentCount: Int { 4 }
+
+  init(_ table: PlanColumn.Table, database: Database) throws {
+    columns = PlanColumn.of(table)
+    let names = columns.map(\.stored)
+    // Only a snapshot of the same identity is skipped; any other refusal still fails.
+    insert = try database.prepare(
+      InsertStatement.sql(table: table.name, columns: names, onConflict: .fail)
+        + " ON CONFLICT (identity) DO NOTHING")
+    // The identity of migration 0016, computed from the bound values instead of the columns.
+    let identity = (1...names.count).map { "quote(?\($0))" }.joined(separator: " || ',' || ")
+    lookup = try database.prepare("SELECT id FROM \(table.name) WHERE identity = \(identity)")
+  }
+
+  /// The id of the snapshot `key` stands for, whose column values `fields` give.
+  func id(_ key: Key, _ fields: PlanFields) throws -> Int {
+    if let hit = recent.firstIndex(where: { $0.key == key }) { return recent[hit].id }
+    let id = try ids[key] ?? stored(fields)
+    ids[key] = id
+    if recent.count == Self.recentCount { recent.removeLast() }
+    recent.insert((key, id), at: 0)
+    return id
+  }
+
+  /// Forgets the ids: a rolled-back transaction may have taken some of them back.
+  func forget() {
+    ids = [:]
+    recent = []
+  }
+
+  private func stored(_ fields: PlanFields) throws -> Int {
+    let values = columns.map { $0.value(fields) }
+    insert.reset()
+    lookup.reset()
+    for (offset, value) in values.enumerated() {
+      try insert.bind(value, at: Int32(offset + 1))
+      try lookup.bind(value, at: Int32(offset + 1))
+    }
+    try insert.step()
+    // A new row: its id is the one just taken. Otherwise the existing row's id is looked up.
+    if insert.database.changes > 0 { return insert.database.lastInsertedRowID }
+    guard try lookup.step(), let id = Row(statement: lookup).value(at: 0).int else {
+      throw StoreError.corrupt("\(insert.sql): the snapshot just written is not found")
+    }
+    lookup.reset()
+    return Int(id)
+  }
+}
