@@ -1,6 +1,6 @@
 import Planner
 
-/// One column of the `plans` view: its name there, the table that stores it (migration 0016)
+/// One column of the `plans` view: its name there, the table that stores it (migration 0017)
 /// and its name in that table, and how it is read off a plan. `PlanColumn.all` is the one list
 /// of a plan's columns: the INSERTs of the snapshot tables and of `plan_rows` and the SELECT
 /// of the view are all built from it.

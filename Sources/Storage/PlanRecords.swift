@@ -8,7 +8,7 @@ public struct StoredPlan: Equatable, Sendable {
   /// ISO 8601 UTC, e.g. `2026-11-29T14:05:43.123Z`.
   public var createdAt: String
   public var plan: Plan
-  /// The plan's identity across databases (migration 0018).
+  /// The plan's identity across databases (migration 0016).
   public var uuid: UUIDv7?
   /// `user@host` that made the plan.
   public var origin: String?
@@ -166,7 +166,7 @@ struct RunLengthColumns {
 }
 
 /// Writes plans: each plan's own row through one prepared statement, reused for every row, and
-/// its model, GPU and shared setup as references to snapshots stored once (migration 0016).
+/// its model, GPU and shared setup as references to snapshots stored once (migration 0017).
 final class PlanWriter {
   let statement: Statement
   let models: SnapshotWriter<ModelConfig>
@@ -177,7 +177,7 @@ final class PlanWriter {
   static let rowColumns = PlanColumn.of(.plan)
   static let leading =
     ["created_at", "sweep_id"] + [PlanColumn.Table.model, .gpu, .setup].map(\.reference)
-  /// The identity columns (migration 0018), after the plan's own figures.
+  /// The identity columns (migration 0016), after the plan's own figures.
   static let identity = ["uuid_hi", "uuid_lo", "origin_id"]
 
   /// Prepares the INSERT; the caller holds the write transaction (this process's origin is
@@ -362,7 +362,7 @@ extension Store {
 }
 
 extension Store {
-  /// A plan's UUID from its two halves (migration 0018).
+  /// A plan's UUID from its two halves (migration 0016).
   static func planUUID(_ row: Row) throws -> UUIDv7? {
     guard let high = try row.optionalInt("uuid_hi"), let low = try row.optionalInt("uuid_lo")
     else { return nil }

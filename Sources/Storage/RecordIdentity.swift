@@ -1,4 +1,4 @@
-/// Who a row is and who made it (migration 0018): a UUIDv7 and an origin `user@host` on every
+/// Who a row is and who made it (migration 0016): a UUIDv7 and an origin `user@host` on every
 /// model, GPU, cluster, sweep and plan. Records and sweeps hold both as text; plans hold the
 /// UUID's two halves and an id into `origins`, since a sweep writes a million of them.
 extension Store {
@@ -10,10 +10,10 @@ extension Store {
     [UUIDv7.next().description, Origin.current]
   }
 
-  /// The key `meta` holds once every row older than migration 0018 has an origin.
+  /// The key `meta` holds once every row older than migration 0016 has an origin.
   static let originsFilledKey = "origins_filled"
 
-  /// Gives the rows that migration 0018 could not name an origin for this process's origin,
+  /// Gives the rows that migration 0016 could not name an origin for this process's origin,
   /// once per database. Later opens cost two cheap queries (the table, the mark) in `meta`. Under
   /// the write lock the mark is checked again, so of many processes opening at once exactly
   /// one fills, and the others find it done.
@@ -29,7 +29,11 @@ extension Store {
         try database.execute("UPDATE \(table) SET origin = ? WHERE origin IS NULL", [origin])
       }
       let id = try originID(origin, in: database)
-      try database.execute("UPDATE plan_rows SET origin_id = ? WHERE origin_id IS NULL", [id])
+      // Plans are rows of `plan_rows` since migration 0017; a database migrated only this far
+      // by an older migrator (tests build those) still has them in the table `plans`.
+      let split = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'plan_rows'"
+      let plans = try database.int(split) == nil ? "plans" : "plan_rows"
+      try database.execute("UPDATE \(plans) SET origin_id = ? WHERE origin_id IS NULL", [id])
       try database.execute(
         "INSERT INTO meta (key, value) VALUES (?, ?)", [originsFilledKey, origin])
     }

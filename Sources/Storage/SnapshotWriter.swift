@@ -1,4 +1,4 @@
-/// Finds or adds the snapshot rows plans reference (migration 0016): one table's, keyed in
+/// Finds or adds the snapshot rows plans reference (migration 0017): one table's, keyed in
 /// memory by `Key`, a value every column of the snapshot is read off (the model config, the
 /// GPU, the shared part of the setup). A key met before in this transaction costs a comparison
 /// with the few met last (a sweep alternates between a handful of GPUs and setups) or else a
@@ -21,7 +21,7 @@ final class SnapshotWriter<Key: Hashable> {
     insert = try database.prepare(
       InsertStatement.sql(table: table.name, columns: names, onConflict: .fail)
         + " ON CONFLICT (identity) DO NOTHING")
-    // The identity of migration 0016, computed from the bound values instead of the columns.
+    // The identity of migration 0017, computed from the bound values instead of the columns.
     let identity = (1...names.count).map { "quote(?\($0))" }.joined(separator: " || ',' || ")
     lookup = try database.prepare("SELECT id FROM \(table.name) WHERE identity = \(identity)")
   }

@@ -5,7 +5,7 @@ import Testing
 
 @testable import Storage
 
-/// Issue 18, part 1: UUIDv7s and origins on every record and plan (migration 0018).
+/// Issue 18, part 1: UUIDv7s and origins on every record and plan (migration 0016).
 @Suite(.serialized) struct IdentityTests {
   let folder = TemporaryFolder()
   let tool = builtProduct("StorageLoadTool")
@@ -103,7 +103,7 @@ import Testing
     #expect(try store.storedCluster(named: "dgx-h100").uuid == cluster.uuid)
   }
 
-  /// Rows made before migration 0018 get a UUID from their created_at and, at the first open
+  /// Rows made before migration 0016 get a UUID from their created_at and, at the first open
   /// after it, the opening process's origin, once.
   @Test func migrationBackfillsUUIDsFromCreatedAtAndOriginsOnce() throws {
     let path = try olderDatabase(folder, "old.sqlite")
@@ -142,7 +142,7 @@ import Testing
     #expect(try db.text("SELECT value FROM meta WHERE key = 'origins_filled'") == "alice@a")
   }
 
-  /// Many processes opening a database from before migration 0018 at once: one migrates and
+  /// Many processes opening a database from before migration 0016 at once: one migrates and
   /// fills the origins, the others find it done; nothing is lost or doubled.
   @Test func concurrentFirstOpensFillOriginsOnce() throws {
     let path = try olderDatabase(folder, "shared.sqlite")
@@ -156,7 +156,7 @@ import Testing
     #expect(Set(try store.plans().compactMap(\.uuid)).count == 42)
     #expect(try store.models().allSatisfy { $0.origin == Origin.current })
     #expect(
-      try store.database.int("SELECT count(*) FROM schema_migrations WHERE version = 18") == 1)
+      try store.database.int("SELECT count(*) FROM schema_migrations WHERE version = 16") == 1)
   }
 }
 
@@ -175,7 +175,7 @@ func olderDatabase(_ folder: TemporaryFolder, _ name: String) throws -> String {
   }
   let path = folder.file(name)
   let all = try DatabaseMigrator.embedded()
-  let older = try DatabaseMigrator(migrations: all.migrations.filter { $0.version < 18 })
+  let older = try DatabaseMigrator(migrations: all.migrations.filter { $0.version < 16 })
   do { _ = try Store(path: path, migrator: older, seedPresets: false) }
   let db = try Database(path: path)
   try db.execute("ATTACH DATABASE ? AS source", [source])

@@ -5,7 +5,7 @@ import Testing
 
 @testable import Storage
 
-/// Migration 0016 converts a database written by the code before it (`PlansAtMigration15`)
+/// Migration 0017 converts a database written by the code before it (`PlansAtMigration15`)
 /// in place: every plan reads back as it was, value for value.
 @Suite struct SnapshotMigrationTests {
   let folder = TemporaryFolder()
@@ -54,7 +54,7 @@ import Testing
     let path = folder.file("old.sqlite")
     let all = try DatabaseMigrator.embedded()
     let old = try Store(
-      path: path, migrator: DatabaseMigrator(migrations: all.migrations.filter { $0.version < 16 }))
+      path: path, migrator: DatabaseMigrator(migrations: all.migrations.filter { $0.version < 17 }))
     let written = try plans(old)
     let stamp = "2026-11-29T10:00:00.000Z"
     try old.database.execute(

@@ -5,7 +5,7 @@ import Testing
 
 @testable import Storage
 
-/// Plans reference their model, GPU and setup snapshots, each stored once (migration 0016).
+/// Plans reference their model, GPU and setup snapshots, each stored once (migration 0017).
 @Suite struct SnapshotTests {
   let folder = TemporaryFolder()
   let store: Store
@@ -92,7 +92,7 @@ import Testing
     }
     #expect(
       Set(try columns("plan_rows"))
-        == Set(["id"] + PlanWriter.leading + PlanColumn.of(.plan).map(\.stored)))
+        == Set(["id"] + PlanWriter.leading + PlanColumn.of(.plan).map(\.stored) + PlanWriter.identity))
     let view = try columns("plans")
     #expect(
       Set(view)

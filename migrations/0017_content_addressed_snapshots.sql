@@ -220,11 +220,15 @@ CREATE TABLE plan_rows (
   tokens_per_second REAL,
   trainable_parameters INTEGER,
   host_bytes INTEGER NOT NULL,
-  active_parameters INTEGER
+  active_parameters INTEGER,
+  -- the plan's identity (migration 0016)
+  uuid_hi INTEGER,
+  uuid_lo INTEGER,
+  origin_id INTEGER
 ) STRICT;
 
 INSERT INTO plan_rows (id, created_at, sweep_id, model_snapshot_id, gpu_snapshot_id,
-  setup_snapshot_id, batch_size, batch_size_chosen, global_batch_size, gradient_accumulation_steps, steps, tokens, parameters, parameters_bytes, gradients_bytes, optimizer_state_bytes, activations_bytes, activation_bytes_per_sequence, total_bytes, fits, max_batch_size, forward_flops_per_step, backward_flops_per_step, optimizer_flops_per_step, total_flops, training_days, gpu_hours, cost, usable_bytes, gpus_needed, recompute_flops_per_step, energy_kwh, peak_stage, stages, time_model, step_seconds, compute_seconds, bubble_seconds, tensor_parallel_comm_seconds, pipeline_comm_seconds, data_parallel_comm_seconds, context_parallel_comm_seconds, optimizer_seconds, offload_seconds, time_mfu, time_hfu, tokens_per_second, trainable_parameters, host_bytes, active_parameters)
+  setup_snapshot_id, batch_size, batch_size_chosen, global_batch_size, gradient_accumulation_steps, steps, tokens, parameters, parameters_bytes, gradients_bytes, optimizer_state_bytes, activations_bytes, activation_bytes_per_sequence, total_bytes, fits, max_batch_size, forward_flops_per_step, backward_flops_per_step, optimizer_flops_per_step, total_flops, training_days, gpu_hours, cost, usable_bytes, gpus_needed, recompute_flops_per_step, energy_kwh, peak_stage, stages, time_model, step_seconds, compute_seconds, bubble_seconds, tensor_parallel_comm_seconds, pipeline_comm_seconds, data_parallel_comm_seconds, context_parallel_comm_seconds, optimizer_seconds, offload_seconds, time_mfu, time_hfu, tokens_per_second, trainable_parameters, host_bytes, active_parameters, uuid_hi, uuid_lo, origin_id)
 SELECT p.id, p.created_at, p.sweep_id,
   (SELECT id FROM model_snapshots WHERE identity =
     quote(p.model_name)
@@ -291,7 +295,7 @@ SELECT p.id, p.created_at, p.sweep_id,
     || ',' || quote(p.lora_rank)
     || ',' || quote(p.lora_dtype)
     || ',' || quote(p.lora_targets)),
-  p.batch_size, p.batch_size_chosen, p.global_batch_size, p.gradient_accumulation_steps, p.steps, p.tokens, p.parameters, p.parameters_bytes, p.gradients_bytes, p.optimizer_state_bytes, p.activations_bytes, p.activation_bytes_per_sequence, p.total_bytes, p.fits, p.max_batch_size, p.forward_flops_per_step, p.backward_flops_per_step, p.optimizer_flops_per_step, p.total_flops, p.training_days, p.gpu_hours, p.cost, p.usable_bytes, p.gpus_needed, p.recompute_flops_per_step, p.energy_kwh, p.peak_stage, p.stages, p.time_model, p.step_seconds, p.compute_seconds, p.bubble_seconds, p.tensor_parallel_comm_seconds, p.pipeline_comm_seconds, p.data_parallel_comm_seconds, p.context_parallel_comm_seconds, p.optimizer_seconds, p.offload_seconds, p.time_mfu, p.time_hfu, p.tokens_per_second, p.trainable_parameters, p.host_bytes, p.active_parameters
+  p.batch_size, p.batch_size_chosen, p.global_batch_size, p.gradient_accumulation_steps, p.steps, p.tokens, p.parameters, p.parameters_bytes, p.gradients_bytes, p.optimizer_state_bytes, p.activations_bytes, p.activation_bytes_per_sequence, p.total_bytes, p.fits, p.max_batch_size, p.forward_flops_per_step, p.backward_flops_per_step, p.optimizer_flops_per_step, p.total_flops, p.training_days, p.gpu_hours, p.cost, p.usable_bytes, p.gpus_needed, p.recompute_flops_per_step, p.energy_kwh, p.peak_stage, p.stages, p.time_model, p.step_seconds, p.compute_seconds, p.bubble_seconds, p.tensor_parallel_comm_seconds, p.pipeline_comm_seconds, p.data_parallel_comm_seconds, p.context_parallel_comm_seconds, p.optimizer_seconds, p.offload_seconds, p.time_mfu, p.time_hfu, p.tokens_per_second, p.trainable_parameters, p.host_bytes, p.active_parameters, p.uuid_hi, p.uuid_lo, p.origin_id
 FROM plans p;
 
 DROP TABLE plans;
@@ -406,7 +410,8 @@ CREATE VIEW plans AS SELECT
   p.active_parameters,
   g.host_link_bandwidth AS gpu_host_link_bandwidth,
   p.offload_seconds,
-  p.model_snapshot_id, p.gpu_snapshot_id, p.setup_snapshot_id
+  p.model_snapshot_id, p.gpu_snapshot_id, p.setup_snapshot_id,
+  p.uuid_hi, p.uuid_lo, p.origin_id
 FROM plan_rows p
   JOIN model_snapshots m ON m.id = p.model_snapshot_id
   JOIN gpu_snapshots g ON g.id = p.gpu_snapshot_id
