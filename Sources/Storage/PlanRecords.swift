@@ -42,6 +42,7 @@ public struct SetupMatch: Equatable, Sendable {
       ("sequence_parallel = ?", [s.layout.sequenceParallel]),
       ("pipeline_layers IS ?", [StageColumns.layers(s.layout.pipelineLayers)]),
       ("cluster_name IS ?", [s.cluster?.name]),
+      ("expert_parallel = ?", [s.layout.expertParallel]),
     ]
     if let b = s.microBatchSize { out.append(("batch_size = ?", [b])) }
     out.append(
@@ -238,6 +239,12 @@ let planColumns: [(name: String, value: @Sendable (Plan) -> DatabaseValue)] = [
   ("fits", { $0.fits.databaseValue }),
   ("max_batch_size", { $0.maxBatchSize.databaseValue }),
   ("gpus_needed", { $0.gpusNeeded.databaseValue }),
+  // Expert parallelism (migration 0017).
+  ("expert_parallel", { $0.setup.layout.expertParallel.databaseValue }),
+  (
+    "expert_parallel_comm_seconds",
+    { TimeColumns.predicted($0)?.expertParallelCommSeconds.databaseValue ?? .null }
+  ),
   ("forward_flops_per_step", { $0.compute.forwardPerStep.databaseValue }),
   ("backward_flops_per_step", { $0.compute.backwardPerStep.databaseValue }),
   ("recompute_flops_per_step", { $0.compute.recomputePerStep.databaseValue }),
@@ -363,7 +370,7 @@ extension Store {
     activation_bytes_per_sequence, activations_bytes, total_bytes, forward_flops_per_step,
     backward_flops_per_step, recompute_flops_per_step, optimizer_flops_per_step, training_days,
     gpu_hours, cost, energy_kwh, parameters, usable_bytes, fits, max_batch_size, gpus_needed, id,
-    sweep_id, created_at
+    sweep_id, created_at, expert_parallel, expert_parallel_comm_seconds
     """
 
   static func decodePlan(_ row: Row) throws -> StoredPlan {
@@ -390,7 +397,8 @@ extension Store {
       contextParallel: try row.int("context_parallel"),
       virtualStages: try row.int("virtual_stages"),
       sequenceParallel: try row.bool("sequence_parallel"),
-      pipelineLayers: try StageColumns.layers(try row.optionalText("pipeline_layers")))
+      pipelineLayers: try StageColumns.layers(try row.optionalText("pipeline_layers")),
+      expertParallel: try row.int("expert_parallel"))
     setup.dataParallel = try row.optionalInt("data_parallel") ?? setup.numGPUs
     setup.cluster = try TimeColumns.cluster(row, gpu: hardware)
     setup.training = try TrainingColumns.training(row)
@@ -483,6 +491,7 @@ enum TimeColumns {
       pipelineCommSeconds: try value("pipeline_comm_seconds"),
       dataParallelCommSeconds: try value("data_parallel_comm_seconds"),
       contextParallelCommSeconds: try value("context_parallel_comm_seconds"),
+      expertParallelCommSeconds: try value("expert_parallel_comm_seconds"),
       optimizerSeconds: try value("optimizer_seconds"),
       offloadSeconds: try value("offload_seconds"), mfu: try value("time_mfu"),
       hfu: try value("time_hfu"), tokensPerSecond: try value("tokens_per_second"))
