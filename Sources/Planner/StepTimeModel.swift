@@ -71,12 +71,21 @@ struct StepTimeModel {
   }
 
   /// One layer, one micro-batch of b sequences, on one GPU.
-  func layer(batch b: Int) -> Pass {
+  /// An MoE layer (`moe`) multiplies each token by the router and its k routed and the shared
+  /// experts in place of the dense feed-forward, and its element-wise work runs over their
+  /// widths.
+  func layer(batch b: Int, moe: Bool = false) -> Pass {
     let (t, c) = (Double(layout.tensorParallel), Double(layout.contextParallel))
-    let (s, h, f) = (Double(model.contextLength), Double(model.dModel), Double(model.dFF))
+    let (s, h) = (Double(model.contextLength), Double(model.dModel))
     let (kv, a, bb) = (Double(model.kvWidth), Double(model.numHeads), Double(b))
     let e = elementBytes
-    let matrices = 2 * h * h + 2 * h * kv + Double(model.ffn.matrixCount) * h * f
+    var f = Double(model.dFF)
+    var feedForward = Double(model.ffn.matrixCount) * h * f
+    if moe, let x = model.experts {
+      f = Double(x.topK * x.ffn + x.shared * x.sharedFFN)
+      feedForward = Double(x.count) * h + 3 * h * f
+    }
+    let matrices = 2 * h * h + 2 * h * kv + feedForward
     let products = 2 * bb * s * matrices / (t * c) / (peak * TimeConstants.matmulEfficiency)
     let core = 4 * bb * s * s * h / (t * c) / (peak * TimeConstants.attentionEfficiency)
     // Korthikanti's bytes at 16 bits (scaled to the precision): replicated, sharded, scores.
@@ -154,6 +163,8 @@ struct StepTimeModel {
   ) -> StepTime {
     let layer = layer(batch: b)
     let perLayer = layer.forward + layer.backward
+    let moeLayer = self.layer(batch: b, moe: true)
+    let perMoELayer = moeLayer.forward + moeLayer.backward
     let last = stageLayers.count - 1
     let allToAll = expertAllToAll(batch: b)
     var critical = 0.0
@@ -162,8 +173,8 @@ struct StepTimeModel {
     for (k, layers) in stageLayers.enumerated() {
       let moe = k < stageMoELayers.count ? stageMoELayers[k] : 0
       let time =
-        Double(layers) * (perLayer + layer.tensorParallel) + Double(moe) * allToAll
-        + (k == last ? head(batch: b) : 0)
+        Double(layers - moe) * perLayer + Double(moe) * (perMoELayer + allToAll)
+        + Double(layers) * layer.tensorParallel + (k == last ? head(batch: b) : 0)
       if time > critical { (critical, criticalLayers, criticalMoELayers) = (time, layers, moe) }
     }
     let (p, v, mm) = (

@@ -161,6 +161,22 @@ import Testing
     #expect(try predicted(e: 1, gpus: 8).expertParallelCommSeconds == 0)
   }
 
+  @Test func anMoELayerTakesTheTimeOfItsRouterAndKExperts() throws {
+    // Dense width 64 = k·f_e = 2·32: the MoE layer's products and element-wise bytes are the
+    // dense layer's plus the router's 2·b·s·E·h FLOPs, at 76 % of the bf16 peak.
+    var model = Self.model
+    model.dFF = 64
+    let time = StepTimeModel(
+      model: model, vocabulary: 1_024, layout: ParallelLayout(), stageLayers: [4],
+      stageMoELayers: [4], cluster: Self.cluster, precision: .bf16, attention: .flash,
+      recompute: .none, zeroStage: 0, gradientBytes: 2, dataParallel: 1)
+    let dense = time.layer(batch: 1)
+    let moe = time.layer(batch: 1, moe: true)
+    let router = 2.0 * 128 * 8 * 64 / (312e12 * 0.76)
+    #expect(abs((moe.forward - dense.forward) - router) < 1e-18)
+    #expect(abs((moe.backward - dense.backward) - 2 * router) < 1e-18)
+  }
+
   @Test func searchEnumeratesExpertParallelism() throws {
     var base = TrainingSetup(globalBatchSize: 16, precision: .bf16, method: .detailed)
     base.cluster = Self.cluster
