@@ -36,6 +36,14 @@ public struct ParallelLayout: Equatable, Hashable, Sendable {
     tensorParallel * pipelineParallel * contextParallel
   }
 
+  /// Data-parallel degrees D must be multiples of this for E to divide D·C (Megatron places
+  /// the expert-parallel ranks inside the data-parallel × context-parallel group).
+  public var dataParallelStep: Int {
+    var (a, b) = (contextParallel, expertParallel)
+    while b != 0 { (a, b) = (b, a % b) }
+    return expertParallel / a
+  }
+
   /// True for the layout of a model on one GPU (plus data parallelism).
   public var isTrivial: Bool {
     tensorParallel == 1 && pipelineParallel == 1 && contextParallel == 1 && !sequenceParallel

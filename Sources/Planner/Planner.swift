@@ -77,7 +77,8 @@ public enum Planner {
       time = predicted
     }
     let gpusNeeded = try memoryModel.shardsNeeded(batch: batch, usableBytes: usable).map {
-      ceilDiv($0, layout.contextParallel) * layout.modelParallelGPUs
+      ceilDiv($0, layout.contextParallel).roundedUp(toMultipleOf: layout.dataParallelStep)
+        * layout.modelParallelGPUs
     }
     return Plan(
       model: model, hardware: hardware, setup: resolved, parameters: method.parameters,

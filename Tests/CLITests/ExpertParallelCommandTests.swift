@@ -43,6 +43,22 @@ import Testing
     #expect(human.stdout.contains("experts split 8 ways (expert data parallel 2)"))
   }
 
+  @Test func fitMinGPUsKeepsEDividingTheDataParallelGroup() throws {
+    try importMixtral()
+    let common =
+      "fit --models mixtral --gpus h100-sxm,a100-40gb --precision bf16 --attention flash --min-gpus --zero 3 --seq-len 4096 --json"
+    let plain = try #require(try cli.json(common) as? [Any])
+    let split = try #require(try cli.json(common + " --ep 8") as? [Any])
+    for (a, b) in zip(plain, split) {
+      let (without, with) = (
+        try #require(int(a, "gpus_needed")), try #require(int(b, "gpus_needed"))
+      )
+      #expect(with % 8 == 0, "\(String(describing: value(b, "gpu")))")
+      #expect(with >= without)
+      #expect(value(b, "fits") as? Bool == true)
+    }
+  }
+
   @Test func searchFindsExpertLayouts() throws {
     try importMixtral()
     let result = try cli.json(
