@@ -78,12 +78,23 @@ import Testing
       "plan mixtral h100-sxm --precision bf16 --num-gpus 8 --ep 0",
       "plan mixtral h100-sxm --precision bf16 --num-gpus 8 --ep -2",
       "plan llama-2-7b h100-sxm --precision bf16 --num-gpus 8 --ep 2",
-      "fit mixtral --precision bf16 --num-gpus 8 --ep 3",
-      "sweep mixtral --gpus h100-sxm --precision bf16 --num-gpus 8 --ep 16",
+      "fit --models mixtral --gpus h100-sxm --precision bf16 --num-gpus 8 --ep 0",
+      "sweep --models mixtral --gpus h100-sxm --precisions bf16 --num-gpus 8 --ep -1",
       "search mixtral --cluster dgx-h100 --num-gpus 16 --global-batch-size 64 --ep 3",
       "search llama-2-7b --cluster dgx-h100 --num-gpus 16 --global-batch-size 64 --ep 2",
     ])
     let r = try cli.run(["plan", "mixtral", "h100-sxm", "--num-gpus", "8", "--ep", "3"])
     #expect(r.stderr == "Error: --expert-parallel 3 does not divide --experts 8\n")
+    // A sweep or fit matrix skips the cells a rule refuses and says why, as for --tp.
+    let sweep = try cli.run(
+      "sweep --models mixtral --gpus h100-sxm --precisions bf16 --num-gpus 8 --ep 16 --batch-sizes 1"
+        .split(separator: " ").map(String.init))
+    #expect(
+      sweep.stdout.contains("1 skipped (e.g. --expert-parallel 16 does not divide --experts 8)"))
+    let fit = try cli.json(
+      "fit --models mixtral --gpus h100-sxm --precision bf16 --num-gpus 8 --ep 3 --json")
+    #expect(
+      value((fit as? [Any])?.first ?? [:], "error") as? String
+        == "--expert-parallel 3 does not divide --experts 8")
   }
 }
