@@ -7,8 +7,8 @@ writes validation/megatron_moe_oracle.json.
 
 Pure Python (no torch): python3 validation/megatron_moe_layouts.py
 
-Configs (copies in validation/configs/, sources in configs/SOURCES.md): Mixtral-8x7B-v0.1 and
-Qwen3-30B-A3B. Expert tensor parallel = TP, Megatron's default (arguments.py sets
+Configs (copies in validation/configs/, sources in configs/SOURCES.md): Mixtral-8x7B-v0.1,
+Qwen3-30B-A3B and DeepSeek-V3. Expert tensor parallel = TP, Megatron's default (arguments.py sets
 expert_tensor_parallel_size = tensor_model_parallel_size when it is not given). Only the
 weights and optimizer state are compared: the estimator's activations have no MoE term.
 """
@@ -27,12 +27,14 @@ MAKE_VOCAB_SIZE_DIVISIBLE_BY = 128
 
 
 def moe_model(config_file, vocab, seq, layers, hidden, heads, kv, kv_channels, experts, topk,
-              moe_ffn, qk_norm):
+              moe_ffn, qk_norm, ffn=None, first_dense=0, shared_ffn=None, mla=None):
     return {
         "config_file": config_file, "vocab_size": vocab, "seq_length": seq,
         "num_layers": layers, "hidden_size": hidden, "num_attention_heads": heads,
         "num_query_groups": kv, "kv_channels": kv_channels, "num_experts": experts,
         "moe_router_topk": topk, "moe_ffn_hidden_size": moe_ffn, "qk_layernorm": qk_norm,
+        "ffn_hidden_size": ffn if ffn is not None else moe_ffn, "first_dense_layers": first_dense,
+        "shared_expert_ffn": shared_ffn, "mla": mla,
     }
 
 
@@ -41,6 +43,13 @@ MIXTRAL = moe_model("configs/mixtral-8x7b-v0.1.json", 32000, 32768, 32, 4096, 32
                     14336, False)
 QWEN3 = moe_model("configs/qwen3-30b-a3b.json", 151936, 40960, 48, 2048, 32, 4, 128, 128, 8,
                   768, True)
+
+# DeepSeek-V3: MLA, 3 dense layers (width 18,432) then MoE, one shared expert; the MTP layer is
+# not counted (trainplan does not; Megatron's mtp_num_layers left unset).
+DEEPSEEK_V3 = moe_model("configs/deepseek-v3.json", 129280, 4096, 61, 7168, 128, 128, 128, 256,
+                        8, 2048, False, ffn=18432, first_dense=3, shared_ffn=2048,
+                        mla={"q_lora_rank": 1536, "kv_lora_rank": 512, "qk_head_dim": 128,
+                             "qk_pos_emb_head_dim": 64, "v_head_dim": 128})
 
 
 def layout(tp=1, pp=1, ep=1, dp=1, dist_opt=True):
@@ -66,16 +75,25 @@ def cases():
         ("qwen3-30b-t1-p2-e64-d64", QWEN3, layout(pp=2, ep=64, dp=64)),
         ("qwen3-30b-t4-p4-e8-d8", QWEN3, layout(tp=4, pp=4, ep=8, dp=8)),
         ("qwen3-30b-t1-p1-e128-d128", QWEN3, layout(ep=128, dp=128)),
+        ("deepseek-v3-t1-p1-e64-d64", DEEPSEEK_V3, layout(ep=64, dp=64)),
+        ("deepseek-v3-t1-p1-e256-d256", DEEPSEEK_V3, layout(ep=256, dp=256)),
+        ("deepseek-v3-t1-p1-e32-d128", DEEPSEEK_V3, layout(ep=32, dp=128)),
+        ("deepseek-v3-t2-p1-e64-d128", DEEPSEEK_V3, layout(tp=2, ep=64, dp=128)),
     ]
 
 
 def evaluate(name, m, lay):
     padded = vocab_size_with_padding(m["vocab_size"], MAKE_VOCAB_SIZE_DIVISIBLE_BY, lay["tp"])
+    extra = {}
+    if m["mla"] is not None:
+        extra = dict(m["mla"], multi_latent_attention=True)
+    pattern = [0] * m["first_dense_layers"] + [1] * (m["num_layers"] - m["first_dense_layers"])
     args = MegatronArgs(
         num_layers=m["num_layers"], hidden_size=m["hidden_size"],
-        num_attention_heads=m["num_attention_heads"], ffn_hidden_size=m["moe_ffn_hidden_size"],
+        num_attention_heads=m["num_attention_heads"], ffn_hidden_size=m["ffn_hidden_size"],
         seq_length=m["seq_length"], padded_vocab_size=padded, kv_channels=m["kv_channels"],
         group_query_attention=m["num_query_groups"] != m["num_attention_heads"],
+        moe_layer_freq=pattern, moe_shared_expert_intermediate_size=m["shared_expert_ffn"],
         num_query_groups=m["num_query_groups"], swiglu=True, normalization="RMSNorm",
         untie_embeddings_and_output_weights=True, add_bias_linear=False,
         num_experts=m["num_experts"], moe_ffn_hidden_size=m["moe_ffn_hidden_size"],
@@ -83,7 +101,7 @@ def evaluate(name, m, lay):
         tensor_model_parallel_size=lay["tp"], pipeline_model_parallel_size=lay["pp"],
         data_parallel_size=lay["dp"], expert_model_parallel_size=lay["ep"],
         expert_tensor_parallel_size=lay["etp"],
-        use_distributed_optimizer=lay["use_distributed_optimizer"])
+        use_distributed_optimizer=lay["use_distributed_optimizer"], **extra)
     w = compute_weight_and_optimizer_memory(args)
     keys = ("tp_sharded_params_on_most_loaded_shard", "replicated_params_on_most_loaded_shard",
             "expert_sharded_params_on_most_loaded_shard", "expert_data_parallel_size",

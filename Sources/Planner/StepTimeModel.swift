@@ -163,7 +163,8 @@ struct StepTimeModel {
   ) -> StepTime {
     let layer = layer(batch: b)
     let perLayer = layer.forward + layer.backward
-    let moeLayer = self.layer(batch: b, moe: true)
+    // A dense model has no MoE layer to time (the search calls this for every candidate).
+    let moeLayer = model.experts == nil ? layer : self.layer(batch: b, moe: true)
     let perMoELayer = moeLayer.forward + moeLayer.backward
     let last = stageLayers.count - 1
     let allToAll = expertAllToAll(batch: b)

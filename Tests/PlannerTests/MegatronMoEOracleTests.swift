@@ -5,8 +5,8 @@ import Testing
 
 /// Expert parallelism against Megatron-LM's own estimator: the MoE part of
 /// `compute_weight_and_optimizer_memory` (ported in `validation/megatron_memory.py`),
-/// evaluated by `validation/megatron_moe_layouts.py` over 16 expert-parallel layouts of
-/// Mixtral-8x7B and Qwen3-30B-A3B (`validation/megatron_moe_oracle.json`). trainplan's
+/// evaluated by `validation/megatron_moe_layouts.py` over 20 expert-parallel layouts of
+/// Mixtral-8x7B, Qwen3-30B-A3B and DeepSeek-V3 (`validation/megatron_moe_oracle.json`). trainplan's
 /// `--method megatron` with `--expert-parallel` equals it where the estimator is right; the
 /// README table (kept equal to this test; `UPDATE_README=1 swift test --filter
 /// MegatronMoEOracleTests` regenerates it) gives every difference and its size.
@@ -15,8 +15,13 @@ import Testing
     struct Model: Decodable {
       var padded_vocab_size, vocab_size, seq_length, num_layers, hidden_size: Int
       var num_attention_heads, num_query_groups, kv_channels, num_experts, moe_router_topk: Int
-      var moe_ffn_hidden_size: Int
+      var moe_ffn_hidden_size, ffn_hidden_size, first_dense_layers: Int
+      var shared_expert_ffn: Int?
       var qk_layernorm: Bool
+      var mla: MLA?
+    }
+    struct MLA: Decodable {
+      var q_lora_rank, kv_lora_rank, qk_head_dim, qk_pos_emb_head_dim, v_head_dim: Int
     }
     struct Layout: Decodable {
       var tp, pp, ep, etp, dp, cp: Int
@@ -45,11 +50,19 @@ import Testing
     var model = ModelConfig(
       name: c.name, vocabSize: m.vocab_size, contextLength: 4_096, numLayers: m.num_layers,
       dModel: m.hidden_size, numHeads: m.num_attention_heads, numKVHeads: m.num_query_groups,
-      dFF: m.moe_ffn_hidden_size, ffn: .swiglu, tiedEmbeddings: false, norm: .rmsnorm)
-    model.headDim = m.kv_channels
+      dFF: m.ffn_hidden_size, ffn: .swiglu, tiedEmbeddings: false, norm: .rmsnorm)
     model.qkNorm = m.qk_layernorm
     model.experts = Experts(
-      count: m.num_experts, topK: m.moe_router_topk, ffn: m.moe_ffn_hidden_size)
+      count: m.num_experts, topK: m.moe_router_topk, shared: m.shared_expert_ffn == nil ? 0 : 1,
+      ffn: m.moe_ffn_hidden_size, sharedFFN: m.shared_expert_ffn,
+      firstDenseLayers: m.first_dense_layers)
+    if let a = m.mla {
+      model.latentAttention = LatentAttention(
+        qLoraRank: a.q_lora_rank, kvLoraRank: a.kv_lora_rank, qkNopeHeadDim: a.qk_head_dim,
+        qkRopeHeadDim: a.qk_pos_emb_head_dim, vHeadDim: a.v_head_dim)
+    } else {
+      model.headDim = m.kv_channels
+    }
     let setup = TrainingSetup(
       microBatchSize: 1, numGPUs: l.tp * l.pp * l.cp * l.dp, precision: .bf16,
       attention: .flash, zeroStage: l.use_distributed_optimizer ? 1 : 0, fp32Gradients: true,
@@ -74,6 +87,16 @@ import Testing
       delta += Double(2 * m.kv_channels * m.num_layers / l.pp) * perParameter
     }
     if l.pp > 1 { delta -= Double(m.hidden_size) * perParameter / Double(l.pp) }
+    if let a = m.mla, l.tp > 1 {
+      // MLA's down-projections and their norms are whole on every TP rank (Megatron builds
+      // them `duplicated`); the estimator divides them by T with the rest of the attention.
+      let h = m.hidden_size
+      let whole =
+        a.q_lora_rank * h + (a.kv_lora_rank + a.qk_pos_emb_head_dim) * h
+        + a.q_lora_rank + a.kv_lora_rank
+      let layers = Double(m.num_layers) / Double(l.pp)
+      delta += Double(whole) * (1 - 1 / Double(l.tp)) * layers * perParameter
+    }
     return delta
   }
 
@@ -104,6 +127,9 @@ import Testing
       var why: [String] = []
       if c.model.qk_layernorm { why.append("Q/K norms (ours only)") }
       if c.layout.pp > 1 { why.append("final norm: ours on the last stage, oracle spread") }
+      if c.model.mla != nil && c.layout.tp > 1 {
+        why.append("MLA down-projections and norms whole on every TP rank (ours), ÷ T (oracle)")
+      }
       if why.isEmpty { why.append("equal (shares rounded up to a byte)") }
       rows.append(
         "| \(c.name) | \(String(format: "%.3f", oracle / Double(1 << 30))) | \(String(format: "%.3f", ours / Double(1 << 30))) | \(String(format: "%+.0f B (%+.5f %%)", ours - oracle, (ours - oracle) / oracle * 100)) | \(why.joined(separator: "; ")) |"
