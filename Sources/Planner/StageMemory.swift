@@ -193,16 +193,18 @@ public struct StageMemoryModel: Sendable {
     let x = Exact(quantity: "the model state bytes")
     let (whole, experts) = (stageState[k], stageExpertState[k])
     let expertShards = max(1, shards / expertParallel)
-    func share(_ part: KeyPath<TrainingMemory.Bytes, Int>, sharded: Bool) throws -> Int {
-      guard sharded else { return try x.add(whole[keyPath: part], experts[keyPath: part]) }
-      return try x.add(
-        ceilDiv(whole[keyPath: part], shards), ceilDiv(experts[keyPath: part], expertShards))
+    // The rest over the ZeRO group, the routed experts over the expert data-parallel group.
+    func share(_ bytes: Int, _ expertBytes: Int, sharded: Bool) throws -> Int {
+      guard sharded else { return try x.add(bytes, expertBytes) }
+      return try x.add(ceilDiv(bytes, shards), ceilDiv(expertBytes, expertShards))
     }
     let offload = training.offload
     var state = (
-      params: offload == .optimizerAndParameters ? 0 : try share(\.params, sharded: zeroStage >= 3),
-      grads: try share(\.grads, sharded: zeroStage >= 2),
-      optimizer: offload == .none ? try share(\.optimizer, sharded: zeroStage >= 1) : 0
+      params: offload == .optimizerAndParameters
+        ? 0 : try share(whole.params, experts.params, sharded: zeroStage >= 3),
+      grads: try share(whole.grads, experts.grads, sharded: zeroStage >= 2),
+      optimizer: offload == .none
+        ? try share(whole.optimizer, experts.optimizer, sharded: zeroStage >= 1) : 0
     )
     let gathers = zeroStage >= 3 && shards > 1 || offload == .optimizerAndParameters
     if gathers && accounting.gatheredLayerBuffers && stageLayers[k] > 0 {
@@ -217,16 +219,16 @@ public struct StageMemoryModel: Sendable {
   func hostBytes(stage k: Int, shards: Int) -> Int {
     let (whole, experts) = (stageState[k], stageExpertState[k])
     let expertShards = max(1, shards / expertParallel)
-    func share(_ part: KeyPath<TrainingMemory.Bytes, Int>, sharded: Bool) -> Int {
+    func share(_ bytes: Int, _ expertBytes: Int, sharded: Bool) -> Int {
       sharded
-        ? ceilDiv(whole[keyPath: part], shards) + ceilDiv(experts[keyPath: part], expertShards)
-        : whole[keyPath: part] + experts[keyPath: part]
+        ? ceilDiv(bytes, shards) + ceilDiv(expertBytes, expertShards) : bytes + expertBytes
     }
+    let optimizer = share(whole.optimizer, experts.optimizer, sharded: zeroStage >= 1)
     switch training.offload {
     case .none: return 0
-    case .optimizer: return share(\.optimizer, sharded: zeroStage >= 1)
+    case .optimizer: return optimizer
     case .optimizerAndParameters:
-      return share(\.optimizer, sharded: zeroStage >= 1) + share(\.params, sharded: zeroStage >= 3)
+      return optimizer + share(whole.params, experts.params, sharded: zeroStage >= 3)
     }
   }
 
