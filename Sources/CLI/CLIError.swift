@@ -81,6 +81,7 @@ struct CLIError: Error, CustomStringConvertible {
     case .firstDenseLayers: return "--first-dense-layers"
     case .moeEvery: return "--moe-every"
     case .headDim: return "--head-dim"
+    case .expertParallel: return "--expert-parallel"
     case .qLoraRank: return "--q-lora-rank"
     case .kvLoraRank: return "--kv-lora-rank"
     case .qkNopeHeadDim: return "--qk-nope-head-dim"

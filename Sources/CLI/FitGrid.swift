@@ -72,6 +72,16 @@ struct FitGrid {
   /// A cell's plan. Under --min-gpus it is made at the GPU count the cell reports, so its
   /// time is that of the run the cell describes, not of one GPU.
   func plan(_ model: ModelConfig, _ gpu: HardwareProfile, _ setup: TrainingSetup) throws -> Plan {
+    var setup = setup
+    if minGpus {
+      // Start at a legal count: expert parallelism needs E to divide D·C.
+      let l = setup.layout
+      let (step, overflow) = l.modelParallelGPUs.multipliedReportingOverflow(
+        by: l.dataParallelStep)
+      if !overflow && step > 0 && setup.numGPUs % step != 0 {
+        setup.numGPUs += step - setup.numGPUs % step
+      }
+    }
     let plan = try Planner.plan(model: model, hardware: gpu, setup: setup)
     guard minGpus, let needed = plan.gpusNeeded, needed != setup.numGPUs else { return plan }
     var atNeeded = setup

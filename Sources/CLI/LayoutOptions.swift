@@ -41,6 +41,14 @@ struct LayoutOptions: ParsableArguments {
   var sequenceParallel = false
 
   @Option(
+    name: [.customLong("expert-parallel"), .customLong("ep")], parsing: .unconditional,
+    help: ArgumentHelp(
+      "Expert parallel E: an MoE model's routed experts split E ways over the data-parallel × context-parallel ranks; E divides the experts and D·C. (default: 1)",
+      valueName: "E"),
+    transform: Count.parse)
+  var expertParallel: Int = 1
+
+  @Option(
     help: ArgumentHelp(
       "Layers per pipeline stage, e.g. 5,6,6,5 (default: an even split, or the most even one).",
       valueName: "n,n,..."))
@@ -51,7 +59,7 @@ struct LayoutOptions: ParsableArguments {
       tensorParallel: tensorParallel, pipelineParallel: pipelineParallel,
       contextParallel: contextParallel, virtualStages: virtualStages,
       sequenceParallel: sequenceParallel,
-      pipelineLayers: try pipelineLayers.map(Self.stageLayers))
+      pipelineLayers: try pipelineLayers.map(Self.stageLayers), expertParallel: expertParallel)
   }
 
   /// `--pipeline-layers 5,6,6,5`: a whole number of layers per stage.

@@ -112,6 +112,10 @@ struct PlanReport {
     var text =
       "TP \(l.tensorParallel) × PP \(l.pipelineParallel) × CP \(l.contextParallel) × DP \(s.dataParallel) = \(s.numGPUs) GPUs"
     if l.sequenceParallel { text += ", sequence parallel" }
+    if l.expertParallel > 1 {
+      text +=
+        ", experts split \(l.expertParallel) ways (expert data parallel \(s.dataParallel * l.contextParallel / l.expertParallel))"
+    }
     if l.virtualStages > 1 { text += ", interleaved 1F1B with \(l.virtualStages) chunks per stage" }
     if l.pipelineParallel > 1 {
       text += "; layers per stage \(plan.stages.map { String($0.layers) }.joined(separator: ","))"
@@ -217,6 +221,11 @@ struct PlanReport {
       ("  PP communication", share(t.pipelineCommSeconds)),
       ("  DP communication", share(t.dataParallelCommSeconds)),
       ("  CP communication", share(t.contextParallelCommSeconds)),
+    ]
+    if plan.setup.layout.expertParallel > 1 {
+      rows.append(("  EP all-to-all", share(t.expertParallelCommSeconds)))
+    }
+    rows += [
       ("  optimizer step", share(t.optimizerSeconds)),
       ("  host offload", share(t.offloadSeconds)),
     ]

@@ -70,6 +70,11 @@ struct SearchCommand: ParsableCommand {
     name: [.customLong("context-parallel"), .customLong("cp")], parsing: .unconditional,
     help: "Pin C.", transform: Count.parse)
   var contextParallel: Int?
+  @Option(
+    name: [.customLong("expert-parallel"), .customLong("ep")], parsing: .unconditional,
+    help: "Pin E (MoE models; searched over the divisors of the experts otherwise).",
+    transform: Count.parse)
+  var expertParallel: Int?
   @Flag(inversion: .prefixedNo, help: "Pin sequence parallelism on or off.") var sequenceParallel:
     Bool?
   @Option(parsing: .unconditional, help: "Pin the micro-batch b.", transform: Count.parse)
@@ -109,7 +114,7 @@ struct SearchCommand: ParsableCommand {
       tensorParallel: tensorParallel, pipelineParallel: pipelineParallel,
       virtualStages: virtualStages, contextParallel: contextParallel,
       sequenceParallel: sequenceParallel, microBatch: batchSize, recompute: recompute,
-      zeroStage: zero)
+      zeroStage: zero, expertParallel: expertParallel)
     let search = LayoutSearch(
       model: config, cluster: profile, numGPUs: numGpus, base: base, pins: pins)
     let result = try search.run(top: top)

@@ -16,10 +16,11 @@ struct SearchReport {
     out += "; the \(result.plans.count) fastest that fit:\n"
     var table = Table(
       [
-        "#", "T", "P", "V", "C", "D", "SP", "b", "m", "recompute", "ZeRO", "peak GiB", "spare GiB",
+        "#", "T", "P", "V", "C", "E", "D", "SP", "b", "m", "recompute", "ZeRO", "peak GiB",
+        "spare GiB",
         "step s", "bubble %", "MFU %", "days",
       ],
-      rightAligned: Set([0, 1, 2, 3, 4, 5, 7, 8, 10, 11, 12, 13, 14, 15, 16]))
+      rightAligned: Set([0, 1, 2, 3, 4, 5, 6, 8, 9, 11, 12, 13, 14, 15, 16, 17]))
     for (i, p) in result.plans.enumerated() {
       let s = p.setup
       let l = s.layout
@@ -27,7 +28,8 @@ struct SearchReport {
       table.append([
         String(i + 1), String(l.tensorParallel), String(l.pipelineParallel),
         String(l.virtualStages),
-        String(l.contextParallel), String(s.dataParallel), l.sequenceParallel ? "on" : "off",
+        String(l.contextParallel), String(l.expertParallel), String(s.dataParallel),
+        l.sequenceParallel ? "on" : "off",
         String(s.batchSize), String(s.microBatches), s.recompute.rawValue, String(s.zeroStage),
         Units.fixed(Double(p.memory.totalBytes) / Units.gibibyte, 2),
         Units.fixed(Double(p.usableBytes - p.memory.totalBytes) / Units.gibibyte, 2),
@@ -38,7 +40,7 @@ struct SearchReport {
     out += table.render()
     let t = best.time
     out +=
-      "Best: \(Units.seconds(t.stepSeconds)) a step — compute \(Units.seconds(t.computeSeconds)), bubble \(Units.seconds(t.bubbleSeconds)), TP \(Units.seconds(t.tensorParallelCommSeconds)), PP \(Units.seconds(t.pipelineCommSeconds)), DP \(Units.seconds(t.dataParallelCommSeconds)), CP \(Units.seconds(t.contextParallelCommSeconds)), optimizer \(Units.seconds(t.optimizerSeconds)).\n"
+      "Best: \(Units.seconds(t.stepSeconds)) a step — compute \(Units.seconds(t.computeSeconds)), bubble \(Units.seconds(t.bubbleSeconds)), TP \(Units.seconds(t.tensorParallelCommSeconds)), PP \(Units.seconds(t.pipelineCommSeconds)), DP \(Units.seconds(t.dataParallelCommSeconds)), CP \(Units.seconds(t.contextParallelCommSeconds)),\(t.expertParallelCommSeconds > 0 ? " EP all-to-all \(Units.seconds(t.expertParallelCommSeconds))," : "") optimizer \(Units.seconds(t.optimizerSeconds)).\n"
     if !result.rejected.isEmpty { out += "Rejected: " + rejections() + ".\n" }
     if let sweepID { out += "Saved as sweep \(sweepID) (`trainplan plans --sweep \(sweepID)`).\n" }
     return out

@@ -284,6 +284,7 @@ struct SweepCommand: ParsableCommand {
       ("pipeline_parallel", .array(layout.pipelineParallel.values.map { .int($0) })),
       ("context_parallel", .array(layout.contextParallel.values.map { .int($0) })),
       ("virtual_stages", .array(layout.virtualStages.values.map { .int($0) })),
+      ("expert_parallel", .array(layout.expertParallel.values.map { .int($0) })),
       ("method", .string(grid.base.method.rawValue)), ("mfu", .double(grid.base.mfu)),
     ])
   }

@@ -32,6 +32,13 @@ struct SweepLayoutOptions: ParsableArguments {
       "Model chunks per pipeline stage V: interleaved 1F1B when V > 1.", valueName: "list"))
   var virtualStages = SweepList<Int>(argument: "1")
 
+  @Option(
+    name: [.customLong("expert-parallel"), .customLong("ep")], parsing: .unconditional,
+    help: ArgumentHelp(
+      "Expert-parallel degrees E: an MoE model's routed experts split E ways; E divides the experts and D·C.",
+      valueName: "list"))
+  var expertParallel = SweepList<Int>(argument: "1")
+
   @Flag(
     help: "Sequence parallelism: split the norms' and dropouts' tensors T ways too (needs T > 1).")
   var sequenceParallel = false
@@ -47,14 +54,15 @@ struct SweepLayoutOptions: ParsableArguments {
     try pipelineParallel.check("--pipeline-parallel")
     try contextParallel.check("--context-parallel")
     try virtualStages.check("--virtual-stages")
+    try expertParallel.check("--expert-parallel")
     _ = try pipelineLayers.map(LayoutOptions.stageLayers)
   }
 
   /// Every layout of the lists, T outermost; more than `maximum` is refused before any is
   /// built (four lists of a million values each would not fit in memory).
   func layouts(maximum: Int) throws -> [ParallelLayout] {
-    let counts = [tensorParallel, pipelineParallel, contextParallel, virtualStages].map(
-      \.values.count)
+    let counts = [tensorParallel, pipelineParallel, contextParallel, virtualStages, expertParallel]
+      .map(\.values.count)
     var total = 1
     for n in counts {
       let product = total.multipliedReportingOverflow(by: n)
@@ -62,17 +70,19 @@ struct SweepLayoutOptions: ParsableArguments {
     }
     guard total <= maximum else {
       throw CLIError(
-        "--tensor-parallel × --pipeline-parallel × --context-parallel × --virtual-stages make \(Units.grouped(total)) layouts, more than \(Units.grouped(maximum))"
+        "--tensor-parallel × --pipeline-parallel × --context-parallel × --virtual-stages × --expert-parallel make \(Units.grouped(total)) layouts, more than \(Units.grouped(maximum))"
       )
     }
     let split = try pipelineLayers.map(LayoutOptions.stageLayers)
     return tensorParallel.values.flatMap { t in
       pipelineParallel.values.flatMap { p in
         contextParallel.values.flatMap { c in
-          virtualStages.values.map { v in
-            ParallelLayout(
-              tensorParallel: t, pipelineParallel: p, contextParallel: c, virtualStages: v,
-              sequenceParallel: sequenceParallel, pipelineLayers: split)
+          virtualStages.values.flatMap { v in
+            expertParallel.values.map { e in
+              ParallelLayout(
+                tensorParallel: t, pipelineParallel: p, contextParallel: c, virtualStages: v,
+                sequenceParallel: sequenceParallel, pipelineLayers: split, expertParallel: e)
+            }
           }
         }
       }

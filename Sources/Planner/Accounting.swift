@@ -123,6 +123,13 @@ public struct Accounting: Sendable {
   /// An MoE layer's parameters and what it keeps; nil for a dense model. Which layers are MoE
   /// is `experts`' pattern.
   var moeLayer: ParameterSplit? = nil
+  /// One routed expert's parameters and an MoE layer's without its routed experts: expert
+  /// parallelism keeps count/E of the first and all of the second on each rank.
+  var routedExpert: ParameterSplit? = nil
+  var moeShell: ParameterSplit? = nil
+  /// What one routed expert adds to `moeFixedPerLayer` (the detailed method's 16-bit copy of
+  /// its matrices, in the TP-sharded class); a rank holding fewer experts keeps fewer copies.
+  var fixedPerRoutedExpert = 0
   var moeLayerKept = ActivationSplit.zero
   var moeWorkingSet = ActivationSplit.zero
   var moeFixedPerLayer = ActivationSplit.zero

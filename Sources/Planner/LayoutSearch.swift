@@ -1,6 +1,6 @@
 /// The search for the fastest layout that fits (`trainplan search`): every legal combination of
-/// tensor, pipeline (with interleaving), context and data parallelism, sequence parallelism,
-/// micro-batch, recomputation and ZeRO stage on a cluster, the ones whose heaviest stage fits
+/// tensor, pipeline (with interleaving), context, expert and data parallelism, sequence
+/// parallelism, micro-batch, recomputation and ZeRO stage on a cluster, the ones whose heaviest stage fits
 /// ranked by predicted step time (ties: more spare memory).
 ///
 /// Pruning is exact under the model: for a fixed layout, micro-batch and ZeRO stage, lighter
@@ -19,11 +19,12 @@ public struct LayoutSearch: Sendable {
     public var microBatch: Int?
     public var recompute: Recompute?
     public var zeroStage: Int?
+    public var expertParallel: Int?
 
     public init(
       tensorParallel: Int? = nil, pipelineParallel: Int? = nil, virtualStages: Int? = nil,
       contextParallel: Int? = nil, sequenceParallel: Bool? = nil, microBatch: Int? = nil,
-      recompute: Recompute? = nil, zeroStage: Int? = nil
+      recompute: Recompute? = nil, zeroStage: Int? = nil, expertParallel: Int? = nil
     ) {
       self.tensorParallel = tensorParallel
       self.pipelineParallel = pipelineParallel
@@ -33,6 +34,7 @@ public struct LayoutSearch: Sendable {
       self.microBatch = microBatch
       self.recompute = recompute
       self.zeroStage = zeroStage
+      self.expertParallel = expertParallel
     }
   }
 
@@ -79,7 +81,11 @@ public struct LayoutSearch: Sendable {
     var probe = base
     probe.numGPUs = numGPUs
     probe.cluster = cluster
+    if let e = pins.expertParallel { probe.layout.expertParallel = e }
     try probe.validate()
+    // E against the model (experts, their count); T is checked per candidate.
+    try LayoutRules.checkExperts(
+      ParallelLayout(expertParallel: probe.layout.expertParallel), model: model)
     guard let global = base.globalBatchSize else {
       throw PlannerError.notPositive(.globalBatchSize, "none")
     }
@@ -122,14 +128,18 @@ public struct LayoutSearch: Sendable {
             reject("global batch not divisible by the data-parallel degree")
             continue
           }
-          for v in virtualStageChoices(p) {
-            for sp in sequenceParallelChoices(t) {
-              let layout = ParallelLayout(
-                tensorParallel: t, pipelineParallel: p, contextParallel: c, virtualStages: v,
-                sequenceParallel: sp)
-              try searchBatches(
-                layout, dataParallel: d, global: global, usable: usable,
-                accountings: &accountings, found: &found, result: &result)
+          let experts = expertParallelChoices(d * c)
+          if experts.isEmpty { reject("data-parallel × context-parallel group not divisible by E") }
+          for e in experts {
+            for v in virtualStageChoices(p) {
+              for sp in sequenceParallelChoices(t) {
+                let layout = ParallelLayout(
+                  tensorParallel: t, pipelineParallel: p, contextParallel: c, virtualStages: v,
+                  sequenceParallel: sp, expertParallel: e)
+                try searchBatches(
+                  layout, dataParallel: d, global: global, usable: usable,
+                  accountings: &accountings, found: &found, result: &result)
+              }
             }
           }
         }
@@ -239,6 +249,9 @@ public struct LayoutSearch: Sendable {
     if model.numHeads % t != 0 { return "heads not divisible by T" }
     if model.numKVHeads % t != 0 { return "KV heads not divisible by T" }
     if model.dFF % t != 0 { return "d_ff not divisible by T" }
+    if let e = model.experts, e.ffn % t != 0 || (e.shared > 0 && e.sharedFFN % t != 0) {
+      return "expert width not divisible by T"
+    }
     let s = base.sequenceLength ?? model.contextLength
     if t > 1 && pins.sequenceParallel == true && s % t != 0 { return "sequence not divisible by T" }
     return nil
@@ -259,6 +272,14 @@ public struct LayoutSearch: Sendable {
     if let pinned = pins.sequenceParallel { return [pinned && t > 1] }
     let s = base.sequenceLength ?? model.contextLength
     return [t > 1 && s % t == 0]
+  }
+
+  /// Expert parallelism E for an MoE model: each E that divides the routed experts and the
+  /// data-parallel × context-parallel group (Megatron's rules, `LayoutRules`); 1 otherwise.
+  func expertParallelChoices(_ group: Int) -> [Int] {
+    if let e = pins.expertParallel { return group % e == 0 ? [e] : [] }
+    guard let experts = model.experts else { return [1] }
+    return Self.divisors(experts.count).filter { group % $0 == 0 }
   }
 
   func virtualStageChoices(_ p: Int) -> [Int] {

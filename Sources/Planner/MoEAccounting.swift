@@ -23,6 +23,8 @@ enum MoEAccounting {
     guard let moe = tensors.moeLayer else { return }
     a.experts = e
     a.moeLayer = moe
+    a.routedExpert = tensors.routedExpert
+    a.moeShell = tensors.moeShell
     let x = Exact(quantity: "the activation bytes per sequence")
     let (s, h, f) = (run.contextLength, run.dModel, run.dFF)
     let mixed = setup.precision.isMixed
@@ -65,6 +67,7 @@ enum MoEAccounting {
           try x.mul(count, h), try x.product(3 * count, h, fe), try x.product(3 * shared, h, fs),
         ])
         fixedDelta = try x.mul(2, experts) - 2 * model.ffn.matrixCount * h * f
+        a.fixedPerRoutedExpert = try x.product(6, h, fe)
       }
     }
     func replaced(_ split: ActivationSplit) -> ActivationSplit {

@@ -1,7 +1,9 @@
 /// How a model is split over the GPUs of one data-parallel replica: tensor parallel T (each
 /// layer's matrices split T ways), pipeline parallel P (the layers split into P stages, each
 /// in V interleaved chunks), context parallel C (the sequence split C ways) and sequence
-/// parallelism (the tensors between the tensor-parallel regions split T ways too).
+/// parallelism (the tensors between the tensor-parallel regions split T ways too). Expert
+/// parallelism E splits an MoE layer's routed experts E ways over the data-parallel × context-
+/// parallel ranks (Megatron's expert grid, expert tensor parallel = T); it adds no GPUs.
 public struct ParallelLayout: Equatable, Hashable, Sendable {
   public var tensorParallel: Int
   public var pipelineParallel: Int
@@ -11,10 +13,13 @@ public struct ParallelLayout: Equatable, Hashable, Sendable {
   public var sequenceParallel: Bool
   /// Layers per stage as the user split them (`--pipeline-layers 5,6,6,5`); nil splits evenly.
   public var pipelineLayers: [Int]?
+  /// E, the ranks an MoE layer's routed experts are split over (`--expert-parallel`).
+  public var expertParallel: Int
 
   public init(
     tensorParallel: Int = 1, pipelineParallel: Int = 1, contextParallel: Int = 1,
-    virtualStages: Int = 1, sequenceParallel: Bool = false, pipelineLayers: [Int]? = nil
+    virtualStages: Int = 1, sequenceParallel: Bool = false, pipelineLayers: [Int]? = nil,
+    expertParallel: Int = 1
   ) {
     self.tensorParallel = tensorParallel
     self.pipelineParallel = pipelineParallel
@@ -22,6 +27,7 @@ public struct ParallelLayout: Equatable, Hashable, Sendable {
     self.virtualStages = virtualStages
     self.sequenceParallel = sequenceParallel
     self.pipelineLayers = pipelineLayers
+    self.expertParallel = expertParallel
   }
 
   /// T·P·C: the GPUs of one data-parallel replica.
@@ -30,9 +36,18 @@ public struct ParallelLayout: Equatable, Hashable, Sendable {
     tensorParallel * pipelineParallel * contextParallel
   }
 
+  /// Data-parallel degrees D must be multiples of this for E to divide D·C (Megatron places
+  /// the expert-parallel ranks inside the data-parallel × context-parallel group).
+  public var dataParallelStep: Int {
+    var (a, b) = (contextParallel, expertParallel)
+    while b != 0 { (a, b) = (b, a % b) }
+    return expertParallel / a
+  }
+
   /// True for the layout of a model on one GPU (plus data parallelism).
   public var isTrivial: Bool {
     tensorParallel == 1 && pipelineParallel == 1 && contextParallel == 1 && !sequenceParallel
+      && expertParallel == 1
   }
 
   /// Degrees beyond this are typos, not layouts: it keeps every product of degrees exact.
@@ -43,6 +58,7 @@ public struct ParallelLayout: Equatable, Hashable, Sendable {
     let degrees: [(Field, Int)] = [
       (.tensorParallel, tensorParallel), (.pipelineParallel, pipelineParallel),
       (.contextParallel, contextParallel), (.virtualStages, virtualStages),
+      (.expertParallel, expertParallel),
     ]
     for (field, value) in degrees {
       if value <= 0 { throw PlannerError.notPositive(field, String(value)) }

@@ -10,6 +10,10 @@ enum ParameterTensors {
     let layer: ParameterSplit
     /// An MoE layer's tensors; nil for a dense model.
     let moeLayer: ParameterSplit?
+    /// One routed expert's tensors, and an MoE layer without its routed experts (attention,
+    /// norms, router, shared experts): what expert parallelism splits and what it leaves.
+    let routedExpert: ParameterSplit?
+    let moeShell: ParameterSplit?
     let first: ParameterSplit
     let last: ParameterSplit
     /// A tied LM head's own copy, which the last stage keeps when P > 1 (Megatron does).
@@ -43,6 +47,14 @@ enum ParameterTensors {
       ParameterSplit(
         tensors: attention + expertTensors(model, $0, matricesOnly: matricesOnly) + norms)
     }
+    let routedExpert = model.experts.map {
+      ParameterSplit(tensors: expert(model, $0, width: $0.ffn, matricesOnly: matricesOnly))
+    }
+    let moeShell = model.experts.map {
+      ParameterSplit(
+        tensors: attention + expertTensors(model, $0, matricesOnly: matricesOnly, routed: false)
+          + norms)
+    }
     var first = [ParameterTensor(.embedding, rows: v, cols: h, sharded: true)]
     if positions > 0 {
       first.append(ParameterTensor(.positions, rows: model.contextLength, cols: h, sharded: false))
@@ -58,7 +70,8 @@ enum ParameterTensors {
       try x.mul(moeCount, moeLayer?.total ?? 0), firstSplit.total, lastSplit.total,
     ])
     return Model(
-      layer: layer, moeLayer: moeLayer, first: firstSplit, last: lastSplit,
+      layer: layer, moeLayer: moeLayer, routedExpert: routedExpert, moeShell: moeShell,
+      first: firstSplit, last: lastSplit,
       tiedHead: ParameterSplit(tensors: model.tiedEmbeddings ? [head] : []), total: total)
   }
 
@@ -146,32 +159,42 @@ enum ParameterTensors {
     return out
   }
 
-  /// The router (h → E, with its bias), every routed expert and the shared experts, each a
-  /// gated feed-forward (SwiGLU) with biases where the model has them (gpt-oss).
-  static func expertTensors(_ model: ModelConfig, _ e: Experts, matricesOnly: Bool)
-    -> [ParameterTensor]
-  {
+  /// The router (h → E, with its bias), every routed expert (unless `routed` is false) and
+  /// the shared experts.
+  static func expertTensors(
+    _ model: ModelConfig, _ e: Experts, matricesOnly: Bool, routed: Bool = true
+  ) -> [ParameterTensor] {
     let h = model.dModel
     var out = [ParameterTensor(.router, rows: e.count, cols: h, sharded: false)]
     if e.routerBias && !matricesOnly {
       out.append(ParameterTensor(.bias, rows: e.count, sharded: false))
     }
-    func expert(_ f: Int) -> [ParameterTensor] {
-      var t = [
-        ParameterTensor(.expert, rows: f, cols: h, sharded: true),
-        ParameterTensor(.expert, rows: f, cols: h, sharded: true),
-        ParameterTensor(.expert, rows: h, cols: f, sharded: true),
-      ]
-      if e.expertBias && !matricesOnly {
-        t += [
-          ParameterTensor(.bias, rows: 2 * f, sharded: true),
-          ParameterTensor(.bias, rows: h, sharded: false),
-        ]
-      }
-      return t
+    if routed {
+      for _ in 0..<e.count { out += expert(model, e, width: e.ffn, matricesOnly: matricesOnly) }
     }
-    for _ in 0..<e.count { out += expert(e.ffn) }
-    for _ in 0..<e.shared { out += expert(e.sharedFFN) }
+    for _ in 0..<e.shared {
+      out += expert(model, e, width: e.sharedFFN, matricesOnly: matricesOnly)
+    }
     return out
+  }
+
+  /// One expert: a gated feed-forward (SwiGLU) of width f, with biases where the model has
+  /// them (gpt-oss).
+  static func expert(_ model: ModelConfig, _ e: Experts, width f: Int, matricesOnly: Bool)
+    -> [ParameterTensor]
+  {
+    let h = model.dModel
+    var t = [
+      ParameterTensor(.expert, rows: f, cols: h, sharded: true),
+      ParameterTensor(.expert, rows: f, cols: h, sharded: true),
+      ParameterTensor(.expert, rows: h, cols: f, sharded: true),
+    ]
+    if e.expertBias && !matricesOnly {
+      t += [
+        ParameterTensor(.bias, rows: 2 * f, sharded: true),
+        ParameterTensor(.bias, rows: h, sharded: false),
+      ]
+    }
+    return t
   }
 }

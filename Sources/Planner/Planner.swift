@@ -23,7 +23,9 @@ public enum Planner {
     let sequence = try sequenceLength(model, setup)
     let layout = setup.layout
     try LayoutRules.check(layout, model: model, sequence: sequence, attention: setup.attention)
+    try LayoutRules.checkExperts(layout, model: model)
     let dataParallel = try LayoutRules.dataParallel(layout, numGPUs: setup.numGPUs)
+    _ = try LayoutRules.expertDataParallel(layout, dataParallel: dataParallel)
     let stageLayers = try layout.stageLayers(numLayers: model.numLayers)
     let peak = try peakFLOPS(hardware, setup.precision)
     let method = try accounting ?? Self.accounting(model, setup)
@@ -75,7 +77,8 @@ public enum Planner {
       time = predicted
     }
     let gpusNeeded = try memoryModel.shardsNeeded(batch: batch, usableBytes: usable).map {
-      ceilDiv($0, layout.contextParallel) * layout.modelParallelGPUs
+      ceilDiv($0, layout.contextParallel).roundedUp(toMultipleOf: layout.dataParallelStep)
+        * layout.modelParallelGPUs
     }
     return Plan(
       model: model, hardware: hardware, setup: resolved, parameters: method.parameters,
@@ -108,7 +111,8 @@ public enum Planner {
     let optimizer = optimizerFLOPs(setup, method)
     return StepTimeModel(
       model: run, vocabulary: method.paddedVocabulary, layout: setup.layout,
-      stageLayers: memory.stageLayers, cluster: cluster, precision: setup.precision,
+      stageLayers: memory.stageLayers, stageMoELayers: memory.stageMoELayers, cluster: cluster,
+      precision: setup.precision,
       attention: setup.attention, recompute: setup.recompute, zeroStage: setup.zeroStage,
       gradientBytes: memory.bytesPerParameter.grads, dataParallel: dataParallel,
       offload: setup.training.offload

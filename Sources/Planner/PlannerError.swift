@@ -60,6 +60,7 @@ public enum Field: String, Sendable, CaseIterable {
   case qkNopeHeadDim = "qk_nope_head_dim"
   case qkRopeHeadDim = "qk_rope_head_dim"
   case vHeadDim = "v_head_dim"
+  case expertParallel = "expert_parallel"
 }
 
 extension Field {

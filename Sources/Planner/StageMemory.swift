@@ -34,6 +34,13 @@ public struct StageMemory: Equatable, Hashable, Sendable {
 /// when interleaved), one layer's working set under full recomputation, the embedding's per
 /// micro-batch in flight on stage 0, one micro-batch of the head's on the last, and what the
 /// method keeps once per micro-batch.
+///
+/// Expert parallelism E (`--expert-parallel`) keeps count/E of each MoE layer's routed experts
+/// on a rank, everything else as before, and shards the experts' state over the expert data-
+/// parallel group D·C/E instead of D·C, as Megatron's distributed optimizer does (expert TP =
+/// T, so G / (E·T·P) = D·C/E). Activations are unchanged: with balanced routing a rank's
+/// experts process as many token copies (k per local token) as without it; the dispatch
+/// buffers are already the gathered inputs and scattered outputs counted per token.
 public struct StageMemoryModel: Sendable {
   public let accounting: Accounting
   public let layout: ParallelLayout
@@ -46,8 +53,14 @@ public struct StageMemoryModel: Sendable {
   /// Parameter elements one GPU of each stage holds.
   let stageParameters: [Int]
   let training: Training
-  /// What each stage keeps for its parameters on one rank, before ZeRO (`TrainingMemory`).
+  /// What each stage keeps for its parameters on one rank, before ZeRO (`TrainingMemory`):
+  /// all but the routed experts, sharded over D·C, and this rank's routed experts, sharded
+  /// over the expert data-parallel group D·C/E.
   let stageState: [TrainingMemory.Bytes]
+  let stageExpertState: [TrainingMemory.Bytes]
+  /// E, and one MoE layer's fixed activations on a rank holding count/E experts.
+  let expertParallel: Int
+  let moeFixedPerLayer: ActivationSplit
   /// One layer's, for ZeRO 3's gathered buffers (the larger of a dense and an MoE layer).
   let layerState: TrainingMemory.Bytes
   /// How many of each stage's layers are MoE layers (0 for a dense model).
@@ -85,23 +98,39 @@ public struct StageMemoryModel: Sendable {
       start += layers
     }
     stageMoELayers = moeLayers
-    let moe = accounting.moeLayer ?? accounting.layer
+    let e = layout.expertParallel
+    expertParallel = e
+    // An MoE layer on one rank: its shell plus count/E routed experts (T divides their width,
+    // so the per-rank counts add up exactly to the whole layer's at E = 1).
+    let shell = accounting.moeShell ?? accounting.layer
+    let expert = accounting.routedExpert ?? ParameterSplit()
+    let expertCount = accounting.experts?.count ?? 0
+    let localExperts = expertCount / e
+    var moeFixed = accounting.moeFixedPerLayer
+    // The 16-bit copies of the experts another rank holds are that rank's.
+    let elsewhere = try x.mul(expertCount - localExperts, accounting.fixedPerRoutedExpert)
+    moeFixed.sharded = max(0, moeFixed.sharded - elsewhere)
+    moeFixedPerLayer = moeFixed
+    let moeShellPerRank = shell.perRank(t)
+    let expertsPerRank = try x.mul(localExperts, expert.perRank(t))
     var perStage: [Int] = []
     var states: [TrainingMemory.Bytes] = []
+    var expertStates: [TrainingMemory.Bytes] = []
     for (k, layers) in stageLayers.enumerated() {
       let moeCount = moeLayers[k]
       var n = try x.add(
         try x.mul(layers - moeCount, accounting.layer.perRank(t)),
-        try x.mul(moeCount, moe.perRank(t)))
+        try x.mul(moeCount, try x.add(moeShellPerRank, expertsPerRank)))
       if k == 0 { n = try x.add(n, accounting.firstStage.perRank(t)) }
       if k == p - 1 {
         n = try x.add(n, accounting.lastStage.perRank(t))
         if p > 1 { n = try x.add(n, accounting.tiedHead.perRank(t)) }
       }
       perStage.append(n)
+      expertStates.append(try memory.bytes(expert, count: try x.mul(moeCount, localExperts)))
       let parts = [
         try memory.bytes(accounting.layer, count: layers - moeCount),
-        try memory.bytes(moe, count: moeCount),
+        try memory.bytes(shell, count: moeCount),
         try memory.bytes(accounting.firstStage, count: k == 0 ? 1 : 0),
         try memory.bytes(accounting.lastStage, count: k == p - 1 ? 1 : 0),
         try memory.bytes(accounting.tiedHead, count: k == p - 1 && p > 1 ? 1 : 0),
@@ -113,11 +142,29 @@ public struct StageMemoryModel: Sendable {
           trainable: try x.sum(parts.map { $0.trainable })))
     }
     stageParameters = perStage
+    if e == 1 {
+      // One ZeRO group for all: the experts' bytes join the rest, rounded as one.
+      for k in states.indices {
+        states[k] = TrainingMemory.Bytes(
+          params: try x.add(states[k].params, expertStates[k].params),
+          grads: try x.add(states[k].grads, expertStates[k].grads),
+          optimizer: try x.add(states[k].optimizer, expertStates[k].optimizer),
+          trainable: try x.add(states[k].trainable, expertStates[k].trainable))
+        expertStates[k] = TrainingMemory.Bytes()
+      }
+    }
     stageState = states
+    stageExpertState = expertStates
     // Only ZeRO 3 and parameter offload gather layers: skip the work otherwise (sweeps).
     if setup.zeroStage >= 3 || setup.training.offload == .optimizerAndParameters {
       let denseState = try memory.bytes(accounting.layer, count: 1)
-      let moeState = try memory.bytes(moe, count: 1)
+      let shellState = try memory.bytes(shell, count: 1)
+      let localState = try memory.bytes(expert, count: localExperts)
+      let moeState = TrainingMemory.Bytes(
+        params: try x.add(shellState.params, localState.params),
+        grads: try x.add(shellState.grads, localState.grads),
+        optimizer: try x.add(shellState.optimizer, localState.optimizer),
+        trainable: try x.add(shellState.trainable, localState.trainable))
       layerState = moeState.params > denseState.params ? moeState : denseState
     } else {
       layerState = TrainingMemory.Bytes()
@@ -144,13 +191,20 @@ public struct StageMemoryModel: Sendable {
   /// what `--offload` moves to the host is 0 here (`hostBytes`).
   func state(stage k: Int, shards: Int) throws -> (params: Int, grads: Int, optimizer: Int) {
     let x = Exact(quantity: "the model state bytes")
-    let whole = stageState[k]
-    func share(_ bytes: Int, sharded: Bool) -> Int { sharded ? ceilDiv(bytes, shards) : bytes }
+    let (whole, experts) = (stageState[k], stageExpertState[k])
+    let expertShards = max(1, shards / expertParallel)
+    // The rest over the ZeRO group, the routed experts over the expert data-parallel group.
+    func share(_ bytes: Int, _ expertBytes: Int, sharded: Bool) throws -> Int {
+      guard sharded else { return try x.add(bytes, expertBytes) }
+      return try x.add(ceilDiv(bytes, shards), ceilDiv(expertBytes, expertShards))
+    }
     let offload = training.offload
     var state = (
-      params: offload == .optimizerAndParameters ? 0 : share(whole.params, sharded: zeroStage >= 3),
-      grads: share(whole.grads, sharded: zeroStage >= 2),
-      optimizer: offload == .none ? share(whole.optimizer, sharded: zeroStage >= 1) : 0
+      params: offload == .optimizerAndParameters
+        ? 0 : try share(whole.params, experts.params, sharded: zeroStage >= 3),
+      grads: try share(whole.grads, experts.grads, sharded: zeroStage >= 2),
+      optimizer: offload == .none
+        ? try share(whole.optimizer, experts.optimizer, sharded: zeroStage >= 1) : 0
     )
     let gathers = zeroStage >= 3 && shards > 1 || offload == .optimizerAndParameters
     if gathers && accounting.gatheredLayerBuffers && stageLayers[k] > 0 {
@@ -163,14 +217,18 @@ public struct StageMemoryModel: Sendable {
 
   /// What `--offload` keeps in host memory for stage k, per GPU (its ZeRO shard).
   func hostBytes(stage k: Int, shards: Int) -> Int {
-    let whole = stageState[k]
-    func share(_ bytes: Int, sharded: Bool) -> Int { sharded ? ceilDiv(bytes, shards) : bytes }
+    let (whole, experts) = (stageState[k], stageExpertState[k])
+    let expertShards = max(1, shards / expertParallel)
+    func share(_ bytes: Int, _ expertBytes: Int, sharded: Bool) -> Int {
+      sharded
+        ? ceilDiv(bytes, shards) + ceilDiv(expertBytes, expertShards) : bytes + expertBytes
+    }
+    let optimizer = share(whole.optimizer, experts.optimizer, sharded: zeroStage >= 1)
     switch training.offload {
     case .none: return 0
-    case .optimizer: return share(whole.optimizer, sharded: zeroStage >= 1)
+    case .optimizer: return optimizer
     case .optimizerAndParameters:
-      return share(whole.optimizer, sharded: zeroStage >= 1)
-        + share(whole.params, sharded: zeroStage >= 3)
+      return optimizer + share(whole.params, experts.params, sharded: zeroStage >= 3)
     }
   }
 
@@ -195,7 +253,7 @@ public struct StageMemoryModel: Sendable {
       moe > 0 ? try a.moeWorkingSet.bytes(b, layout) : 0)
     var fixedLayers = try x.mul(layers - moe, try a.fixedPerLayer.bytes(1, layout))
     if moe > 0 {
-      fixedLayers = try x.add(fixedLayers, try x.mul(moe, try a.moeFixedPerLayer.bytes(1, layout)))
+      fixedLayers = try x.add(fixedLayers, try x.mul(moe, try moeFixedPerLayer.bytes(1, layout)))
     }
     if k == 0 && firstLayerIsDense, let first = a.firstLayerFixed {
       fixedLayers = try x.add(
@@ -321,24 +379,36 @@ public struct StageMemoryModel: Sendable {
   func shardsNeeded(stage k: Int, batch b: Int, usable: Int) throws -> Int? {
     let x = Exact(quantity: "the total memory")
     let whole = try state(stage: k, shards: 1)
+    let (dense, experts) = (stageState[k], stageExpertState[k])
+    // (bytes, sharded by ZeRO, over the group ÷ E: the routed experts' state).
     let parts = [
       (whole.params, zeroStage >= 3), (whole.grads, zeroStage >= 2),
       (whole.optimizer, zeroStage >= 1),
     ]
+    let split = [
+      (dense.params, experts.params, zeroStage >= 3), (dense.grads, experts.grads, zeroStage >= 2),
+      (dense.optimizer, experts.optimizer, zeroStage >= 1),
+    ]
     // ZeRO 3's gathered buffers do not shrink with the group: they join the fixed part.
     let buffers = try zeroBuffers(stage: k)
     let fixed = try x.add(try x.sum(parts.filter { !$0.1 }.map(\.0)), buffers)
-    let sharded = parts.filter { $0.1 && $0.0 > 0 }.map(\.0)
+    let sharded =
+      split.filter { $0.2 && $0.0 > 0 }.map { ($0.0, 1) }
+      + split.filter { $0.2 && $0.1 > 0 }.map { ($0.1, expertParallel) }
     let activations = try activations(stage: k, batch: b)
     if try x.sum([whole.params, whole.grads, whole.optimizer, activations]) <= usable { return 1 }
     let room = usable - (try x.add(fixed, activations))
     if room < 0 { return nil }
-    guard let largest = sharded.max() else { return 1 }
+    guard let largest = sharded.map({ try? x.mul($0.0, $0.1) }).compactMap({ $0 }).max() else {
+      return 1
+    }
     // Each sharded part keeps at least one byte however many GPUs share it.
     if room < sharded.count { return nil }
-    // The per-GPU share only shrinks as the group grows, and at the largest part every share
-    // is one byte, which fits: search between 1 and there.
-    func fits(_ g: Int) -> Bool { sharded.reduce(0) { $0 + ceilDiv($1, g) } <= room }
+    // The per-GPU share only shrinks as the group grows (the experts' over the group ÷ E),
+    // and at the largest part × E every share is one byte, which fits: search up to there.
+    func fits(_ g: Int) -> Bool {
+      sharded.reduce(0) { $0 + ceilDiv($1.0, max(1, g / $1.1)) } <= room
+    }
     var (low, high) = (1, largest)
     while low < high {
       let mid = low + (high - low) / 2

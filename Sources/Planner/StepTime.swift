@@ -13,6 +13,8 @@ public struct StepTime: Equatable, Hashable, Sendable {
   public var pipelineCommSeconds: Double
   public var dataParallelCommSeconds: Double
   public var contextParallelCommSeconds: Double
+  /// The MoE layers' exposed all-to-alls under expert parallelism.
+  public var expertParallelCommSeconds: Double
   public var optimizerSeconds: Double
   /// What `--offload` moves over the host link and the compute does not hide.
   public var offloadSeconds: Double
@@ -26,6 +28,7 @@ public struct StepTime: Equatable, Hashable, Sendable {
     model: Model, stepSeconds: Double, computeSeconds: Double, bubbleSeconds: Double = 0,
     tensorParallelCommSeconds: Double = 0, pipelineCommSeconds: Double = 0,
     dataParallelCommSeconds: Double = 0, contextParallelCommSeconds: Double = 0,
+    expertParallelCommSeconds: Double = 0,
     optimizerSeconds: Double = 0, offloadSeconds: Double = 0, mfu: Double, hfu: Double,
     tokensPerSecond: Double
   ) {
@@ -37,6 +40,7 @@ public struct StepTime: Equatable, Hashable, Sendable {
     self.pipelineCommSeconds = pipelineCommSeconds
     self.dataParallelCommSeconds = dataParallelCommSeconds
     self.contextParallelCommSeconds = contextParallelCommSeconds
+    self.expertParallelCommSeconds = expertParallelCommSeconds
     self.optimizerSeconds = optimizerSeconds
     self.offloadSeconds = offloadSeconds
     self.mfu = mfu

@@ -19,11 +19,21 @@
 /// ZeRO 3's parameter gathers and reduce-scatters overlap the compute as FSDP's prefetching
 /// does (only what exceeds it is exposed); context parallelism's K/V exchange overlaps the
 /// attention core; the optimizer step streams the GPU's model state through HBM twice.
+///
+/// Expert parallelism adds, per MoE layer and micro-batch, two all-to-alls forward (dispatch,
+/// combine) and two backward (their gradients), two more under full recomputation, exposed
+/// (Megatron overlaps them only with its opt-in `--overlap-moe-expert-parallel-comm`). Each
+/// moves a rank's tokens × k × h × bytes per element, of which (E − 1)/E leave the rank
+/// (uniform routing; the dispatch volume of Lepikhin et al. 2020 (GShard) and Rajbhandari et
+/// al. 2022 (DeepSpeed-MoE) §5), over the span of T·E GPUs the expert group covers (Megatron's
+/// expert ranks are ordered tp-ep-dp-pp): NVLink when it fits in a node, else the network.
 struct StepTimeModel {
   let model: ModelConfig
   let vocabulary: Int
   let layout: ParallelLayout
   let stageLayers: [Int]
+  /// How many of each stage's layers are MoE layers.
+  var stageMoELayers: [Int] = []
   let cluster: ClusterProfile
   let precision: TrainingPrecision
   let attention: AttentionKernel
@@ -61,12 +71,21 @@ struct StepTimeModel {
   }
 
   /// One layer, one micro-batch of b sequences, on one GPU.
-  func layer(batch b: Int) -> Pass {
+  /// An MoE layer (`moe`) multiplies each token by the router and its k routed and the shared
+  /// experts in place of the dense feed-forward, and its element-wise work runs over their
+  /// widths.
+  func layer(batch b: Int, moe: Bool = false) -> Pass {
     let (t, c) = (Double(layout.tensorParallel), Double(layout.contextParallel))
-    let (s, h, f) = (Double(model.contextLength), Double(model.dModel), Double(model.dFF))
+    let (s, h) = (Double(model.contextLength), Double(model.dModel))
     let (kv, a, bb) = (Double(model.kvWidth), Double(model.numHeads), Double(b))
     let e = elementBytes
-    let matrices = 2 * h * h + 2 * h * kv + Double(model.ffn.matrixCount) * h * f
+    var f = Double(model.dFF)
+    var feedForward = Double(model.ffn.matrixCount) * h * f
+    if moe, let x = model.experts {
+      f = Double(x.topK * x.ffn + x.shared * x.sharedFFN)
+      feedForward = Double(x.count) * h + 3 * h * f
+    }
+    let matrices = 2 * h * h + 2 * h * kv + feedForward
     let products = 2 * bb * s * matrices / (t * c) / (peak * TimeConstants.matmulEfficiency)
     let core = 4 * bb * s * s * h / (t * c) / (peak * TimeConstants.attentionEfficiency)
     // Korthikanti's bytes at 16 bits (scaled to the precision): replicated, sharded, scores.
@@ -122,26 +141,50 @@ struct StepTimeModel {
     return products + traffic
   }
 
+  /// The all-to-alls of one MoE layer for one micro-batch of b sequences on one GPU. A rank
+  /// dispatches its b·s/C tokens (÷ T under sequence parallelism, which Megatron requires for
+  /// MoE with T > 1), k copies of each, h elements a copy.
+  func expertAllToAll(batch b: Int) -> Double {
+    let e = layout.expertParallel
+    guard e > 1, let experts = model.experts else { return 0 }
+    let (bw, latency) = link(span: layout.tensorParallel * e)
+    let sp = layout.sequenceParallel ? layout.tensorParallel : 1
+    let tokens = Double(b) * Double(model.contextLength) / Double(layout.contextParallel * sp)
+    let bytes =
+      tokens * Double(experts.topK) * Double(model.dModel) * elementBytes * Double(e - 1)
+      / Double(e)
+    let count = recompute == .full ? 6.0 : 4.0
+    return count * (latency + bytes / bw)
+  }
+
   func predict(
     batch b: Int, microBatches m: Int, stageParameters: [Int], stageStateBytes: [Int],
     modelFLOPs: Double, hardwareFLOPs: Double, tokensPerStep: Double, numGPUs: Int
   ) -> StepTime {
     let layer = layer(batch: b)
     let perLayer = layer.forward + layer.backward
+    // A dense model has no MoE layer to time (the search calls this for every candidate).
+    let moeLayer = model.experts == nil ? layer : self.layer(batch: b, moe: true)
+    let perMoELayer = moeLayer.forward + moeLayer.backward
     let last = stageLayers.count - 1
+    let allToAll = expertAllToAll(batch: b)
     var critical = 0.0
     var criticalLayers = 0
+    var criticalMoELayers = 0
     for (k, layers) in stageLayers.enumerated() {
+      let moe = k < stageMoELayers.count ? stageMoELayers[k] : 0
       let time =
-        Double(layers) * (perLayer + layer.tensorParallel) + (k == last ? head(batch: b) : 0)
-      if time > critical { (critical, criticalLayers) = (time, layers) }
+        Double(layers - moe) * perLayer + Double(moe) * (perMoELayer + allToAll)
+        + Double(layers) * layer.tensorParallel + (k == last ? head(batch: b) : 0)
+      if time > critical { (critical, criticalLayers, criticalMoELayers) = (time, layers, moe) }
     }
     let (p, v, mm) = (
       Double(layout.pipelineParallel), Double(layout.virtualStages), Double(m)
     )
     let tensorParallel = mm * Double(criticalLayers) * layer.tensorParallel
     let contextParallel = mm * Double(criticalLayers) * layer.contextParallelTotal
-    let compute = mm * critical - tensorParallel - contextParallel
+    let expertParallel = mm * Double(criticalMoELayers) * allToAll
+    let compute = mm * critical - tensorParallel - contextParallel - expertParallel
     let bubble = (p - 1) / v * critical
     var pipelineComm = 0.0
     if layout.pipelineParallel > 1 {
@@ -162,7 +205,7 @@ struct StepTimeModel {
       model: .predicted, stepSeconds: step, computeSeconds: compute, bubbleSeconds: bubble,
       tensorParallelCommSeconds: tensorParallel, pipelineCommSeconds: pipelineComm,
       dataParallelCommSeconds: dataParallel,
-      contextParallelCommSeconds: contextParallel,
+      contextParallelCommSeconds: contextParallel, expertParallelCommSeconds: expertParallel,
       optimizerSeconds: optimizer, offloadSeconds: offload, mfu: modelFLOPs / denominator,
       hfu: hardwareFLOPs / denominator, tokensPerSecond: tokensPerStep / step)
   }

@@ -115,7 +115,8 @@ public struct SweepGrid: Sendable {
     for l in layouts {
       probe.layout = ParallelLayout(
         tensorParallel: l.tensorParallel, pipelineParallel: l.pipelineParallel,
-        contextParallel: l.contextParallel, virtualStages: l.virtualStages)
+        contextParallel: l.contextParallel, virtualStages: l.virtualStages,
+        expertParallel: l.expertParallel)
       try probe.validate()
     }
   }

@@ -79,7 +79,7 @@ public struct TimeBreakdown: Equatable, Sendable {
       communication: [
         ("tensor", t.tensorParallelCommSeconds), ("pipeline", t.pipelineCommSeconds),
         ("data", t.dataParallelCommSeconds), ("context", t.contextParallelCommSeconds),
-        ("host", t.offloadSeconds),
+        ("expert", t.expertParallelCommSeconds), ("host", t.offloadSeconds),
       ], optimizerSeconds: t.optimizerSeconds)
   }
 

@@ -64,6 +64,7 @@ extension PlanColumn {
   /// column at the statement's cursor, without a name lookup).
   static let all: [PlanColumn] =
     modelColumns + gpuColumns + setupColumns + figureColumns + timeColumns + trainingFigures
+    + expertColumns
 
   static let modelColumns: [PlanColumn] = [
     PlanColumn(.model, "model_name", stored: "name") { $0.plan.model.name.databaseValue },
@@ -259,5 +260,14 @@ extension PlanColumn {
     PlanColumn(.plan, "trainable_parameters") { $0.plan.trainableParameters.databaseValue },
     PlanColumn(.plan, "active_parameters") { $0.plan.activeParameters.databaseValue },
     PlanColumn(.plan, "host_bytes") { $0.plan.hostBytes.databaseValue },
+  ]
+
+  /// Expert parallelism (migration 0018): in each plan's own row, since migration 0017's setup
+  /// snapshots are keyed by the columns they had.
+  static let expertColumns: [PlanColumn] = [
+    PlanColumn(.plan, "expert_parallel") { $0.plan.setup.layout.expertParallel.databaseValue },
+    PlanColumn(.plan, "expert_parallel_comm_seconds") {
+      $0.predicted?.expertParallelCommSeconds.databaseValue ?? .null
+    },
   ]
 }

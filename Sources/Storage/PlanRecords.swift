@@ -51,6 +51,7 @@ public struct SetupMatch: Equatable, Sendable {
       ("sequence_parallel = ?", [s.layout.sequenceParallel]),
       ("pipeline_layers IS ?", [StageColumns.layers(s.layout.pipelineLayers)]),
       ("cluster_name IS ?", [s.cluster?.name]),
+      ("expert_parallel = ?", [s.layout.expertParallel]),
     ]
     if let b = s.microBatchSize { out.append(("batch_size = ?", [b])) }
     out.append(
@@ -327,7 +328,8 @@ extension Store {
       contextParallel: try row.int("context_parallel"),
       virtualStages: try row.int("virtual_stages"),
       sequenceParallel: try row.bool("sequence_parallel"),
-      pipelineLayers: try StageColumns.layers(try row.optionalText("pipeline_layers")))
+      pipelineLayers: try StageColumns.layers(try row.optionalText("pipeline_layers")),
+      expertParallel: try row.int("expert_parallel"))
     setup.dataParallel = try row.optionalInt("data_parallel") ?? setup.numGPUs
     setup.cluster = try TimeColumns.cluster(row, gpu: hardware)
     setup.training = try TrainingColumns.training(row, record())
@@ -423,6 +425,7 @@ enum TimeColumns {
       pipelineCommSeconds: try value("pipeline_comm_seconds"),
       dataParallelCommSeconds: try value("data_parallel_comm_seconds"),
       contextParallelCommSeconds: try value("context_parallel_comm_seconds"),
+      expertParallelCommSeconds: try value("expert_parallel_comm_seconds"),
       optimizerSeconds: try value("optimizer_seconds"),
       offloadSeconds: try value("offload_seconds"), mfu: try value("time_mfu"),
       hfu: try value("time_hfu"), tokensPerSecond: try value("tokens_per_second"))

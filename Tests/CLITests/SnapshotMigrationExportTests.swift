@@ -41,7 +41,7 @@ import Testing
       DROP TABLE gpu_snapshots;
       DROP TABLE setup_snapshots;
       ALTER TABLE plans_before RENAME TO plans;
-      DELETE FROM schema_migrations WHERE version = 17;
+      DELETE FROM schema_migrations WHERE version >= 17;
       COMMIT;
       """)
   }

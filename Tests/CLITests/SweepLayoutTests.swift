@@ -65,7 +65,7 @@ import Testing
       ("sweep --tp 1,1048577", "--tensor-parallel must be at most 1048576 (got 1048577)"),
       (
         "sweep --tp 1:100 --pp 1:100 --cp 1:100 --dry-run",
-        "--tensor-parallel × --pipeline-parallel × --context-parallel × --virtual-stages make 1,000,000 layouts, more than 100,000"
+        "--tensor-parallel × --pipeline-parallel × --context-parallel × --virtual-stages × --expert-parallel make 1,000,000 layouts, more than 100,000"
       ),
     ]
     try cli.run("plan seed-gpt2-small a100-80gb --batch-size 1").expectStatus(0)

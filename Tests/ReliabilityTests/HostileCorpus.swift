@@ -42,7 +42,7 @@ enum HostileCorpus {
   static let setupFlags = [
     "--batch-size", "--num-gpus", "--zero", "--global-batch-size", "--steps", "--tokens", "--mfu",
     "--reserve", "--seq-len", "--tensor-parallel", "--pipeline-parallel", "--context-parallel",
-    "--virtual-stages", "--lora-rank",
+    "--virtual-stages", "--lora-rank", "--expert-parallel",
   ]
 
   /// Each command with valid values for its required flags, and its numeric flags.

@@ -92,7 +92,8 @@ import Testing
     }
     #expect(
       Set(try columns("plan_rows"))
-        == Set(["id"] + PlanWriter.leading + PlanColumn.of(.plan).map(\.stored) + PlanWriter.identity))
+        == Set(
+          ["id"] + PlanWriter.leading + PlanColumn.of(.plan).map(\.stored) + PlanWriter.identity))
     let view = try columns("plans")
     #expect(
       Set(view)
