@@ -1,5 +1,15 @@
-import Foundation
 import Planner
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// Reads a Hugging Face `config.json` into a model config, offline, mapping each supported
 /// `model_type`'s real architecture (GPT-2's learned positions, biases, LayerNorm, GELU and tied
@@ -12,36 +22,48 @@ struct HuggingFaceConfig {
   static let mixtureOfExperts: Set<String> = ["mixtral", "qwen3_moe", "deepseek_v3", "gpt_oss"]
   static let maximumFileBytes = 16 << 20
 
-  let json: [String: Any]
+  let json: [String: ParsedJSON]
   let file: String
 
   init(file: String) throws {
-    var isFolder: ObjCBool = false
-    if FileManager.default.fileExists(atPath: file, isDirectory: &isFolder), isFolder.boolValue {
+    var isFolder = false
+    if FileManager.default.fileExists(atPath: file, isDirectory: &isFolder), isFolder {
       throw CLIError("\(file): is a folder; name the config.json file inside it")
     }
-    guard let handle = FileHandle(forReadingAtPath: file) else {
+    guard let data = Self.contents(of: file, limit: Self.maximumFileBytes + 1) else {
       throw CLIError("\(file): cannot read the file")
     }
-    defer { try? handle.close() }
-    // Foundation's read error prints as an NSError dump; say what failed instead.
-    guard let read = try? handle.read(upToCount: Self.maximumFileBytes + 1) else {
-      throw CLIError("\(file): cannot read the file")
-    }
-    let data = read
     if data.count > Self.maximumFileBytes {
       throw CLIError("\(file): larger than 16 MiB; not a config.json")
     }
-    guard String(data: data, encoding: .utf8) != nil else {
+    guard String(validating: data, as: UTF8.self) != nil else {
       throw CLIError("\(file): not UTF-8 text")
     }
-    guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+    guard case .object(let object)? = ParsedJSON.parse(data) else {
       throw CLIError("\(file): not a JSON object (malformed or truncated JSON)")
     }
     self.init(json: object, file: file)
   }
 
-  init(json: [String: Any], file: String) {
+  /// Up to `limit` bytes of `file`, read as `FileHandle.read(upToCount:)` did: nil when the
+  /// file cannot be opened or read, or holds nothing.
+  static func contents(of file: String, limit: Int) -> [UInt8]? {
+    let fd = open(file, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    while bytes.count < limit {
+      let count = read(fd, &chunk, min(chunk.count, limit - bytes.count))
+      if count < 0 && errno == EINTR { continue }
+      if count < 0 { return nil }
+      if count == 0 { break }
+      bytes += chunk[..<count]
+    }
+    return bytes.isEmpty ? nil : bytes
+  }
+
+  init(json: [String: ParsedJSON], file: String) {
     self.json = json
     self.file = file
   }
@@ -112,7 +134,7 @@ struct HuggingFaceConfig {
         count: try int("num_local_experts"), topK: try int("num_experts_per_tok"),
         ffn: try int("intermediate_size"))
     case "qwen3_moe":
-      if let dense = json["mlp_only_layers"] as? [Any], !dense.isEmpty {
+      if case .array(let dense)? = json["mlp_only_layers"], !dense.isEmpty {
         throw CLIError(
           "\(file): key 'mlp_only_layers' lists dense layers; trainplan models only a leading run of dense layers"
         )
@@ -176,14 +198,12 @@ struct HuggingFaceConfig {
   }
 
   func optionalProbability(_ key: String) throws -> Double? {
-    guard let raw = json[key], !(raw is NSNull) else { return nil }
-    guard let number = raw as? NSNumber, !Self.isBoolean(raw), number.doubleValue >= 0,
-      number.doubleValue <= 1
-    else {
+    guard let raw = json[key], raw != .null else { return nil }
+    guard let number = raw.value, number >= 0, number <= 1 else {
       throw CLIError(
         "\(file): key '\(key)' must be a probability in [0, 1] (got \(Self.text(raw)))")
     }
-    return number.doubleValue
+    return number
   }
 
   func defaultName() throws -> String {
@@ -202,13 +222,11 @@ struct HuggingFaceConfig {
   }
 
   func optionalInt(_ key: String) throws -> Int? {
-    guard let raw = json[key], !(raw is NSNull) else { return nil }
-    guard let number = raw as? NSNumber, !Self.isBoolean(raw),
-      number.doubleValue == number.doubleValue.rounded()
-    else {
+    guard let raw = json[key], raw != .null else { return nil }
+    guard let number = raw.value, number == number.rounded() else {
       throw CLIError("\(file): key '\(key)' must be a whole number (got \(Self.text(raw)))")
     }
-    guard abs(number.doubleValue) < 9.2e18, let value = Int(exactly: number.doubleValue) else {
+    guard abs(number) < 9.2e18, let value = Int(exactly: number) else {
       throw CLIError("\(file): key '\(key)' must be below 9.2e18 (got \(Self.text(raw)))")
     }
     return value
@@ -222,37 +240,21 @@ struct HuggingFaceConfig {
   }
 
   func optionalString(_ key: String) throws -> String? {
-    guard let raw = json[key], !(raw is NSNull) else { return nil }
-    guard let value = raw as? String else {
+    guard let raw = json[key], raw != .null else { return nil }
+    guard case .string(let value) = raw else {
       throw CLIError("\(file): key '\(key)' must be a string (got \(Self.text(raw)))")
     }
     return value
   }
 
   func optionalBool(_ key: String) throws -> Bool? {
-    guard let raw = json[key], !(raw is NSNull) else { return nil }
-    guard Self.isBoolean(raw), let value = raw as? Bool else {
+    guard let raw = json[key], raw != .null else { return nil }
+    guard case .bool(let value) = raw else {
       throw CLIError("\(file): key '\(key)' must be true or false (got \(Self.text(raw)))")
     }
     return value
   }
 
   /// A JSON value as the file spells it (`true`, `[1]`), not as Swift prints it (`1`, `(1)`).
-  static func text(_ raw: Any) -> String {
-    if isBoolean(raw), let flag = raw as? Bool { return flag ? "true" : "false" }
-    if raw is NSNumber || raw is String || raw is NSNull,
-      let data = try? JSONSerialization.data(withJSONObject: [raw], options: [.fragmentsAllowed])
-    {
-      return String(decoding: data.dropFirst().dropLast(), as: UTF8.self)
-    }
-    guard JSONSerialization.isValidJSONObject(raw),
-      let data = try? JSONSerialization.data(withJSONObject: raw, options: [.sortedKeys])
-    else { return "\(raw)" }
-    return String(decoding: data, as: UTF8.self)
-  }
-
-  /// JSON true/false, as Foundation boxes them (an NSNumber of type char), not 0 or 1.
-  static func isBoolean(_ raw: Any) -> Bool {
-    (raw as? NSNumber).map { String(cString: $0.objCType) == "c" } ?? false
-  }
+  static func text(_ raw: ParsedJSON) -> String { raw.text }
 }

@@ -1,5 +1,13 @@
 import ArgumentParser
-import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// C's `exit`, named apart from `ParsableCommand.exit()`, which hides it inside the type.
+private func exitProcess(_ code: Int32) -> Never { exit(code) }
 
 /// The root command.
 public struct Trainplan: ParsableCommand {
@@ -44,14 +52,14 @@ extension Trainplan {
   /// Reports `error` (one line) and exits with its code.
   static func fail(_ error: Error) -> Never {
     if error is StandardStreams.BrokenPipe {
-      Foundation.exit(StandardStreams.brokenPipeExitCode)
+      exitProcess(StandardStreams.brokenPipeExitCode)
     }
     let code = exitCode(for: error)
     if code == .success {
       // Help and --version: their text is the output.
       print(fullMessage(for: error))
       do { try StandardStreams.flushOutput() } catch { fail(error) }
-      Foundation.exit(0)
+      exitProcess(0)
     }
     let message = Self.message(for: error)
     // A bare exit code (an interrupted sweep's 130) follows the command's own report.
@@ -59,7 +67,7 @@ extension Trainplan {
       let line = Self.oneLine(message.isEmpty ? "\(error)" : message)
       StandardStreams.writeError("Error: \(line)\n")
     }
-    Foundation.exit(code.rawValue)
+    exitProcess(code.rawValue)
   }
 
   /// `message` as one line: control characters escaped (`\n`, `\u{1B}`), not cut at the first
