@@ -57,7 +57,14 @@ let package = Package(
       ],
       swiftSettings: strict
     ),
-    .executableTarget(name: "trainplan", dependencies: ["CLI"], swiftSettings: strict),
+    // Release builds ship without DWARF (7 of 33 MB; issue 17's size target): symbol names
+    // stay, so a crash backtrace still names its functions.
+    .executableTarget(
+      name: "trainplan", dependencies: ["CLI"], swiftSettings: strict,
+      linkerSettings: [
+        .unsafeFlags(
+          ["-Xlinker", "--strip-debug"], .when(platforms: [.linux], configuration: .release))
+      ]),
 
     .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
     .testTarget(name: "PlannerTests", dependencies: ["Planner"], swiftSettings: strict),

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import Storage
 
 /// `trainplan export`: the whole (filtered) history as CSV or JSON, streamed row by row.

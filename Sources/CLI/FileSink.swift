@@ -1,4 +1,13 @@
-import Foundation
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// C's `open`, named apart from `FileSink.open`, which hides it inside the type.
+private func openFile(_ path: String, _ flags: Int32, _ mode: mode_t = 0) -> Int32 {
+  open(path, flags, mode)
+}
 
 /// Buffered output to an `OutputTarget`. A replaced file appears only when complete: it is
 /// written to a temporary name beside it, made durable and renamed on `commit()`, and the
@@ -33,7 +42,7 @@ final class FileSink {
     case .standardOutput:
       return FileSink(target, descriptor: STDOUT_FILENO)
     case .direct(let path):
-      let fd = Foundation.open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC)
+      let fd = openFile(path, O_WRONLY | O_NOCTTY | O_CLOEXEC)
       if fd < 0 { throw CLIError("--output \(target.typed): \(PathText.reason(errno))") }
       return FileSink(target, descriptor: fd)
     case .replace(let file, let existing):
@@ -49,9 +58,9 @@ final class FileSink {
     _ path: String, like existing: OutputTarget.Ownership?, for target: OutputTarget
   ) throws -> Int32 {
     let flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC
-    var fd = Foundation.open(path, flags, 0o666)
+    var fd = openFile(path, flags, 0o666)
     // A process of the same id killed midway left its temporary file: it is ours to reuse.
-    if fd < 0 && errno == EEXIST && unlink(path) == 0 { fd = Foundation.open(path, flags, 0o666) }
+    if fd < 0 && errno == EEXIST && unlink(path) == 0 { fd = openFile(path, flags, 0o666) }
     if fd < 0 {
       throw CLIError("--output \(target.typed): cannot create \(path): \(PathText.reason(errno))")
     }
@@ -112,7 +121,7 @@ final class FileSink {
 
   /// Makes the rename itself durable; best-effort, some file systems refuse.
   private func syncFolder(of file: String) {
-    let folder = Foundation.open(PathText.folder(of: file), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    let folder = openFile(PathText.folder(of: file), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
     guard folder >= 0 else { return }
     fsync(folder)
     close(folder)

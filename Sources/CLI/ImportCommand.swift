@@ -1,6 +1,11 @@
 import ArgumentParser
-import Foundation
 import Storage
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// `trainplan import FILE`: merges another trainplan history into this database.
 struct ImportCommand: ParsableCommand {
@@ -66,12 +71,9 @@ struct ImportCommand: ParsableCommand {
         throw CLIError("import \(file): this is the database in use; nothing to import")
       }
     }
-    let head = FileHandle(forReadingAtPath: file).map { handle in
-      defer { try? handle.close() }
-      return (try? handle.read(upToCount: 16)) ?? Data()
-    }
-    guard head == Data("SQLite format 3\0".utf8) else {
-      let first = head?.first { !" \t\r\n".utf8.contains($0) }
+    let head = Self.firstBytes(of: file, count: 16)
+    guard head == Array("SQLite format 3\0".utf8) else {
+      let first = head.first { !" \t\r\n".utf8.contains($0) }
       if first == UInt8(ascii: "[") {
         throw CLIError(
           "import \(file): a JSON export cannot be imported yet; export with --format sqlite instead"
@@ -83,6 +85,26 @@ struct ImportCommand: ParsableCommand {
     // opens one; any other is read beside its writers.
     let reason: Store.ReadOnlyReason = access(file, W_OK) == 0 ? .requested : .permissions
     return try Store(readingOnly: file, reason: reason)
+  }
+
+  /// Up to `count` bytes from the start of `file` (fewer when it is shorter or unreadable).
+  static func firstBytes(of file: String, count: Int) -> [UInt8] {
+    let fd = open(file, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return [] }
+    defer { close(fd) }
+    var bytes = [UInt8](repeating: 0, count: count)
+    var filled = 0
+    while filled < count {
+      let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + filled, count - filled) }
+      if n > 0 {
+        filled += n
+      } else if n < 0 && errno == EINTR {
+        continue
+      } else {
+        break
+      }
+    }
+    return Array(bytes.prefix(filled))
   }
 
   static func tallies(_ r: HistoryImport) -> [(String, HistoryImport.Tally)] {

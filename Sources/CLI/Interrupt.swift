@@ -1,5 +1,10 @@
-import Foundation
 import Synchronization
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// Ctrl-C (SIGINT) and SIGTERM as a flag a long loop polls, so it can stop between rows,
 /// roll back the open chunk and say what was kept, instead of dying midway.

@@ -1,6 +1,11 @@
 import ArgumentParser
-import Foundation
 import Storage
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// Shell completion of saved names: the shell asks the binary (`CompletionKind.custom`),
 /// which reads the database the command line would use (`--db`, else TRAINPLAN_DB, else the

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// Where a command's `--output` goes, and how it is written; every command that writes a file
 /// (`export`, later `report`) follows these rules:

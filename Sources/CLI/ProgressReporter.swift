@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// Progress of a long job on stderr: a bar with rate and ETA redrawn in place on a terminal,
 /// plain lines (every 10%, and at least every 10 seconds) when stderr is a file or pipe, so a

@@ -1,5 +1,10 @@
-import Foundation
 import Storage
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// `export --format sqlite`: the selected plans and the records they use, as a trainplan
 /// database of their own. It is built under a temporary name beside the target (the copy goes

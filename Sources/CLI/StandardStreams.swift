@@ -1,6 +1,10 @@
 // @preconcurrency: `flushOutput` reads C's `stdout`, global state Swift 6 refuses through a
 // plain import.
-@preconcurrency import Foundation
+#if canImport(Glibc)
+  @preconcurrency import Glibc
+#elseif canImport(Darwin)
+  @preconcurrency import Darwin
+#endif
 
 /// Standard output and error as the environment leaves them: closed, full, or a pipe whose
 /// reader is gone. Data (stdout) failures are errors; diagnostics (stderr) are best-effort.

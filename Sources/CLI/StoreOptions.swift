@@ -1,6 +1,11 @@
 import ArgumentParser
-import Foundation
 import Storage
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// `--db PATH`, shared by every command that reads or writes the database.
 struct StoreOptions: ParsableArguments {

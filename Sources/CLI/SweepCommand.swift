@@ -1,7 +1,12 @@
 import ArgumentParser
-import Foundation
 import Planner
 import Storage
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// `trainplan sweep`: every plan of a cross product, stored under one sweep id.
 struct SweepCommand: ParsableCommand {

@@ -1,7 +1,6 @@
-import Foundation
-
 /// A sweep's stored arguments in one line: "120 models × 2 GPUs × 4 setups (precisions
 /// fp32,bf16; …)". The whole argument blob stays in `sweeps --json`.
+
 enum SweepSummary {
   static let setupKeys: [(key: String, label: String)] = [
     ("precisions", "precisions"), ("attention", "attention"), ("checkpointing", "checkpointing"),
@@ -9,10 +8,13 @@ enum SweepSummary {
   ]
 
   static func line(_ arguments: String) -> String {
-    guard
-      let object = try? JSONSerialization.jsonObject(with: Data(arguments.utf8)) as? [String: Any]
-    else { return "(arguments unreadable)" }
-    func list(_ key: String) -> [Any] { object[key] as? [Any] ?? [] }
+    guard case .object(let object)? = ParsedJSON.parse(Array(arguments.utf8)) else {
+      return "(arguments unreadable)"
+    }
+    func list(_ key: String) -> [ParsedJSON] {
+      if case .array(let items)? = object[key] { return items }
+      return []
+    }
     let models = list("models").count
     let gpus = list("gpus").count
     let setups = setupKeys.reduce(1) { $0 * max(1, list($1.key).count) }
@@ -22,15 +24,24 @@ enum SweepSummary {
       let values = list(key)
       return values.isEmpty ? nil : "\(label) \(shortList(values))"
     }
-    if let method = object["method"] as? String {
+    if case .string(let method)? = object["method"] {
       text += " (" + (details + ["method \(method)"]).joined(separator: "; ") + ")"
     }
     return text
   }
 
   /// Up to four values, then how many more: `1,2,4,8,… (12 values)`.
-  static func shortList(_ values: [Any]) -> String {
-    let shown = values.prefix(4).map { $0 is NSNull ? "largest" : "\($0)" }
+  static func shortList(_ values: [ParsedJSON]) -> String {
+    let shown = values.prefix(4).map(Self.shown)
     return shown.joined(separator: ",") + (values.count > 4 ? ",… (\(values.count) values)" : "")
+  }
+
+  /// A stored value as `"\(value)"` printed Foundation's: a string bare, null as "largest".
+  static func shown(_ value: ParsedJSON) -> String {
+    switch value {
+    case .null: return "largest"
+    case .string(let s): return s
+    default: return value.text
+    }
   }
 }

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// A table: aligned columns in a terminal, tab-separated plain rows when piped, so that
 /// `cut`, `awk` and spreadsheets read it.
@@ -53,7 +57,8 @@ struct Table {
 
   /// Tabs and newlines inside a cell would break the row apart.
   static func plain(_ cell: String) -> String {
-    cell.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ")
+    String(
+      String.UnicodeScalarView(cell.unicodeScalars.map { $0 == "\t" || $0 == "\n" ? " " : $0 }))
   }
 }
 

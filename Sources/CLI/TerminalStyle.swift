@@ -1,5 +1,10 @@
 import ArgumentParser
-import Foundation
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// `--color auto|always|never`, on the commands that draw (`plan`, `fit`).
 struct ColorOptions: ParsableArguments {

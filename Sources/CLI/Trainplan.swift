@@ -1,8 +1,16 @@
 import ArgumentParser
 import ConfigImport
-import Foundation
 import Planner
 import Storage
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// C's `exit`, named apart from `ParsableCommand.exit()`, which hides it inside the type.
+private func exitProcess(_ code: Int32) -> Never { exit(code) }
 
 /// The root command.
 public struct Trainplan: ParsableCommand {
@@ -35,7 +43,7 @@ extension Trainplan {
   public static func runAsTool(_ arguments: [String]? = nil) -> Never {
     StandardStreams.prepare()
     Interrupt.unblock()
-    Foundation.exit(execute(arguments))
+    exitProcess(execute(arguments))
   }
 
   /// Parses `arguments` and runs the command; returns the exit code. What `runAsTool` does

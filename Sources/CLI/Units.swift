@@ -1,5 +1,4 @@
 import Formatting
-import Foundation
 
 /// How numbers are shown to a person: memory in GiB (2³⁰ bytes, and said so), FLOPs in
 /// scientific notation, days with one decimal, thousands separated.

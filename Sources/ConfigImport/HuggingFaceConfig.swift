@@ -1,5 +1,15 @@
-import Foundation
 import Planner
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// Reads a Hugging Face `config.json` into a model config, offline, mapping each supported
 /// `model_type`'s real architecture (GPT-2's learned positions, biases, LayerNorm, GELU and tied
@@ -17,27 +27,40 @@ public struct HuggingFaceConfig {
 
   /// Reads `file`: at most 16 MiB of UTF-8 text holding one JSON object.
   public init(file: String) throws {
-    var isFolder: ObjCBool = false
-    if FileManager.default.fileExists(atPath: file, isDirectory: &isFolder), isFolder.boolValue {
+    var isFolder = false
+    if FileManager.default.fileExists(atPath: file, isDirectory: &isFolder), isFolder {
       throw ConfigImportError(file: file, "is a folder; name the config.json file inside it")
     }
-    guard let handle = FileHandle(forReadingAtPath: file) else {
+    guard let bytes = Self.contents(of: file, limit: Self.maximumFileBytes + 1) else {
       throw ConfigImportError(file: file, "cannot read the file")
     }
-    defer { try? handle.close() }
-    // Foundation's read error prints as an NSError dump; say what failed instead.
-    guard let data = try? handle.read(upToCount: Self.maximumFileBytes + 1) else {
-      throw ConfigImportError(file: file, "cannot read the file")
-    }
-    if data.count > Self.maximumFileBytes {
+    if bytes.count > Self.maximumFileBytes {
       throw ConfigImportError(file: file, "larger than 16 MiB; not a config.json")
     }
-    try self.init(data: data, file: file)
+    try self.init(data: Data(bytes), file: file)
+  }
+
+  /// Up to `limit` bytes of `file`: nil when the file cannot be opened or read, or holds
+  /// nothing (as `FileHandle.read(upToCount:)` answered, without Foundation's file handles).
+  static func contents(of file: String, limit: Int) -> [UInt8]? {
+    let fd = open(file, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    while bytes.count < limit {
+      let count = read(fd, &chunk, min(chunk.count, limit - bytes.count))
+      if count < 0 && errno == EINTR { continue }
+      if count < 0 { return nil }
+      if count == 0 { break }
+      bytes += chunk[..<count]
+    }
+    return bytes.isEmpty ? nil : bytes
   }
 
   /// Decodes `data`, the contents of `file` (named in errors).
   public init(data: Data, file: String) throws {
-    guard String(data: data, encoding: .utf8) != nil else {
+    guard String(validating: data, as: UTF8.self) != nil else {
       throw ConfigImportError(file: file, "not UTF-8 text")
     }
     guard case .object(let object)? = try? JSONDecoder().decode(ConfigValue.self, from: data)

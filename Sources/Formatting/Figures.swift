@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// The figures a person reads, the same in the terminal and in the report: thousands
 /// separated, a fixed number of decimals, independent of the locale.
@@ -19,7 +23,7 @@ public enum Figures {
   /// `value` with `places` decimals and thousands separators: 1,234.5
   public static func fixed(_ value: Double, _ places: Int) -> String {
     guard value.isFinite else { return "\(value)" }
-    let scale = Foundation.pow(10, Double(places))
+    let scale = pow(10, Double(places))
     let scaled = (abs(value) * scale).rounded()
     guard scaled < 9.0e18 else { return scientific(value) }
     let whole = Int(scaled) / Int(scale)
@@ -35,8 +39,8 @@ public enum Figures {
   /// `5.3525e21`-style: four significant decimals.
   public static func scientific(_ value: Double) -> String {
     guard value.isFinite, value != 0 else { return value == 0 ? "0" : "\(value)" }
-    var exponent = Int(Foundation.log10(abs(value)).rounded(.down))
-    var mantissa = value / Foundation.pow(10, Double(exponent))
+    var exponent = Int(log10(abs(value)).rounded(.down))
+    var mantissa = value / pow(10, Double(exponent))
     if abs(mantissa) >= 9.99995 {
       mantissa /= 10
       exponent += 1

@@ -1,5 +1,10 @@
 import Formatting
-import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// How the report writes numbers: the same figures the CLI prints, independent of the locale.
 enum NumberFormat {
@@ -26,12 +31,21 @@ enum NumberFormat {
 
   /// Up to three significant digits, no trailing zeros: 1.5, 120, 0.25
   static func trimmed(_ x: Double) -> String {
-    var text = String(format: x >= 100 ? "%.0f" : x >= 10 ? "%.1f" : "%.2f", x)
+    var text = printf(x >= 100 ? "%.0f" : x >= 10 ? "%.1f" : "%.2f", x)
     if text.contains(".") {
       while text.hasSuffix("0") { text.removeLast() }
       if text.hasSuffix(".") { text.removeLast() }
     }
     return text
+  }
+
+  /// C's printf of one Double, the bytes `String(format:)` gave (which needs Foundation's
+  /// internationalisation layer): exact decimal rounding, "C" locale.
+  static func printf(_ format: String, _ x: Double) -> String {
+    var buffer = [CChar](repeating: 0, count: 512)
+    let count = withVaList([x]) { vsnprintf(&buffer, buffer.count, format, $0) }
+    return String(
+      decoding: buffer.prefix(Int(max(0, count))).map { UInt8(bitPattern: $0) }, as: UTF8.self)
   }
 
   /// A coordinate in an SVG attribute: one decimal is finer than a pixel.

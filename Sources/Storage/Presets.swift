@@ -1,6 +1,11 @@
 import Fixtures
-import Foundation
 import Planner
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// The preset GPUs and models of the top-level `fixtures/` folder, embedded at build time.
 public struct Presets: Sendable {

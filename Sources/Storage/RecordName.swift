@@ -1,14 +1,15 @@
-import Foundation
-
 /// The rules for the name of a saved config or GPU: what a user can type back on a command
 /// line and pick out of a comma-separated list.
+
 public enum RecordName {
   public static let maximumLength = 128
 
   /// The form a name is saved and looked up in: Unicode NFC, so that two names that look the
   /// same ("café" typed composed or as "e" + U+0301) are one name. SQLite compares bytes.
+  /// The standard library's own NFC (its Unicode tables, no ICU): Foundation's
+  /// `precomposedStringWithCanonicalMapping` would link the internationalisation layer.
   public static func normalized(_ name: String) -> String {
-    name.precomposedStringWithCanonicalMapping
+    String(decoding: name._nfcCodeUnits, as: UTF8.self)
   }
 
   /// Characters that change how text around them is shown without showing themselves: the
