@@ -46,11 +46,26 @@ struct ImportCommand: ParsableCommand {
     }
     if output.json {
       print(Self.json(result, file: file).text(pretty: true))
-      return
+    } else {
+      print("imported \(file) into \(local.path):")
+      for (kind, tally) in Self.tallies(result) {
+        print("  " + kind + ":" + String(repeating: " ", count: 10 - kind.count) + Self.line(tally))
+      }
     }
-    print("imported \(file) into \(local.path):")
-    for (kind, tally) in Self.tallies(result) {
-      print("  " + kind + ":" + String(repeating: " ", count: 10 - kind.count) + Self.line(tally))
+    try flushSaying(into: local.path)
+  }
+
+  /// The import is committed before its summary is printed: when printing fails, stderr still
+  /// says the history was merged.
+  func flushSaying(into path: String) throws {
+    do {
+      try StandardStreams.flushOutput()
+    } catch let error as StandardStreams.BrokenPipe {
+      StandardStreams.writeError(
+        "trainplan: standard output is a broken pipe; \(file) was imported into \(path)\n")
+      throw error
+    } catch {
+      throw CLIError("\(CLIError(error).description); \(file) was imported into \(path)")
     }
   }
 

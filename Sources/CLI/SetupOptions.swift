@@ -32,7 +32,9 @@ struct SetupOptions: ParsableArguments {
   var checkpointing: Checkpointing?
 
   @Option(
-    parsing: .unconditional, help: "Data-parallel GPUs G. (default: 1)", transform: Count.parse)
+    parsing: .unconditional,
+    help: "GPUs in all G; the data-parallel degree is G / (T·P·C). (default: 1)",
+    transform: Count.parse)
   var numGpus: Int = 1
 
   @Option(

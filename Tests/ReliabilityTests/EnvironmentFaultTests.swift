@@ -55,9 +55,12 @@ import Testing
   /// Runs every command under every pair of `faults`, then checks the database.
   func runMatrix(_ faults: [(Stream, Stream)], label: String) throws {
     try cli.succeed(["plan", "gpt2-small", "a100-80gb", "--batch-size", "2"])
+    // A history to import: the import commits before it prints, like `plan`.
+    let history = cli.folder.file("history-\(label.filter(\.isLetter)).sqlite")
+    try cli.succeed(["export", "--format", "sqlite", "--output", history])
     var runs = 0
     for (out, err) in faults {
-      for args in Self.commands {
+      for args in Self.commands + [["import", history]] {
         let r = try runWithStreams(
           [cli.binary, "--db", cli.db] + args, stdout: out, stderr: err,
           environment: cli.environment, in: cli.folder)
@@ -69,7 +72,7 @@ import Testing
     }
     try expectSweepsComplete()
     #expect(try cli.integrityCheck() == "ok")
-    report("environment: \(label) streams: \(runs) runs of \(Self.commands.count) commands")
+    report("environment: \(label) streams: \(runs) runs of \(Self.commands.count + 1) commands")
   }
 
   /// Why a run under faulty streams is wrong, or nil.
@@ -78,7 +81,8 @@ import Testing
   {
     if r.signaled { return "killed by signal \(r.status)" }
     let lines = r.stderr.split(separator: "\n").map(String.init)
-    let saved = args[0] == "plan"
+    // What stderr must still say when the output fails after the data was committed.
+    let saved = ["plan": "saved as plan ", "import": " was imported into "][args[0]]
     switch stdout {
     case .captured:
       if r.status != 0 { return "exit \(r.status): \(r.stderr)" }
@@ -86,8 +90,8 @@ import Testing
     case .broken:
       if r.status != 141 { return "exit \(r.status), not 141: \(r.stderr)" }
       if lines.contains(where: { $0.hasPrefix("Error:") }) { return "not quiet: \(r.stderr)" }
-      if saved && stderr == .captured && !r.stderr.contains("saved as plan ") {
-        return "does not say the plan was saved: \(r.stderr)"
+      if let saved, stderr == .captured && !r.stderr.contains(saved) {
+        return "does not say it was saved: \(r.stderr)"
       }
     case .closed, .full:
       if r.status != 1 { return "exit \(r.status), not 1: \(r.stderr)" }
@@ -95,7 +99,7 @@ import Testing
       guard let last = lines.last, last.hasPrefix("Error: cannot write standard output") else {
         return "no `Error: cannot write standard output` line: \(r.stderr)"
       }
-      if saved && !last.contains("saved as plan ") { return "does not say it saved: \(last)" }
+      if let saved, !last.contains(saved) { return "does not say it saved: \(last)" }
     }
     return nil
   }
