@@ -1,6 +1,13 @@
+import ConfigImport
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+
 /// A sweep's stored arguments in one line: "120 models × 2 GPUs × 4 setups (precisions
 /// fp32,bf16; …)". The whole argument blob stays in `sweeps --json`.
-
 enum SweepSummary {
   static let setupKeys: [(key: String, label: String)] = [
     ("precisions", "precisions"), ("attention", "attention"), ("checkpointing", "checkpointing"),
@@ -8,10 +15,11 @@ enum SweepSummary {
   ]
 
   static func line(_ arguments: String) -> String {
-    guard case .object(let object)? = ParsedJSON.parse(Array(arguments.utf8)) else {
+    let decoded = try? JSONDecoder().decode(ConfigValue.self, from: Data(arguments.utf8))
+    guard case .object(let object)? = decoded else {
       return "(arguments unreadable)"
     }
-    func list(_ key: String) -> [ParsedJSON] {
+    func list(_ key: String) -> [ConfigValue] {
       if case .array(let items)? = object[key] { return items }
       return []
     }
@@ -31,13 +39,14 @@ enum SweepSummary {
   }
 
   /// Up to four values, then how many more: `1,2,4,8,… (12 values)`.
-  static func shortList(_ values: [ParsedJSON]) -> String {
+  static func shortList(_ values: [ConfigValue]) -> String {
     let shown = values.prefix(4).map(Self.shown)
     return shown.joined(separator: ",") + (values.count > 4 ? ",… (\(values.count) values)" : "")
   }
 
-  /// A stored value as `"\(value)"` printed Foundation's: a string bare, null as "largest".
-  static func shown(_ value: ParsedJSON) -> String {
+  /// A stored value as the summary shows it: a string bare, null (the largest micro-batch) as
+  /// "largest", a number as JSON spells it.
+  static func shown(_ value: ConfigValue) -> String {
     switch value {
     case .null: return "largest"
     case .string(let s): return s

@@ -1,8 +1,8 @@
-/// A JSON value of a config file, decoded by `JSONDecoder` with booleans, whole numbers and
-/// other numbers kept apart, so `true` is never taken for 1 nor 4096.0 for anything but 4096.
+/// A JSON value of a config file (or of a sweep's stored arguments, which the CLI summarises),
+/// decoded by `JSONDecoder` with booleans, whole numbers and other numbers kept apart, so `true` is never taken for 1 nor 4096.0 for anything but 4096.
 /// A key written twice in one object keeps its first value (JSONDecoder's rule; Foundation's
 /// JSONSerialization, used before, and Python's json keep the last).
-enum ConfigValue: Decodable, Equatable {
+public enum ConfigValue: Decodable, Equatable, Sendable {
   case null
   case bool(Bool)
   /// A number, and the same number as an Int when it is a whole one that fits (4096, 4096.0).
@@ -11,7 +11,7 @@ enum ConfigValue: Decodable, Equatable {
   case array([ConfigValue])
   case object([String: ConfigValue])
 
-  init(from decoder: Decoder) throws {
+  public init(from decoder: Decoder) throws {
     let value = try decoder.singleValueContainer()
     if value.decodeNil() {
       self = .null
@@ -31,7 +31,7 @@ enum ConfigValue: Decodable, Equatable {
   }
 
   /// The value as the file spells it (`true`, `[1]`, `"12"`), for messages.
-  var text: String {
+  public var text: String {
     switch self {
     case .null: return "null"
     case .bool(let flag): return flag ? "true" : "false"
