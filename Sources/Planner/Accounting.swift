@@ -93,10 +93,8 @@ public struct ActivationSplit: Equatable, Hashable, Sendable {
     func share(_ bytes: Int, _ ways: Int) throws -> Int {
       bytes == 0 ? 0 : ceilDiv(try x.mul(bytes, b), ways)
     }
-    return try x.sum([
-      try share(replicated, tr * c), try share(sharded, t * c), try share(scores, t * c),
-      try share(whole, c),
-    ])
+    let split = try x.add(try share(replicated, tr * c), try share(sharded, t * c))
+    return try x.add(split, try x.add(try share(scores, t * c), try share(whole, c)))
   }
 
   static func + (a: ActivationSplit, b: ActivationSplit) -> ActivationSplit {

@@ -161,9 +161,9 @@ public enum Planner {
         "sequences of \(sequence) tokens are longer than the model's context length \(model.contextLength); RoPE extrapolation beyond it is the user's to check"
       )
     }
-    if setup.layout.pipelineLayers == nil && Set(stageLayers).count > 1 {
+    if setup.layout.pipelineLayers == nil, stageLayers.contains(where: { $0 != stageLayers[0] }) {
       notes.append(
-        "\(model.numLayers) layers do not divide into \(stageLayers.count) stages: split \(stageLayers.map(String.init).joined(separator: ",")) (the embedding and LM head stages take the smaller shares)"
+        "\(model.numLayers) layers do not divide into \(stageLayers.count) stages: split \(DecimalText.list(stageLayers)) (the embedding and LM head stages take the smaller shares)"
       )
     }
     if method.paddedVocabulary != model.vocabSize {

@@ -50,14 +50,12 @@ public struct StageMemoryModel: Sendable {
   let fp32Gradients: Bool
   /// B / D when the global batch is given: m = this / b. Without it m = 1.
   let sequencesPerReplica: Int?
-  /// Parameter elements one GPU of each stage holds.
-  let stageParameters: [Int]
   let training: Training
-  /// What each stage keeps for its parameters on one rank, before ZeRO (`TrainingMemory`):
-  /// all but the routed experts, sharded over D·C, and this rank's routed experts, sharded
-  /// over the expert data-parallel group D·C/E.
-  let stageState: [TrainingMemory.Bytes]
-  let stageExpertState: [TrainingMemory.Bytes]
+  /// What each kind of stage holds (`StageKind.Holdings`), and each stage's kind: stages alike
+  /// in layers and in what they hold beyond them are worked out once (a 64-stage pipeline has
+  /// at most four kinds under the most even split), so a plan's cost does not grow with P.
+  let kinds: [StageKind.Holdings]
+  let stageKinds: [Int]
   /// E, and one MoE layer's fixed activations on a rank holding count/E experts.
   let expertParallel: Int
   let moeFixedPerLayer: ActivationSplit
@@ -65,6 +63,9 @@ public struct StageMemoryModel: Sendable {
   let layerState: TrainingMemory.Bytes
   /// How many of each stage's layers are MoE layers (0 for a dense model).
   let stageMoELayers: [Int]
+  let hasMoE: Bool
+  /// The activations that do not grow with the micro-batch (`ActivationTerms.Fixed`).
+  let fixedActivations: ActivationTerms.Fixed
 
   /// Whether layer 0 exists on stage 0 and has a dense feed-forward.
   var firstLayerIsDense: Bool {
@@ -93,11 +94,13 @@ public struct StageMemoryModel: Sendable {
     let (t, p) = (layout.tensorParallel, layout.pipelineParallel)
     var start = 0
     var moeLayers: [Int] = []
+    moeLayers.reserveCapacity(stageLayers.count)
     for layers in stageLayers {
       moeLayers.append(accounting.experts?.moeLayers(in: start..<(start + layers)) ?? 0)
       start += layers
     }
     stageMoELayers = moeLayers
+    hasMoE = moeLayers.contains { $0 > 0 }
     let e = layout.expertParallel
     expertParallel = e
     // An MoE layer on one rank: its shell plus count/E routed experts (T divides their width,
@@ -111,50 +114,47 @@ public struct StageMemoryModel: Sendable {
     let elsewhere = try x.mul(expertCount - localExperts, accounting.fixedPerRoutedExpert)
     moeFixed.sharded = max(0, moeFixed.sharded - elsewhere)
     moeFixedPerLayer = moeFixed
+    fixedActivations = try ActivationTerms.Fixed(
+      accounting, layout, moePerLayer: hasMoE ? moeFixed : nil,
+      firstLayerIsDense: stageLayers[0] > 0 && !(accounting.experts?.isMoE(layer: 0) ?? false))
     let moeShellPerRank = shell.perRank(t)
     let expertsPerRank = try x.mul(localExperts, expert.perRank(t))
-    var perStage: [Int] = []
-    var states: [TrainingMemory.Bytes] = []
-    var expertStates: [TrainingMemory.Bytes] = []
+    var kinds: [StageKind.Holdings] = []
+    var stageKinds: [Int] = []
+    stageKinds.reserveCapacity(p)
     for (k, layers) in stageLayers.enumerated() {
       let moeCount = moeLayers[k]
+      let kind = StageKind(layers: layers, moeLayers: moeCount, first: k == 0, last: k == p - 1)
+      if let known = kinds.firstIndex(where: { $0.kind == kind }) {
+        stageKinds.append(known)
+        continue
+      }
       var n = try x.add(
         try x.mul(layers - moeCount, accounting.layer.perRank(t)),
         try x.mul(moeCount, try x.add(moeShellPerRank, expertsPerRank)))
-      if k == 0 { n = try x.add(n, accounting.firstStage.perRank(t)) }
-      if k == p - 1 {
+      if kind.first { n = try x.add(n, accounting.firstStage.perRank(t)) }
+      if kind.last {
         n = try x.add(n, accounting.lastStage.perRank(t))
         if p > 1 { n = try x.add(n, accounting.tiedHead.perRank(t)) }
       }
-      perStage.append(n)
-      expertStates.append(try memory.bytes(expert, count: try x.mul(moeCount, localExperts)))
-      let parts = [
+      var experts = try memory.bytes(expert, count: try x.mul(moeCount, localExperts))
+      var state = try [
         try memory.bytes(accounting.layer, count: layers - moeCount),
         try memory.bytes(shell, count: moeCount),
-        try memory.bytes(accounting.firstStage, count: k == 0 ? 1 : 0),
-        try memory.bytes(accounting.lastStage, count: k == p - 1 ? 1 : 0),
-        try memory.bytes(accounting.tiedHead, count: k == p - 1 && p > 1 ? 1 : 0),
-      ]
-      states.append(
-        TrainingMemory.Bytes(
-          params: try x.sum(parts.map { $0.params }), grads: try x.sum(parts.map { $0.grads }),
-          optimizer: try x.sum(parts.map { $0.optimizer }),
-          trainable: try x.sum(parts.map { $0.trainable })))
-    }
-    stageParameters = perStage
-    if e == 1 {
-      // One ZeRO group for all: the experts' bytes join the rest, rounded as one.
-      for k in states.indices {
-        states[k] = TrainingMemory.Bytes(
-          params: try x.add(states[k].params, expertStates[k].params),
-          grads: try x.add(states[k].grads, expertStates[k].grads),
-          optimizer: try x.add(states[k].optimizer, expertStates[k].optimizer),
-          trainable: try x.add(states[k].trainable, expertStates[k].trainable))
-        expertStates[k] = TrainingMemory.Bytes()
+        try memory.bytes(accounting.firstStage, count: kind.first ? 1 : 0),
+        try memory.bytes(accounting.lastStage, count: kind.last ? 1 : 0),
+        try memory.bytes(accounting.tiedHead, count: kind.last && p > 1 ? 1 : 0),
+      ].reduce(TrainingMemory.Bytes()) { try $0.adding($1, x) }
+      if e == 1 {
+        // One ZeRO group for all: the experts' bytes join the rest, rounded as one.
+        state = try state.adding(experts, x)
+        experts = TrainingMemory.Bytes()
       }
+      stageKinds.append(kinds.count)
+      kinds.append(StageKind.Holdings(kind: kind, parameters: n, state: state, experts: experts))
     }
-    stageState = states
-    stageExpertState = expertStates
+    self.kinds = kinds
+    self.stageKinds = stageKinds
     // Only ZeRO 3 and parameter offload gather layers: skip the work otherwise (sweeps).
     if setup.zeroStage >= 3 || setup.training.offload == .optimizerAndParameters {
       let denseState = try memory.bytes(accounting.layer, count: 1)
@@ -171,15 +171,37 @@ public struct StageMemoryModel: Sendable {
     }
     // Stages alike in layers (dense and MoE) weigh the most on the first of them.
     var candidates = [0]
-    for k in stageLayers.indices.dropFirst()
-    where !candidates.contains(where: {
-      stageLayers[$0] == stageLayers[k] && moeLayers[$0] == moeLayers[k]
+    for (i, holdings) in kinds.enumerated().dropFirst()
+    where !kinds[..<i].contains(where: {
+      $0.kind.layers == holdings.kind.layers && $0.kind.moeLayers == holdings.kind.moeLayers
     }) {
-      candidates.append(k)
+      candidates.append(stageKinds.firstIndex(of: i) ?? 0)
     }
-    if p > 1 && candidates.last != p - 1 { candidates.append(p - 1) }
-    candidateStages = candidates
+    if p > 1 && !candidates.contains(p - 1) { candidates.append(p - 1) }
+    candidateStages = candidates.sorted()
   }
+
+  /// What decides a stage's parameters and state: its layers, and the embedding or the head.
+  struct StageKind: Equatable {
+    let layers: Int
+    let moeLayers: Int
+    let first: Bool
+    let last: Bool
+
+    /// What one GPU of a stage of this kind keeps for its parameters, before ZeRO
+    /// (`TrainingMemory`): all but the routed experts, sharded over D·C, and this rank's routed
+    /// experts, sharded over the expert data-parallel group D·C/E.
+    struct Holdings {
+      let kind: StageKind
+      /// Parameter elements.
+      let parameters: Int
+      let state: TrainingMemory.Bytes
+      let experts: TrainingMemory.Bytes
+    }
+  }
+
+  /// Parameter elements one GPU of each stage holds.
+  var stageParameters: [Int] { stageKinds.map { kinds[$0].parameters } }
 
   /// Bytes per parameter for (parameters, gradients, optimizer state) in full AdamW training,
   /// before sharding: the figures the time model moves over the network.
@@ -191,7 +213,7 @@ public struct StageMemoryModel: Sendable {
   /// what `--offload` moves to the host is 0 here (`hostBytes`).
   func state(stage k: Int, shards: Int) throws -> (params: Int, grads: Int, optimizer: Int) {
     let x = Exact(quantity: "the model state bytes")
-    let (whole, experts) = (stageState[k], stageExpertState[k])
+    let (whole, experts) = (kinds[stageKinds[k]].state, kinds[stageKinds[k]].experts)
     let expertShards = max(1, shards / expertParallel)
     // The rest over the ZeRO group, the routed experts over the expert data-parallel group.
     func share(_ bytes: Int, _ expertBytes: Int, sharded: Bool) throws -> Int {
@@ -217,7 +239,7 @@ public struct StageMemoryModel: Sendable {
 
   /// What `--offload` keeps in host memory for stage k, per GPU (its ZeRO shard).
   func hostBytes(stage k: Int, shards: Int) -> Int {
-    let (whole, experts) = (stageState[k], stageExpertState[k])
+    let (whole, experts) = (kinds[stageKinds[k]].state, kinds[stageKinds[k]].experts)
     let expertShards = max(1, shards / expertParallel)
     func share(_ bytes: Int, _ expertBytes: Int, sharded: Bool) -> Int {
       sharded
@@ -242,38 +264,28 @@ public struct StageMemoryModel: Sendable {
   /// searching for the largest b that fits) the in-flight count is taken as the fraction
   /// (B/D)/b, which keeps the bytes growing with b and equals the real count at divisors.
   func activations(stage k: Int, batch b: Int) throws -> Int {
+    try activations(stage: k, try ActivationTerms(self, batch: b))
+  }
+
+  func activations(stage k: Int, _ terms: ActivationTerms) throws -> Int {
     let x = Exact(quantity: "the activation bytes")
-    let a = accounting
     let p = layout.pipelineParallel
-    let layers = stageLayers[k]
-    let kept = try layerActivations(stage: k, batch: b)
-    let moe = stageMoELayers[k]
-    let working = max(
-      layers > moe ? try a.workingSet.bytes(b, layout) : 0,
-      moe > 0 ? try a.moeWorkingSet.bytes(b, layout) : 0)
-    var fixedLayers = try x.mul(layers - moe, try a.fixedPerLayer.bytes(1, layout))
-    if moe > 0 {
-      fixedLayers = try x.add(fixedLayers, try x.mul(moe, try moeFixedPerLayer.bytes(1, layout)))
+    let (layers, moe) = (stageLayers[k], stageMoELayers[k])
+    let kept = try layerActivations(stage: k, terms)
+    let working = max(layers > moe ? terms.working : 0, moe > 0 ? terms.moeWorking : 0)
+    var fixedLayers = try x.mul(layers - moe, terms.fixed.perLayer)
+    if moe > 0 { fixedLayers = try x.add(fixedLayers, try x.mul(moe, terms.fixed.moePerLayer)) }
+    if k == 0, let first = terms.fixed.firstLayer {
+      fixedLayers = try x.add(fixedLayers - terms.fixed.perLayer, first)
     }
-    if k == 0 && firstLayerIsDense, let first = a.firstLayerFixed {
-      fixedLayers = try x.add(
-        fixedLayers - (try a.fixedPerLayer.bytes(1, layout)), try first.bytes(1, layout))
-    }
-    var total = try x.sum([
-      kept, working, fixedLayers,
-      try a.fixedEveryStage.bytes(1, layout),
-    ])
+    var total = try x.add(try x.add(kept, working), try x.add(fixedLayers, terms.fixed.everyStage))
     if k == 0 {
-      let inFlight = layout.inFlight(stage: 0, microBatches: microBatches(b))
-      total = try x.sum([
-        total, try x.mul(inFlight, try a.firstStageActivations.bytes(b, layout)),
-        try a.fixedFirstStage.bytes(1, layout),
-      ])
+      let inFlight = layout.inFlight(stage: 0, microBatches: terms.microBatches)
+      let embedding = try x.add(try x.mul(inFlight, terms.firstStage), terms.fixed.firstStage)
+      total = try x.add(total, embedding)
     }
     if k == p - 1 {
-      total = try x.sum([
-        total, try a.lastStageActivations.bytes(b, layout), try a.fixedLastStage.bytes(1, layout),
-      ])
+      total = try x.add(total, try x.add(terms.lastStage, terms.fixed.lastStage))
     }
     return total
   }
@@ -282,17 +294,18 @@ public struct StageMemoryModel: Sendable {
   /// 0 under interleaving): the activations without the working set and the extras. Stage 0's
   /// first layer keeps `firstLayerKept` where the method counts it apart.
   func layerActivations(stage k: Int, batch b: Int) throws -> Int {
+    try layerActivations(stage: k, try ActivationTerms(self, batch: b))
+  }
+
+  func layerActivations(stage k: Int, _ terms: ActivationTerms) throws -> Int {
     let x = Exact(quantity: "the activation bytes")
-    let p = layout.pipelineParallel
+    let (p, b) = (layout.pipelineParallel, terms.batch)
     let moe = stageMoELayers[k]
-    let perLayer = try accounting.layerKept.bytes(b, layout)
-    var kept = try x.mul(stageLayers[k] - moe, perLayer)
-    if moe > 0 {
-      kept = try x.add(kept, try x.mul(moe, try accounting.moeLayerKept.bytes(b, layout)))
-    }
+    var kept = try x.mul(stageLayers[k] - moe, terms.layerKept)
+    if moe > 0 { kept = try x.add(kept, try x.mul(moe, terms.moeLayerKept)) }
     // LoRA's block 0 keeps less (its input needs no gradient): swapped in where it is dense.
-    if k == 0 && firstLayerIsDense, let first = accounting.firstLayerKept {
-      kept = try x.add(kept - perLayer, try first.bytes(b, layout))
+    if k == 0, let first = terms.firstLayerKept {
+      kept = try x.add(kept - terms.layerKept, first)
     }
     let depth = p - k
     if let perReplica = sequencesPerReplica, try x.mul(b, depth) > perReplica {
@@ -308,22 +321,32 @@ public struct StageMemoryModel: Sendable {
   }
 
   public func stage(_ k: Int, batch b: Int, shards: Int) throws -> StageMemory {
+    try stage(k, try ActivationTerms(self, batch: b), shards: shards)
+  }
+
+  func stage(_ k: Int, _ terms: ActivationTerms, shards: Int) throws -> StageMemory {
     let s = try state(stage: k, shards: shards)
-    let act = try activations(stage: k, batch: b)
+    let act = try activations(stage: k, terms)
     let x = Exact(quantity: "the total memory")
     return StageMemory(
       stage: k, layers: stageLayers[k],
-      microBatchesInFlight: layout.inFlight(stage: k, microBatches: microBatches(b)),
+      microBatchesInFlight: layout.inFlight(stage: k, microBatches: terms.microBatches),
       parametersBytes: s.params, gradientsBytes: s.grads, optimizerStateBytes: s.optimizer,
-      activationsBytes: act, totalBytes: try x.sum([s.params, s.grads, s.optimizer, act]))
+      activationsBytes: act,
+      totalBytes: try x.add(try x.add(s.params, s.grads), try x.add(s.optimizer, act)))
   }
 
   public func stages(batch b: Int, shards: Int) throws -> [StageMemory] {
-    try stageLayers.indices.map { try stage($0, batch: b, shards: shards) }
+    let terms = try ActivationTerms(self, batch: b)
+    var stages: [StageMemory] = []
+    stages.reserveCapacity(stageLayers.count)
+    for k in stageLayers.indices { stages.append(try stage(k, terms, shards: shards)) }
+    return stages
   }
 
   func fits(batch b: Int, shards: Int, usable: Int) throws -> Bool {
-    for k in candidateStages where try stage(k, batch: b, shards: shards).totalBytes > usable {
+    let terms = try ActivationTerms(self, batch: b)
+    for k in candidateStages where try stage(k, terms, shards: shards).totalBytes > usable {
       return false
     }
     return true
@@ -342,15 +365,39 @@ public struct StageMemoryModel: Sendable {
       return (usable - constant) / max(1, try activations(stage: 0, batch: 1) - fixed)
     }
     guard try fits(batch: 1, shards: shards, usable: usable) else { return 0 }
+    // The largest b ≤ B/D (with a pipeline and a global batch) or ≤ 2^62 that fits; fits(b)
+    // only turns false as b grows. Searching from the line through b = 1 and 2 takes a few
+    // steps where searching from 1 took two dozen a plan; the answer is the same.
     let cap = layout.pipelineParallel > 1 ? sequencesPerReplica ?? Int.max : Int.max
-    var (low, high) = (1, 2)
-    while high <= cap, try fits(batch: high, shards: shards, usable: usable) {
-      low = high
-      if high > Int.max / 2 { return high }
-      high *= 2
+    let upper = min(cap, 1 << 62)
+    let guess = min(max(1, try linearGuess(usableBytes: usable, shards: shards)), upper)
+    // fits(low); high is past the answer (it does not fit, or it is past `upper`).
+    var (low, high) = (1, upper + 1)
+    var step = 1
+    if try fits(batch: guess, shards: shards, usable: usable) {
+      low = guess
+      while low < upper {
+        let probe = low + min(step, upper - low)
+        guard try fits(batch: probe, shards: shards, usable: usable) else {
+          high = probe
+          break
+        }
+        low = probe
+        step = step < 1 << 61 ? step * 2 : step
+      }
+      if low == upper { return upper }
+    } else {
+      high = guess
+      while high - low > 1 {
+        let probe = max(low + 1, high - step)
+        guard try !fits(batch: probe, shards: shards, usable: usable) else {
+          low = probe
+          break
+        }
+        high = probe
+        step = step < 1 << 61 ? step * 2 : step
+      }
     }
-    high = min(high, cap == Int.max ? high : cap + 1)
-    // fits(low) and not fits(high) (or high past the cap): bisect.
     while high - low > 1 {
       let mid = low + (high - low) / 2
       if try fits(batch: mid, shards: shards, usable: usable) { low = mid } else { high = mid }
@@ -358,12 +405,26 @@ public struct StageMemoryModel: Sendable {
     return low
   }
 
+  /// Where the heaviest candidate stage's bytes, taken as a line through b = 1 and b = 2, reach
+  /// the usable memory: exact when nothing is rounded or capped, close otherwise.
+  func linearGuess(usableBytes usable: Int, shards: Int) throws -> Int {
+    let (one, two) = (try ActivationTerms(self, batch: 1), try ActivationTerms(self, batch: 2))
+    var guess = Int.max
+    for k in candidateStages {
+      let atOne = try stage(k, one, shards: shards).totalBytes
+      let slope = try stage(k, two, shards: shards).totalBytes - atOne
+      if slope > 0 { guess = min(guess, 1 + max(0, usable - atOne) / slope) }
+    }
+    return guess
+  }
+
   /// The smallest ZeRO group (data-parallel degree × C) at which micro-batch b fits on every
   /// stage, or nil when none can (the unsharded part alone is too large).
   public func shardsNeeded(batch b: Int, usableBytes usable: Int) throws -> Int? {
     var needed = 1
+    let terms = try ActivationTerms(self, batch: b)
     for k in candidateStages {
-      guard let g = try shardsNeeded(stage: k, batch: b, usable: usable) else { return nil }
+      guard let g = try shardsNeeded(stage: k, terms, usable: usable) else { return nil }
       needed = max(needed, g)
     }
     return needed
@@ -376,10 +437,10 @@ public struct StageMemoryModel: Sendable {
       try Exact(quantity: "the model state bytes").mul(2, layerState.params), layerState.grads)
   }
 
-  func shardsNeeded(stage k: Int, batch b: Int, usable: Int) throws -> Int? {
+  func shardsNeeded(stage k: Int, _ terms: ActivationTerms, usable: Int) throws -> Int? {
     let x = Exact(quantity: "the total memory")
     let whole = try state(stage: k, shards: 1)
-    let (dense, experts) = (stageState[k], stageExpertState[k])
+    let (dense, experts) = (kinds[stageKinds[k]].state, kinds[stageKinds[k]].experts)
     // (bytes, sharded by ZeRO, over the group ÷ E: the routed experts' state).
     let parts = [
       (whole.params, zeroStage >= 3), (whole.grads, zeroStage >= 2),
@@ -395,7 +456,7 @@ public struct StageMemoryModel: Sendable {
     let sharded =
       split.filter { $0.2 && $0.0 > 0 }.map { ($0.0, 1) }
       + split.filter { $0.2 && $0.1 > 0 }.map { ($0.1, expertParallel) }
-    let activations = try activations(stage: k, batch: b)
+    let activations = try activations(stage: k, terms)
     if try x.sum([whole.params, whole.grads, whole.optimizer, activations]) <= usable { return 1 }
     let room = usable - (try x.add(fixed, activations))
     if room < 0 { return nil }

@@ -26,6 +26,13 @@ struct TrainingMemory {
     var optimizer = 0
     /// Trainable parameters on this rank.
     var trainable = 0
+
+    func adding(_ other: Bytes, _ x: Exact) throws -> Bytes {
+      Bytes(
+        params: try x.add(params, other.params), grads: try x.add(grads, other.grads),
+        optimizer: try x.add(optimizer, other.optimizer),
+        trainable: try x.add(trainable, other.trainable))
+    }
   }
 
   var weightBytes: Int { precision.bytesPerElement }

@@ -1,0 +1,87 @@
+import Testing
+
+@testable import Planner
+
+/// `maxBatchSize` searches from a linear guess; the answer must be the one a plain search from
+/// b = 1 over every stage gives (the doubling and bisection it replaced), on every layout.
+@Suite struct MaxBatchSearchTests {
+  /// The largest b ≤ the cap at which every stage (not only the candidates) fits: doubling from
+  /// 1, then bisecting, as `maxBatchSize` did before it started from a guess.
+  static func reference(_ m: StageMemoryModel, usable: Int, shards: Int) throws -> Int {
+    func fits(_ b: Int) throws -> Bool {
+      try m.stageLayers.indices.allSatisfy {
+        try m.stage($0, batch: b, shards: shards).totalBytes <= usable
+      }
+    }
+    guard try fits(1) else { return 0 }
+    let cap = m.layout.pipelineParallel > 1 ? m.sequencesPerReplica ?? Int.max : Int.max
+    var (low, high) = (1, 2)
+    while high <= cap, try fits(high) {
+      low = high
+      if high > Int.max / 2 { return high }
+      high *= 2
+    }
+    high = min(high, cap == Int.max ? high : cap + 1)
+    while high - low > 1 {
+      let mid = low + (high - low) / 2
+      if try fits(mid) { low = mid } else { high = mid }
+    }
+    return low
+  }
+
+  struct Case: CustomStringConvertible {
+    let layers, width, heads, t, p, v: Int
+    let method: AccountingMethod
+    let recompute: Recompute
+    var description: String { "L\(layers) h\(width) T\(t) P\(p) V\(v) \(method) \(recompute)" }
+  }
+
+  static let cases: [Case] = {
+    var cases: [Case] = []
+    for (layers, width, heads) in [(7, 512, 8), (24, 1024, 16), (48, 1600, 25)] {
+      for t in [1, 2] where heads % t == 0 {
+        for p in [1, 2, 3, 4, 8] where p <= layers {
+          for v in [1, 2] where v == 1 || layers % (p * v) == 0 && p > 1 {
+            for method in AccountingMethod.allCases {
+              for recompute in Recompute.allCases {
+                cases.append(
+                  Case(
+                    layers: layers, width: width, heads: heads, t: t, p: p, v: v, method: method,
+                    recompute: recompute))
+              }
+            }
+          }
+        }
+      }
+    }
+    return cases
+  }()
+
+  @Test(arguments: cases)
+  func sameAnswerAsASearchFromOne(_ c: Case) throws {
+    let model = Shapes.gpt2(layers: c.layers, width: c.width, heads: c.heads)
+    let layout = ParallelLayout(tensorParallel: c.t, pipelineParallel: c.p, virtualStages: c.v)
+    let setup = TrainingSetup(
+      precision: .bf16, checkpointing: c.recompute, fp32Gradients: true, method: c.method,
+      layout: layout)
+    let accounting = try Planner.accounting(model, setup)
+    let stageLayers = try layout.stageLayers(numLayers: c.layers)
+    var checked = 0
+    // The planner gives B/D to a pipeline only (`Planner.plan`).
+    for perReplica in c.p > 1 ? [nil, 1, 6, 64, 1_000] : [nil] as [Int?] {
+      let m = try StageMemoryModel(
+        accounting: accounting, layout: layout, stageLayers: stageLayers, setup: setup,
+        sequencesPerReplica: perReplica)
+      for usable in [1 << 30, 12_345_678_901, 80 << 30, 1 << 50] {
+        for shards in [1, 8] {
+          let expected = try Self.reference(m, usable: usable, shards: shards)
+          #expect(
+            try m.maxBatchSize(usableBytes: usable, shards: shards) == expected,
+            "\(c), B/D \(String(describing: perReplica)), usable \(usable), shards \(shards)")
+          checked += expected > 1 ? 1 : 0
+        }
+      }
+    }
+    #expect(checked > 0, "no case where the search had room to go wrong")
+  }
+}
