@@ -372,45 +372,6 @@ extension Store {
   }
 }
 
-/// A plan's pipeline stages in one text column: "layers in_flight parameters gradients
-/// optimizer activations total" per stage, stages separated by ';'. A single stage is stored
-/// as NULL: its figures are the plan's own.
-enum StageColumns {
-  static func encode(_ stages: [StageMemory]) -> String? {
-    guard stages.count > 1 else { return nil }
-    return stages.map {
-      [
-        $0.layers, $0.microBatchesInFlight, $0.parametersBytes, $0.gradientsBytes,
-        $0.optimizerStateBytes, $0.activationsBytes, $0.totalBytes,
-      ].map(String.init).joined(separator: " ")
-    }.joined(separator: ";")
-  }
-
-  static func decode(_ text: String?) throws -> [StageMemory]? {
-    guard let text else { return nil }
-    return try text.split(separator: ";").enumerated().map { k, line in
-      let n = line.split(separator: " ").compactMap { Int($0) }
-      guard n.count == 7 else { throw StoreError.corrupt("plans.stages '\(line)'") }
-      return StageMemory(
-        stage: k, layers: n[0], microBatchesInFlight: n[1], parametersBytes: n[2],
-        gradientsBytes: n[3], optimizerStateBytes: n[4], activationsBytes: n[5], totalBytes: n[6])
-    }
-  }
-
-  static func layers(_ layers: [Int]?) -> String? {
-    layers.map { $0.map(String.init).joined(separator: ",") }
-  }
-
-  static func layers(_ text: String?) throws -> [Int]? {
-    try text.map { text in
-      try text.split(separator: ",").map {
-        guard let n = Int($0) else { throw StoreError.corrupt("plans.pipeline_layers '\(text)'") }
-        return n
-      }
-    }
-  }
-}
-
 /// A plan's step time and cluster in columns. A time that follows from the MFU is not
 /// stored: it is derived from the plan's own figures when read.
 enum TimeColumns {
