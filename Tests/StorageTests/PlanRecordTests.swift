@@ -44,6 +44,29 @@ import Testing
     #expect(back.plan == expected)
   }
 
+  /// Deep pipelines (alike middle stages; one micro-batch less each under 1F1B; an uneven
+  /// split; interleaving) are stored as runs and read back stage for stage.
+  @Test(arguments: [
+    ParallelLayout(pipelineParallel: 48), ParallelLayout(pipelineParallel: 16),
+    ParallelLayout(pipelineParallel: 7), ParallelLayout(pipelineParallel: 8, virtualStages: 2),
+  ])
+  func pipelinedStagesRoundTrip(_ layout: ParallelLayout) throws {
+    for global in [layout.virtualStages > 1 ? 64 : nil, 4_096] {
+      let original = try plan(
+        "seed-gpt2-xl", "h100-sxm",
+        TrainingSetup(
+          microBatchSize: 1, globalBatchSize: global, numGPUs: layout.pipelineParallel,
+          precision: .bf16, layout: layout))
+      try store.insertPlan(original)
+      let back = try #require(try store.plans().first)
+      #expect(back.plan.stages == original.stages)
+      #expect(back.plan.stages.count == layout.pipelineParallel)
+      let text = try #require(
+        try store.database.text("SELECT stages FROM plan_rows ORDER BY id DESC LIMIT 1"))
+      #expect(text.split(separator: ";").count <= 8, "\(text)")
+    }
+  }
+
   @Test func newestFirstAndFilters() throws {
     let a = try plan("seed-gpt2-small", "a100-80gb")
     let b = try plan("seed-gpt2-xl", "h100-sxm")
