@@ -21,18 +21,17 @@ public enum ExactRange {
     zeroAllowed: Bool = false
   ) throws {
     let typed = value / scale
+    if typed >= smallest && typed <= largest || typed == 0 && zeroAllowed { return }
+    // Only a refusal shows the value: writing a double is most of a valid check's cost.
     let shown = trimmedText(typed)
     if !value.isFinite { throw PlannerError.notFinite(field, shown) }
     if typed < 0 { throw PlannerError.negative(field, shown) }
-    if typed == 0 && zeroAllowed { return }
-    if typed == 0 && !zeroAllowed { throw PlannerError.notPositive(field, shown) }
-    if !(typed >= smallest && typed <= largest) {
-      throw PlannerError.outOfRange(
-        field, shown,
-        rule:
-          "must be between \(smallestText) and \(largestText)\(unit)\(zeroAllowed ? " or 0" : "")\(why)"
-      )
-    }
+    if typed == 0 { throw PlannerError.notPositive(field, shown) }
+    throw PlannerError.outOfRange(
+      field, shown,
+      rule:
+        "must be between \(smallestText) and \(largestText)\(unit)\(zeroAllowed ? " or 0" : "")\(why)"
+    )
   }
 
   static func trimmedText(_ value: Double) -> String {

@@ -48,7 +48,8 @@ public enum Planner {
       asked: setup.microBatchSize, largestFitting: maxBatch, global: setup.globalBatchSize,
       dataParallel: dataParallel,
       microBatchesMultipleOf: layout.virtualStages > 1 ? layout.pipelineParallel : 1)
-    let stages = try memoryModel.stages(batch: batch, shards: shards)
+    let terms = try ActivationTerms(memoryModel, batch: batch)
+    let stages = try memoryModel.stages(terms, shards: shards)
     let peakStage = stages.indices.max { stages[$0].totalBytes < stages[$1].totalBytes } ?? 0
     let memory = try breakdown(stages[peakStage], memoryModel, batch: batch)
     let resolved = try resolve(
@@ -76,7 +77,7 @@ public enum Planner {
       compute = estimate(stepSeconds: predicted.stepSeconds)
       time = predicted
     }
-    let gpusNeeded = try memoryModel.shardsNeeded(batch: batch, usableBytes: usable).map {
+    let gpusNeeded = try memoryModel.shardsNeeded(terms, usableBytes: usable).map {
       ceilDiv($0, layout.contextParallel).roundedUp(toMultipleOf: layout.dataParallelStep)
         * layout.modelParallelGPUs
     }

@@ -337,7 +337,10 @@ public struct StageMemoryModel: Sendable {
   }
 
   public func stages(batch b: Int, shards: Int) throws -> [StageMemory] {
-    let terms = try ActivationTerms(self, batch: b)
+    try stages(try ActivationTerms(self, batch: b), shards: shards)
+  }
+
+  func stages(_ terms: ActivationTerms, shards: Int) throws -> [StageMemory] {
     var stages: [StageMemory] = []
     stages.reserveCapacity(stageLayers.count)
     for k in stageLayers.indices { stages.append(try stage(k, terms, shards: shards)) }
@@ -345,7 +348,10 @@ public struct StageMemoryModel: Sendable {
   }
 
   func fits(batch b: Int, shards: Int, usable: Int) throws -> Bool {
-    let terms = try ActivationTerms(self, batch: b)
+    try fits(try ActivationTerms(self, batch: b), shards: shards, usable: usable)
+  }
+
+  func fits(_ terms: ActivationTerms, shards: Int, usable: Int) throws -> Bool {
     for k in candidateStages where try stage(k, terms, shards: shards).totalBytes > usable {
       return false
     }
@@ -364,13 +370,14 @@ public struct StageMemoryModel: Sendable {
       if constant >= usable { return 0 }
       return (usable - constant) / max(1, try activations(stage: 0, batch: 1) - fixed)
     }
-    guard try fits(batch: 1, shards: shards, usable: usable) else { return 0 }
+    let one = try ActivationTerms(self, batch: 1)
+    guard try fits(one, shards: shards, usable: usable) else { return 0 }
     // The largest b ≤ B/D (with a pipeline and a global batch) or ≤ 2^62 that fits; fits(b)
     // only turns false as b grows. Searching from the line through b = 1 and 2 takes a few
     // steps where searching from 1 took two dozen a plan; the answer is the same.
     let cap = layout.pipelineParallel > 1 ? sequencesPerReplica ?? Int.max : Int.max
     let upper = min(cap, 1 << 62)
-    let guess = min(max(1, try linearGuess(usableBytes: usable, shards: shards)), upper)
+    let guess = min(max(1, try linearGuess(one, usableBytes: usable, shards: shards)), upper)
     // fits(low); high is past the answer (it does not fit, or it is past `upper`).
     var (low, high) = (1, upper + 1)
     var step = 1
@@ -407,8 +414,8 @@ public struct StageMemoryModel: Sendable {
 
   /// Where the heaviest candidate stage's bytes, taken as a line through b = 1 and b = 2, reach
   /// the usable memory: exact when nothing is rounded or capped, close otherwise.
-  func linearGuess(usableBytes usable: Int, shards: Int) throws -> Int {
-    let (one, two) = (try ActivationTerms(self, batch: 1), try ActivationTerms(self, batch: 2))
+  func linearGuess(_ one: ActivationTerms, usableBytes usable: Int, shards: Int) throws -> Int {
+    let two = try ActivationTerms(self, batch: 2)
     var guess = Int.max
     for k in candidateStages {
       let atOne = try stage(k, one, shards: shards).totalBytes
@@ -421,8 +428,11 @@ public struct StageMemoryModel: Sendable {
   /// The smallest ZeRO group (data-parallel degree × C) at which micro-batch b fits on every
   /// stage, or nil when none can (the unsharded part alone is too large).
   public func shardsNeeded(batch b: Int, usableBytes usable: Int) throws -> Int? {
+    try shardsNeeded(try ActivationTerms(self, batch: b), usableBytes: usable)
+  }
+
+  func shardsNeeded(_ terms: ActivationTerms, usableBytes usable: Int) throws -> Int? {
     var needed = 1
-    let terms = try ActivationTerms(self, batch: b)
     for k in candidateStages {
       guard let g = try shardsNeeded(stage: k, terms, usable: usable) else { return nil }
       needed = max(needed, g)
@@ -440,6 +450,9 @@ public struct StageMemoryModel: Sendable {
   func shardsNeeded(stage k: Int, _ terms: ActivationTerms, usable: Int) throws -> Int? {
     let x = Exact(quantity: "the total memory")
     let whole = try state(stage: k, shards: 1)
+    let activations = try activations(stage: k, terms)
+    let unsharded = try x.add(try x.add(whole.params, whole.grads), whole.optimizer)
+    if try x.add(unsharded, activations) <= usable { return 1 }
     let (dense, experts) = (kinds[stageKinds[k]].state, kinds[stageKinds[k]].experts)
     // (bytes, sharded by ZeRO, over the group ÷ E: the routed experts' state).
     let parts = [
@@ -456,8 +469,6 @@ public struct StageMemoryModel: Sendable {
     let sharded =
       split.filter { $0.2 && $0.0 > 0 }.map { ($0.0, 1) }
       + split.filter { $0.2 && $0.1 > 0 }.map { ($0.1, expertParallel) }
-    let activations = try activations(stage: k, terms)
-    if try x.sum([whole.params, whole.grads, whole.optimizer, activations]) <= usable { return 1 }
     let room = usable - (try x.add(fixed, activations))
     if room < 0 { return nil }
     guard let largest = sharded.map({ try? x.mul($0.0, $0.1) }).compactMap({ $0 }).max() else {

@@ -14,46 +14,31 @@ enum StageColumns {
 
   static func encode(_ stages: [StageMemory]) -> String? {
     guard stages.count > 1 else { return nil }
-    var rows: [Int] = []
-    rows.reserveCapacity(stages.count * width)
-    for s in stages {
-      rows.append(s.layers)
-      rows.append(s.microBatchesInFlight)
-      rows.append(s.parametersBytes)
-      rows.append(s.gradientsBytes)
-      rows.append(s.optimizerStateBytes)
-      rows.append(s.activationsBytes)
-      rows.append(s.totalBytes)
-    }
-    // Each entry: a stage's index (≥ 0), or a run of n more stages (−n).
-    var entries: [Int] = []
-    var k = 0
-    while k < stages.count {
-      let run = k >= 2 ? progression(rows, from: k) : 0
-      entries.append(run > 0 ? -run : k)
-      k += max(run, 1)
-    }
-    let capacity = entries.count * width * (DecimalText.maximumWidth + 1)
+    let capacity = stages.count * width * (DecimalText.maximumWidth + 1)
     return String(unsafeUninitializedCapacity: capacity) { text in
-      var i = 0
-      for (e, entry) in entries.enumerated() {
-        if e > 0 {
-          text[i] = UInt8(ascii: ";")
-          i += 1
-        }
-        if entry < 0 {
-          text[i] = UInt8(ascii: "*")
-          i += 1
-          DecimalText.write(-entry, into: text, at: &i)
+      var (i, k) = (0, 0)
+      func put(_ byte: Unicode.Scalar) {
+        text[i] = UInt8(ascii: byte)
+        i += 1
+      }
+      while k < stages.count {
+        if k > 0 { put(";") }
+        let run = k >= 2 ? progression(stages, from: k) : 0
+        if run > 0 {
+          put("*")
+          DecimalText.write(run, into: text, at: &i)
+          k += run
           continue
         }
-        for f in 0..<width {
-          if f > 0 {
-            text[i] = UInt8(ascii: " ")
-            i += 1
-          }
-          DecimalText.write(rows[entry * width + f], into: text, at: &i)
+        let s = stages[k]
+        for (f, n) in [
+          s.layers, s.microBatchesInFlight, s.parametersBytes, s.gradientsBytes,
+          s.optimizerStateBytes, s.activationsBytes, s.totalBytes,
+        ].enumerated() {
+          if f > 0 { put(" ") }
+          DecimalText.write(n, into: text, at: &i)
         }
+        k += 1
       }
       return i
     }
@@ -82,18 +67,29 @@ enum StageColumns {
   }
 
   /// How many stages from k on (k ≥ 2) continue the difference between stages k − 1 and k − 2.
-  static func progression(_ rows: [Int], from k: Int) -> Int {
+  static func progression(_ stages: [StageMemory], from k: Int) -> Int {
     var run = 0
-    while (k + run + 1) * width <= rows.count {
-      let c = (k + run) * width
-      for i in c..<(c + width) {
-        let (step, o1) = rows[i - width].subtractingReportingOverflow(rows[i - 2 * width])
-        let (next, o2) = rows[i].subtractingReportingOverflow(rows[i - width])
-        if o1 || o2 || next != step { return run }
-      }
+    while k + run < stages.count {
+      let (a, b, c) = (stages[k + run - 2], stages[k + run - 1], stages[k + run])
+      guard
+        steady(a.layers, b.layers, c.layers)
+          && steady(a.microBatchesInFlight, b.microBatchesInFlight, c.microBatchesInFlight)
+          && steady(a.parametersBytes, b.parametersBytes, c.parametersBytes)
+          && steady(a.gradientsBytes, b.gradientsBytes, c.gradientsBytes)
+          && steady(a.optimizerStateBytes, b.optimizerStateBytes, c.optimizerStateBytes)
+          && steady(a.activationsBytes, b.activationsBytes, c.activationsBytes)
+          && steady(a.totalBytes, b.totalBytes, c.totalBytes)
+      else { return run }
       run += 1
     }
     return run
+  }
+
+  /// Whether c − b = b − a, both without overflow (the reader computes them the same way).
+  static func steady(_ a: Int, _ b: Int, _ c: Int) -> Bool {
+    let (first, o1) = b.subtractingReportingOverflow(a)
+    let (second, o2) = c.subtractingReportingOverflow(b)
+    return !o1 && !o2 && first == second
   }
 
   /// Appends the stages "*N" stands for; refuses a run with fewer than two stages before it, a
