@@ -57,12 +57,14 @@ CASES = [
         "published_counts_embedding": None,
     },
     {
-        "name": "Qwen1.5-MoE-A2.7B",
-        "config_file": "configs/qwen1.5-moe-a2.7b.json",
-        "published_active": 2.7e9,
-        "published_total": 14.3e9,
-        "published_source": "huggingface.co/Qwen/Qwen1.5-MoE-A2.7B model card: '14.3B parameters in "
-                            "total and 2.7B activated parameters during runtime'",
+        "name": "Qwen2-57B-A14B",
+        "config_file": "configs/qwen2-57b-a14b.json",
+        "published_active": 14e9,
+        "published_total": 57e9,
+        "published_source": "huggingface.co/Qwen/Qwen2-57B-A14B model card and the Qwen2 technical "
+                            "report (arXiv:2407.10671), Table 1: 57B parameters in total, 14B "
+                            "activated (the name says 57B-A14B). NOT a verbatim config.json: "
+                            "re-serialised from a Python dict, see configs/SOURCES.md",
         "published_counts_embedding": None,
     },
     {
@@ -76,13 +78,14 @@ CASES = [
         "published_counts_embedding": None,
     },
     {
-        "name": "DeepSeek-V2-Lite",
-        "config_file": "configs/deepseek-v2-lite.json",
+        "name": "DeepSeek-V2-Lite-Chat",
+        "config_file": "configs/deepseek-v2-lite-chat.json",
         "published_active": 2.4e9,
         "published_total": 15.7e9,
-        "published_source": "huggingface.co/deepseek-ai/DeepSeek-V2-Lite model card: '16B total "
-                            "params, 2.4B active params'; architecture section: '15.7B total "
-                            "parameters, of which 2.4B are activated for each token'",
+        "published_source": "huggingface.co/deepseek-ai/DeepSeek-V2-Lite-Chat model card (the "
+                            "DeepSeek-V2-Lite card's): table 'DeepSeek-V2-Lite-Chat (SFT) 16B total, "
+                            "2.4B activated'; architecture section: '15.7B total parameters, of "
+                            "which 2.4B are activated for each token'",
         "published_counts_embedding": None,
     },
     {
@@ -100,13 +103,14 @@ CASES = [
         "published_counts_embedding": "both revisions exist: 36.6B without, 36.7B with",
     },
     {
-        "name": "OLMoE-1B-7B-0924",
-        "config_file": "configs/olmoe-1b-7b-0924.json",
+        "name": "OLMoE-1B-7B-0125-Instruct",
+        "config_file": "configs/olmoe-1b-7b-0125-instruct.json",
         "published_active": 1.3e9,
         "published_total": 6.9e9,
         "published_source": "Muennighoff et al., 'OLMoE: Open Mixture-of-Experts Language Models' "
                             "(arXiv:2409.02060): '1.3B active / 6.9B total parameters' "
-                            "(the name says 1B-7B)",
+                            "(the name says 1B-7B); the 0125 release keeps the 0924 architecture "
+                            "(16 layers, h 2048, 64 experts of 1024, top-8)",
         "published_counts_embedding": None,
     },
     {
@@ -344,6 +348,16 @@ def count(case: dict) -> dict:
         notes.append("attention sinks (one learned logit per head, self_attn.sinks) are "
                      "parameters and counted in attention; experts carry biases "
                      "(gate_up_proj_bias, down_proj_bias) counted with the routed experts")
+    if raw["model_type"] == "olmoe":
+        q = dict(model.named_parameters())["model.layers.0.self_attn.q_norm.weight"].numel()
+        k = dict(model.named_parameters())["model.layers.0.self_attn.k_norm.weight"].numel()
+        notes.append(f"q_norm and k_norm span the whole projections ({q} and {k} per layer: "
+                     "hidden_size and hidden_size / heads x kv heads), not one head as Qwen3's; "
+                     "counted in attention")
+    if raw["model_type"] in ("deepseek_v2", "deepseek_v3"):
+        notes.append("transformers makes every layer from first_k_dense_replace on an MoE layer "
+                     "(moe_layer_freq is not read); this config's moe_layer_freq is "
+                     f"{raw.get('moe_layer_freq', 1)}")
     if moe["e_score_correction_bias"]:
         notes.append("e_score_correction_bias (aux-loss-free balancing) is a buffer in this "
                      "transformers, not a parameter: not in the total")

@@ -41,6 +41,7 @@ enum RecordJSON {
           ("ffn", .int(e.ffn)), ("shared_ffn", .int(e.sharedFFN)),
           ("first_dense_layers", .int(e.firstDenseLayers)), ("every", .int(e.every)),
           ("router_bias", .bool(e.routerBias)), ("expert_bias", .bool(e.expertBias)),
+          ("shared_expert_gate", .bool(e.sharedExpertGate)),
         ])
       } ?? .null)
     emit(

@@ -68,11 +68,17 @@ extension HuggingFaceConfig {
     let perType: [String: [Field: String]] = [
       "gpt2": gpt2,
       "mixtral": [.experts: "num_local_experts", .expertFFN: "intermediate_size"],
+      "qwen2_moe": [.experts: "num_experts", .moeEvery: "decoder_sparse_step"],
       "qwen3_moe": [.experts: "num_experts", .moeEvery: "decoder_sparse_step"],
+      "deepseek_v2": [
+        .experts: "n_routed_experts", .moeEvery: "moe_layer_freq",
+        .numKVHeads: "num_attention_heads",
+      ],
       "deepseek_v3": [
         .experts: "n_routed_experts", .moeEvery: "moe_layer_freq",
         .numKVHeads: "num_attention_heads",
       ],
+      "olmoe": [.experts: "num_experts", .expertFFN: "intermediate_size"],
       "gpt_oss": [.experts: "num_local_experts", .expertFFN: "intermediate_size"],
     ]
     return perType[type]?[field] ?? common[field] ?? field.rawValue

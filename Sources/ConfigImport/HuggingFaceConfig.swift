@@ -16,10 +16,12 @@ import Planner
 /// embeddings; Qwen2's Q/K/V biases; …). Every refusal is a `ConfigImportError` naming the key.
 public struct HuggingFaceConfig {
   public static let supported = [
-    "gpt2", "llama", "mistral", "qwen2", "gpt_neox", "mixtral", "qwen3_moe", "deepseek_v3",
-    "gpt_oss",
+    "gpt2", "llama", "mistral", "qwen2", "gpt_neox", "mixtral", "qwen2_moe", "qwen3_moe",
+    "deepseek_v2", "deepseek_v3", "olmoe", "gpt_oss",
   ]
-  static let mixtureOfExperts: Set<String> = ["mixtral", "qwen3_moe", "deepseek_v3", "gpt_oss"]
+  static let mixtureOfExperts: Set<String> = [
+    "mixtral", "qwen2_moe", "qwen3_moe", "deepseek_v2", "deepseek_v3", "olmoe", "gpt_oss",
+  ]
   public static let maximumFileBytes = 16 << 20
 
   let json: [String: ConfigValue]
@@ -133,58 +135,6 @@ public struct HuggingFaceConfig {
       dFF: try int("intermediate_size"), ffn: ffn,
       tiedEmbeddings: try optionalBool("tie_word_embeddings") ?? false,
       norm: neox ? .layernorm : .rmsnorm, bias: try bias(type), positional: .rope)
-  }
-
-  /// The MoE families, as transformers builds them (`quantization_config` is ignored: the
-  /// count is the model's parameters, not the checkpoint's stored tensors; DeepSeek-V3's
-  /// multi-token-prediction layer is not instantiated by transformers and not counted).
-  func moe(_ type: String) throws -> ModelConfig {
-    let heads = try int("num_attention_heads")
-    let h = try int("hidden_size")
-    var config = ModelConfig(
-      vocabSize: try int("vocab_size"), contextLength: try int("max_position_embeddings"),
-      numLayers: try int("num_hidden_layers"), dModel: h, numHeads: heads,
-      numKVHeads: try optionalInt("num_key_value_heads") ?? heads,
-      dFF: try int("intermediate_size"), ffn: .swiglu,
-      tiedEmbeddings: try optionalBool("tie_word_embeddings") ?? false, norm: .rmsnorm,
-      bias: try optionalBool("attention_bias") ?? false ? .all : .none, positional: .rope)
-    switch type {
-    case "mixtral":
-      config.experts = Experts(
-        count: try int("num_local_experts"), topK: try int("num_experts_per_tok"),
-        ffn: try int("intermediate_size"))
-    case "qwen3_moe":
-      if case .array(let dense)? = json["mlp_only_layers"], !dense.isEmpty {
-        throw ConfigImportError(
-          file: file, key: "mlp_only_layers",
-          "key 'mlp_only_layers' lists dense layers; trainplan models only a leading run of dense layers"
-        )
-      }
-      config.headDim = try optionalInt("head_dim")
-      config.qkNorm = true
-      config.experts = Experts(
-        count: try int("num_experts"), topK: try int("num_experts_per_tok"),
-        ffn: try int("moe_intermediate_size"), every: try optionalInt("decoder_sparse_step") ?? 1)
-    case "deepseek_v3":
-      config.latentAttention = LatentAttention(
-        qLoraRank: try optionalInt("q_lora_rank"), kvLoraRank: try int("kv_lora_rank"),
-        qkNopeHeadDim: try int("qk_nope_head_dim"), qkRopeHeadDim: try int("qk_rope_head_dim"),
-        vHeadDim: try int("v_head_dim"))
-      config.numKVHeads = heads
-      config.experts = Experts(
-        count: try int("n_routed_experts"), topK: try int("num_experts_per_tok"),
-        shared: try optionalInt("n_shared_experts") ?? 0, ffn: try int("moe_intermediate_size"),
-        firstDenseLayers: try optionalInt("first_k_dense_replace") ?? 0,
-        every: try optionalInt("moe_layer_freq") ?? 1)
-    default:  // gpt_oss
-      config.headDim = try optionalInt("head_dim")
-      config.attentionSinks = true
-      config.experts = Experts(
-        count: try int("num_local_experts"),
-        topK: try optionalInt("num_experts_per_tok") ?? int("experts_per_token"),
-        ffn: try int("intermediate_size"), routerBias: true, expertBias: true)
-    }
-    return config
   }
 
   func bias(_ type: String) throws -> BiasKind {

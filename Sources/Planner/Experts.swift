@@ -15,10 +15,14 @@ public struct Experts: Equatable, Hashable, Sendable {
   public var routerBias: Bool
   /// Biases on the experts' matrices (gpt-oss).
   public var expertBias: Bool
+  /// Qwen2-MoE's `shared_expert_gate`: a linear h → 1 whose sigmoid scales the shared
+  /// experts' output, one per MoE layer, replicated like the router and always active.
+  public var sharedExpertGate: Bool
 
   public init(
     count: Int, topK: Int, shared: Int = 0, ffn: Int, sharedFFN: Int? = nil,
-    firstDenseLayers: Int = 0, every: Int = 1, routerBias: Bool = false, expertBias: Bool = false
+    firstDenseLayers: Int = 0, every: Int = 1, routerBias: Bool = false, expertBias: Bool = false,
+    sharedExpertGate: Bool = false
   ) {
     self.count = count
     self.topK = topK
@@ -29,6 +33,7 @@ public struct Experts: Equatable, Hashable, Sendable {
     self.every = every
     self.routerBias = routerBias
     self.expertBias = expertBias
+    self.sharedExpertGate = sharedExpertGate
   }
 
   public func isMoE(layer i: Int) -> Bool { i >= firstDenseLayers && i % every == 0 }
@@ -50,6 +55,10 @@ public struct Experts: Equatable, Hashable, Sendable {
         .topK, String(topK), rule: "must be at most the number of experts (\(count))")
     }
     if shared < 0 { throw PlannerError.negative(.sharedExperts, String(shared)) }
+    if sharedExpertGate && shared == 0 {
+      throw PlannerError.outOfRange(
+        .sharedExperts, "0", rule: "must be at least 1 when a shared-expert gate scales them")
+    }
     if shared > 0 && sharedFFN <= 0 {
       throw PlannerError.notPositive(.expertFFN, String(sharedFFN))
     }

@@ -74,8 +74,12 @@ public struct ModelConfig: Equatable, Hashable, Sendable {
   public var experts: Experts?
   /// Each head's width when it is not h/n (Qwen3, gpt-oss); nil for h/n.
   public var headDim: Int?
-  /// Per-head RMSNorm of Q and K (Qwen3, OLMoE-style): 2 × head dim per layer.
+  /// RMSNorm of Q and K: per head (Qwen3), 2 × head dim per layer, unless
+  /// `qkNormWholeProjection`.
   public var qkNorm: Bool = false
+  /// With `qkNorm`, the norms span the whole Q and K projections (OLMoE's q_norm over h and
+  /// k_norm over h/n × KV heads): (n + KV heads) × head dim per layer.
+  public var qkNormWholeProjection: Bool = false
   /// gpt-oss's attention sinks: one learned logit per head and layer.
   public var attentionSinks: Bool = false
   /// DeepSeek's multi-head latent attention; nil for standard attention.

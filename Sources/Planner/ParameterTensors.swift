@@ -128,7 +128,10 @@ enum ParameterTensors {
         ParameterTensor(.bias, rows: h, sharded: false),  // the output projection's
       ]
     }
-    if model.qkNorm {
+    if model.qkNorm && model.qkNormWholeProjection {
+      // Split over tensor parallelism with the heads they normalise.
+      out.append(ParameterTensor(.norm, rows: q + kv, sharded: true))
+    } else if model.qkNorm {
       out.append(ParameterTensor(.norm, rows: 2 * model.headWidth, sharded: false))
     }
     if model.attentionSinks {
@@ -159,8 +162,8 @@ enum ParameterTensors {
     return out
   }
 
-  /// The router (h → E, with its bias), every routed expert (unless `routed` is false) and
-  /// the shared experts.
+  /// The router (h → E, with its bias), every routed expert (unless `routed` is false), the
+  /// shared experts and their gate (h → 1).
   static func expertTensors(
     _ model: ModelConfig, _ e: Experts, matricesOnly: Bool, routed: Bool = true
   ) -> [ParameterTensor] {
@@ -174,6 +177,9 @@ enum ParameterTensors {
     }
     for _ in 0..<e.shared {
       out += expert(model, e, width: e.sharedFFN, matricesOnly: matricesOnly)
+    }
+    if e.sharedExpertGate {
+      out.append(ParameterTensor(.router, rows: 1, cols: h, sharded: false))
     }
     return out
   }

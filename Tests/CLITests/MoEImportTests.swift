@@ -22,7 +22,7 @@ import Testing
   @Test func countsEqualTransformers() throws {
     let data = try Data(contentsOf: Self.validation.appendingPathComponent("moe_counts.json"))
     let counts = try JSONDecoder().decode(Counts.self, from: data)
-    #expect(counts.cases.count == 4)
+    #expect(counts.cases.count == 7)
     for c in counts.cases {
       let path = Self.validation.appendingPathComponent(c.config_file).path
       let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
@@ -31,6 +31,9 @@ import Testing
       let shown = try cli.json(["model", "show", name, "--json"])
       #expect(int(shown, "parameters") == c.total, "\(c.name) total")
       #expect(int(shown, "active_parameters") == c.active, "\(c.name) active")
+      // Qwen2-MoE's shared-expert gate is stored with the model and shown.
+      let gate = try #require(value(shown, "experts.shared_expert_gate") as? Bool, "\(c.name)")
+      #expect(gate == (c.model_type == "qwen2_moe"), "\(c.name) shared_expert_gate")
     }
     // A plan stores every expert: Mixtral's 46.7B parameters under ZeRO 3 on 8 GPUs, bf16.
     let plan = try cli.json(
@@ -47,15 +50,53 @@ import Testing
 
   @Test func unsupportedMoETypesListWhatIs() throws {
     let folder = cli.folder
-    let file = folder.file("olmoe.json")
-    try #"{"model_type": "olmoe", "hidden_size": 2048, "num_hidden_layers": 16}"#
+    let file = folder.file("dbrx.json")
+    try #"{"model_type": "dbrx", "hidden_size": 2048, "num_hidden_layers": 16}"#
       .write(toFile: file, atomically: true, encoding: .utf8)
-    let r = try cli.run(["model", "import", file, "--name", "olmoe"])
+    let r = try cli.run(["model", "import", file, "--name", "dbrx"])
     #expect(r.status == 1)
     #expect(
       r.stderr.contains(
-        "supported: gpt2, llama, mistral, qwen2, gpt_neox, mixtral, qwen3_moe, deepseek_v3, gpt_oss"
+        "supported: gpt2, llama, mistral, qwen2, gpt_neox, mixtral, qwen2_moe, qwen3_moe, deepseek_v2, deepseek_v3, olmoe, gpt_oss"
       ))
+  }
+
+  /// A published config with one key changed to a shape trainplan does not model: one line
+  /// naming the key, non-zero exit, nothing saved.
+  @Test func newFamiliesRefuseUnmodelledKeysSavingNothing() throws {
+    try cli.run("plan seed-gpt2-small a100-80gb --batch-size 1").expectStatus(0)
+    let before = cli.databaseBytes()
+    let edits: [(file: String, from: String, to: String, key: String)] = [
+      (
+        "qwen2-57b-a14b.json", #""decoder_sparse_step": 1"#, #""decoder_sparse_step": 2"#,
+        "decoder_sparse_step"
+      ),
+      (
+        "deepseek-v2-lite-chat.json", #""moe_layer_freq": 1"#, #""moe_layer_freq": 2"#,
+        "moe_layer_freq"
+      ),
+      (
+        "deepseek-v2-lite-chat.json", #""kv_lora_rank": 512"#, #""kv_lora_rank": 0"#,
+        "kv_lora_rank"
+      ),
+      (
+        "olmoe-1b-7b-0125-instruct.json", #""num_experts_per_tok": 8"#,
+        #""num_experts_per_tok": 65"#, "num_experts_per_tok"
+      ),
+    ]
+    for (i, edit) in edits.enumerated() {
+      let published = try String(
+        contentsOf: Self.validation.appendingPathComponent("configs/\(edit.file)"), encoding: .utf8)
+      #expect(published.contains(edit.from), "\(edit.file)")
+      let file = cli.folder.file("bad\(i).json")
+      try published.replacingOccurrences(of: edit.from, with: edit.to)
+        .write(toFile: file, atomically: true, encoding: .utf8)
+      let r = try cli.run(["model", "import", file, "--name", "bad\(i)"])
+      #expect(r.status == 1, "\(edit.key): \(r.stderr)")
+      #expect(r.stderr.split(separator: "\n").count == 1, "\(edit.key): \(r.stderr)")
+      #expect(r.stderr.contains(edit.key), "\(edit.key): \(r.stderr)")
+    }
+    #expect(cli.databaseBytes() == before)
   }
 
   @Test func modelAddTakesExpertsAndRefusesBadOnes() throws {

@@ -113,21 +113,25 @@ import Testing
   struct Counts: Decodable {
     struct Case: Decodable {
       var model_type, config_file: String
-      var total: Int
+      var total, active: Int
     }
     var cases: [Case]
   }
 
-  /// The four published MoE configs (validation/configs, sources in SOURCES.md) count as
-  /// transformers instantiates them (validation/moe_counts.json).
+  /// The seven MoE configs (validation/configs, sources in SOURCES.md) count as transformers
+  /// instantiates them (validation/moe_counts.json), total and active.
   @Test func moeFamiliesCountAsTransformers() throws {
     let data = try Data(contentsOf: Self.validation.appendingPathComponent("moe_counts.json"))
     let cases = try JSONDecoder().decode(Counts.self, from: data).cases
-    #expect(Set(cases.map(\.model_type)) == ["mixtral", "qwen3_moe", "deepseek_v3", "gpt_oss"])
+    #expect(
+      Set(cases.map(\.model_type)) == [
+        "mixtral", "qwen2_moe", "qwen3_moe", "deepseek_v2", "deepseek_v3", "olmoe", "gpt_oss",
+      ])
     for c in cases {
       let file = Self.validation.appendingPathComponent(c.config_file).path
       let config = try HuggingFaceConfig(file: file).modelConfig(name: c.model_type)
       #expect(try DetailedMethod.parameterCount(config) == c.total, "\(c.model_type)")
+      #expect(try DetailedMethod.activeParameterCount(config) == c.active, "\(c.model_type)")
       #expect(config.experts != nil, "\(c.model_type)")
     }
   }
