@@ -25,7 +25,7 @@ let package = Package(
       providers: [.apt(["libsqlite3-dev"])]
     ),
     .target(
-      name: "Storage", dependencies: ["CSQLite", "Planner", "Migrations", "Fixtures"],
+      name: "Storage", dependencies: ["CSQLite", "Planner", "Migrations", "Fixtures", "Checksum"],
       swiftSettings: strict),
 
     // The top-level migrations/ and fixtures/ folders, embedded as Swift string constants at
@@ -33,7 +33,9 @@ let package = Package(
     // the binary is copied away from .build).
     .target(name: "Migrations", path: "migrations", plugins: ["EmbedFiles"]),
     .target(name: "Fixtures", path: "fixtures", plugins: ["EmbedFiles"]),
-    .executableTarget(name: "EmbedFilesTool"),
+    // SHA-256 of the embedded migrations, computed by EmbedFilesTool at build time.
+    .target(name: "Checksum", swiftSettings: strict),
+    .executableTarget(name: "EmbedFilesTool", dependencies: ["Checksum"]),
     .plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["EmbedFilesTool"]),
 
     // How figures are written for a person, shared by the CLI and the report.
@@ -75,7 +77,8 @@ let package = Package(
     .testTarget(
       name: "StorageTests",
       dependencies: [
-        "Storage", "Planner", "Migrations", "Fixtures", "TestSupport", "StorageLoadTool",
+        "Storage", "Planner", "Migrations", "Fixtures", "Checksum", "TestSupport",
+        "StorageLoadTool",
       ], swiftSettings: strict),
     .testTarget(
       name: "CLITests",
