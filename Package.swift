@@ -25,7 +25,7 @@ let package = Package(
       providers: [.apt(["libsqlite3-dev"])]
     ),
     .target(
-      name: "Storage", dependencies: ["CSQLite", "Planner", "Migrations", "Fixtures"],
+      name: "Storage", dependencies: ["CSQLite", "Planner", "Migrations", "Fixtures", "Checksum"],
       swiftSettings: strict),
 
     // The top-level migrations/ and fixtures/ folders, embedded as Swift string constants at
@@ -33,7 +33,9 @@ let package = Package(
     // the binary is copied away from .build).
     .target(name: "Migrations", path: "migrations", plugins: ["EmbedFiles"]),
     .target(name: "Fixtures", path: "fixtures", plugins: ["EmbedFiles"]),
-    .executableTarget(name: "EmbedFilesTool"),
+    // SHA-256 of the embedded migrations, computed by EmbedFilesTool at build time.
+    .target(name: "Checksum", swiftSettings: strict),
+    .executableTarget(name: "EmbedFilesTool", dependencies: ["Checksum"]),
     .plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["EmbedFilesTool"]),
 
     // How figures are written for a person, shared by the CLI and the report.
@@ -57,13 +59,17 @@ let package = Package(
       ],
       swiftSettings: strict
     ),
-    // Release builds ship without DWARF (7 of 33 MB; issue 17's size target): symbol names
-    // stay, so a crash backtrace still names its functions.
+    // Release builds (issue 17's size and start-up targets; figures in BENCHMARKS.md): no
+    // DWARF (7 of 33 MB), though symbol names stay so a crash backtrace still names its
+    // functions; identical functions folded into one (0.25 MB); and a position-dependent
+    // executable, whose ~43,000 relative relocations the loader no longer applies at each
+    // start (1 MB, ~0.6 ms of every call; the executable's own image is then not randomised).
     .executableTarget(
       name: "trainplan", dependencies: ["CLI"], swiftSettings: strict,
       linkerSettings: [
         .unsafeFlags(
-          ["-Xlinker", "--strip-debug"], .when(platforms: [.linux], configuration: .release))
+          ["-Xlinker", "--strip-debug", "-Xlinker", "--icf=all", "-Xclang-linker", "-no-pie"],
+          .when(platforms: [.linux], configuration: .release))
       ]),
 
     .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
@@ -75,7 +81,8 @@ let package = Package(
     .testTarget(
       name: "StorageTests",
       dependencies: [
-        "Storage", "Planner", "Migrations", "Fixtures", "TestSupport", "StorageLoadTool",
+        "Storage", "Planner", "Migrations", "Fixtures", "Checksum", "TestSupport",
+        "StorageLoadTool",
       ], swiftSettings: strict),
     .testTarget(
       name: "CLITests",

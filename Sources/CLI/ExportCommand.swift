@@ -22,7 +22,7 @@ struct ExportCommand: ParsableCommand {
       --output FILE.
       """)
 
-  enum Format: String, ExpressibleByArgument, CaseIterable { case csv, json, sqlite }
+  enum Format: String, EnumArgument { case csv, json, sqlite }
 
   @OptionGroup var store: StoreOptions
   @OptionGroup var filter: PlanFilterOptions

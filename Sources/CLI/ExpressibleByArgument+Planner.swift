@@ -2,9 +2,9 @@ import ArgumentParser
 import Planner
 
 // The planner's enumerations, taken by name on the command line (`--attention flash`).
-extension AttentionKernel: ExpressibleByArgument {}
-extension FeedForwardKind: ExpressibleByArgument {}
-extension NormKind: ExpressibleByArgument {}
-extension BiasKind: ExpressibleByArgument {}
-extension PositionalKind: ExpressibleByArgument {}
-extension AccountingMethod: ExpressibleByArgument {}
+extension AttentionKernel: EnumArgument {}
+extension FeedForwardKind: EnumArgument {}
+extension NormKind: EnumArgument {}
+extension BiasKind: EnumArgument {}
+extension PositionalKind: EnumArgument {}
+extension AccountingMethod: EnumArgument {}

@@ -47,6 +47,6 @@ struct FineTuningOptions: ParsableArguments {
   }
 }
 
-extension FineTuning: ExpressibleByArgument {}
-extension Optimizer: ExpressibleByArgument {}
-extension Offload: ExpressibleByArgument {}
+extension FineTuning: EnumArgument {}
+extension Optimizer: EnumArgument {}
+extension Offload: EnumArgument {}

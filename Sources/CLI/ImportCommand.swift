@@ -22,7 +22,7 @@ struct ImportCommand: ParsableCommand {
       database of an older trainplan is read as it is (upgraded in memory, never changed).
       """)
 
-  enum Side: String, ExpressibleByArgument, CaseIterable { case ours, theirs }
+  enum Side: String, EnumArgument { case ours, theirs }
 
   @OptionGroup var store: StoreOptions
   @OptionGroup var output: OutputOptions

@@ -72,4 +72,4 @@ struct LayoutOptions: ParsableArguments {
   }
 }
 
-extension Recompute: ExpressibleByArgument {}
+extension Recompute: EnumArgument {}

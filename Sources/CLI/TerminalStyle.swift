@@ -8,7 +8,7 @@ import ArgumentParser
 
 /// `--color auto|always|never`, on the commands that draw (`plan`, `fit`).
 struct ColorOptions: ParsableArguments {
-  enum Choice: String, ExpressibleByArgument, CaseIterable { case auto, always, never }
+  enum Choice: String, EnumArgument { case auto, always, never }
 
   @Option(
     help: ArgumentHelp(

@@ -1,3 +1,4 @@
+import Checksum
 import Migrations
 
 /// One schema change: a file `NNNN_name.sql` of the top-level `migrations/` folder.
@@ -9,6 +10,11 @@ public struct Migration: Equatable, Sendable {
   public let checksum: String
 
   public init(fileName: String, sql: String) throws {
+    try self.init(fileName: fileName, sql: sql, checksum: SHA256.hex(sql))
+  }
+
+  /// A migration whose checksum is known: the embedded ones, hashed at build time.
+  init(fileName: String, sql: String, checksum: String) throws {
     let stem = fileName.hasSuffix(".sql") ? String(fileName.dropLast(4)) : fileName
     let parts = stem.split(separator: "_", maxSplits: 1)
     guard parts.count == 2, parts[0].count == 4, let version = Int(parts[0]), version > 0 else {
@@ -17,7 +23,7 @@ public struct Migration: Equatable, Sendable {
     self.version = version
     self.name = String(parts[1])
     self.sql = sql
-    self.checksum = SHA256.hex(sql)
+    self.checksum = checksum
   }
 }
 
@@ -38,7 +44,9 @@ public struct DatabaseMigrator: Sendable {
   /// The migrations embedded from `migrations/` at build time.
   public static func embedded() throws -> DatabaseMigrator {
     try DatabaseMigrator(
-      migrations: MigrationsFiles.all.map { try Migration(fileName: $0.name, sql: $0.contents) })
+      migrations: MigrationsFiles.all.map {
+        try Migration(fileName: $0.name, sql: $0.contents, checksum: $0.sha256)
+      })
   }
 
   /// A recorded migration.

@@ -39,6 +39,25 @@ import Testing
     try runMatrix(Self.fullFaults, label: "full")
   }
 
+  /// `--version` alone is answered before the parser (issue 17): under every stream fault it
+  /// ends as the parser's answer (`--db DB --version`) does, with the same status and stderr.
+  @Test func earlyVersionAnswerFailsAsTheParsersDoes() throws {
+    var faults = Self.plainFaults + [(.captured, .captured)]
+    if DeviceNodes.available { faults += Self.fullFaults }
+    for (out, err) in faults {
+      let early = try runWithStreams(
+        [cli.binary, "--version"], stdout: out, stderr: err, environment: cli.environment,
+        in: cli.folder)
+      let parsed = try runWithStreams(
+        [cli.binary, "--db", cli.db, "--version"], stdout: out, stderr: err,
+        environment: cli.environment, in: cli.folder)
+      let label = "stdout \(out), stderr \(err)"
+      #expect(!early.signaled && !parsed.signaled, "\(label)")
+      #expect(early.status == parsed.status, "\(label): \(early.status) \(parsed.status)")
+      #expect(early.stdout == parsed.stdout && early.stderr == parsed.stderr, "\(label)")
+    }
+  }
+
   /// A sweep whose progress lines all fail still ends `complete` with every plan.
   @Test func sweepWithABrokenStderrCompletes() throws {
     try cli.succeed(["db"])

@@ -1,3 +1,4 @@
+import Checksum
 import Fixtures
 import Foundation
 import Migrations
@@ -96,6 +97,21 @@ import Testing
     #expect(MigrationsFiles.all.map(\.name) == onDisk.map(\.name))
     #expect(MigrationsFiles.all.map(\.contents) == onDisk.map(\.contents))
     #expect(onDisk.first?.name == "0001_initial.sql")
+  }
+
+  /// The checksums hashed at build time are the SHA-256 of the embedded text, as
+  /// `Migration(fileName:sql:)` computes it for any other migration.
+  @Test func embeddedChecksumsAreTheSHA256OfTheirText() throws {
+    for file in MigrationsFiles.all + FixturesFiles.all {
+      #expect(file.sha256 == SHA256.hex(file.contents), "\(file.name)")
+    }
+    let embedded = try DatabaseMigrator.embedded().migrations
+    #expect(embedded.count == MigrationsFiles.all.count)
+    for file in MigrationsFiles.all {
+      let hashed = try Migration(fileName: file.name, sql: file.contents)
+      let migration = try #require(embedded.first { $0.version == hashed.version })
+      #expect(migration == hashed, "\(file.name)")
+    }
   }
 
   @Test func embeddedFixturesEqualTheFilesOnDisk() throws {
