@@ -46,6 +46,7 @@ struct ModelAdd: ParsableCommand {
   @Option(help: "Where the figures come from (a paper, a config.json).") var source = ""
   @Flag(help: "Overwrite a saved config of the same name.") var replace = false
   @OptionGroup var moe: ExpertOptions
+  @OptionGroup var latent: LatentAttentionOptions
 
   func run() throws {
     var config = ModelConfig(
@@ -53,6 +54,7 @@ struct ModelAdd: ParsableCommand {
       dModel: dModel, numHeads: heads, numKVHeads: kvHeads, dFF: dFf, ffn: ffn,
       tiedEmbeddings: tiedEmbeddings, norm: norm, bias: bias, positional: positional)
     try moe.apply(to: &config)
+    config.latentAttention = latent.latentAttention
     // Check and count first: an invalid shape, or one too large to count, is refused before
     // anything is saved.
     try RecordName.validate(name, kind: "model")

@@ -48,6 +48,37 @@ import Testing
     #expect(forward < dense / 2)
   }
 
+  /// DeepSeek-V2-Lite typed by hand with `model add`'s MoE and latent-attention flags counts
+  /// what transformers instantiates for its config.json (`moe_counts.json`), as the import does.
+  @Test func latentAttentionByHandEqualsTransformers() throws {
+    let data = try Data(contentsOf: Self.validation.appendingPathComponent("moe_counts.json"))
+    let counts = try JSONDecoder().decode(Counts.self, from: data)
+    let lite = try #require(counts.cases.first { $0.model_type == "deepseek_v2" })
+    let shape =
+      "--vocab-size 102400 --context-length 4096 --layers 27 --d-model 2048 --heads 16 --d-ff 10944 --experts 64 --top-k 6 --shared-experts 2 --expert-ffn 1408 --first-dense-layers 1"
+    let latent = "--kv-lora-rank 512 --qk-nope-head-dim 128 --qk-rope-head-dim 64 --v-head-dim 128"
+    let r = try cli.run("model add v2-lite \(shape) \(latent)")
+    #expect(r.status == 0, "\(r.stderr)")
+    let shown = try cli.json(["model", "show", "v2-lite", "--json"])
+    #expect(int(shown, "parameters") == lite.total)
+    #expect(int(shown, "active_parameters") == lite.active)
+    #expect(int(shown, "latent_attention.kv_lora_rank") == 512)
+    // Refused in one line, nothing saved: a rank of 0, a latent width missing, a Q rank alone.
+    let before = try Data(contentsOf: URL(fileURLWithPath: cli.db))
+    for (extra, message) in [
+      (latent.replacingOccurrences(of: "512", with: "0"), "--kv-lora-rank must be in 1…1048576"),
+      (latent + " --q-lora-rank 0", "--q-lora-rank must be in 1…1048576, or none"),
+      ("--kv-lora-rank 512", "missing --qk-nope-head-dim, --qk-rope-head-dim, --v-head-dim"),
+      ("--q-lora-rank 1536", "--q-lora-rank describes latent attention"),
+    ] {
+      let bad = try cli.run("model add other \(shape) \(extra)")
+      #expect(bad.status != 0, "\(extra)")
+      #expect(bad.stderr.contains(message), "\(extra): \(bad.stderr)")
+      #expect(bad.stderr.split(separator: "\n").count == 1, "\(bad.stderr)")
+    }
+    #expect(try Data(contentsOf: URL(fileURLWithPath: cli.db)) == before)
+  }
+
   @Test func unsupportedMoETypesListWhatIs() throws {
     let folder = cli.folder
     let file = folder.file("dbrx.json")
