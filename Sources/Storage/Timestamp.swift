@@ -33,6 +33,15 @@ public enum Timestamp {
       + ".\(pad(Int32(milliseconds), 3))Z"
   }
 
+  /// The days of a month in the Gregorian calendar: 2026-02-31 is a typo, not a date.
+  static func daysIn(month: Int, year: Int) -> Int {
+    switch month {
+    case 2: return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+    case 4, 6, 9, 11: return 30
+    default: return 31
+    }
+  }
+
   /// Normalises a user's date (`2026-11-29`, `2026-11-29T10:00`, `…Z`) to a comparable prefix
   /// of the stored form, or nil when it is not a date.
   public static func lowerBound(from text: String) -> String? {
@@ -42,8 +51,9 @@ public enum Timestamp {
     for (c, p) in zip(chars, pattern) {
       if let p { if c != p { return nil } } else if !c.isASCII || !c.isNumber { return nil }
     }
-    guard let month = Int(String(chars[5...6])), (1...12).contains(month),
-      let day = Int(String(chars[8...9])), (1...31).contains(day)
+    guard let year = Int(String(chars[0...3])), let month = Int(String(chars[5...6])),
+      (1...12).contains(month), let day = Int(String(chars[8...9])),
+      (1...daysIn(month: month, year: year)).contains(day)
     else { return nil }
     if chars.count == 10 { return String(chars) }
     // A time part: HH:MM, HH:MM:SS or HH:MM:SS.mmm after a T or a space.
