@@ -61,8 +61,6 @@ struct RunOptions: ParsableArguments {
   )
   var fp32Grads = false
 
-  @OptionGroup var fineTuning: FineTuningOptions
-
   @Option(
     help: ArgumentHelp(
       "Predict the step time on this cluster (see `trainplan cluster list`); the GPU is the cluster's.",
@@ -100,10 +98,8 @@ struct RunOptions: ParsableArguments {
   func setup() throws -> TrainingSetup {
     let runLength: RunLength =
       steps.map { .steps($0) } ?? tokens.map { .tokens($0) } ?? .computeOptimal
-    var setup = TrainingSetup(
+    return TrainingSetup(
       globalBatchSize: globalBatchSize, runLength: runLength, mfu: mfu, fp32Gradients: fp32Grads,
       reserveBytes: reserve, method: method, sequenceLength: seqLen)
-    setup.training = try fineTuning.training()
-    return setup
   }
 }

@@ -69,6 +69,7 @@ struct SweepCommand: ParsableCommand {
   @Option(help: ArgumentHelp("ZeRO stages.", valueName: "list"))
   var zero = SweepList<Int>(argument: "0")
   @OptionGroup var runOptions: RunOptions
+  @OptionGroup var fineTuning: FineTuningOptions
   @OptionGroup var layout: SweepLayoutOptions
 
   @Flag(
@@ -249,6 +250,7 @@ struct SweepCommand: ParsableCommand {
   func makeGrid(_ store: Store) throws -> SweepGrid {
     let modelList = try sweepModels(store)
     var base = try runOptions.setup()
+    base.training = try fineTuning.training()
     base.cluster = try runOptions.cluster(in: store)
     let gpuList = try runOptions.gpus(base.cluster, listed: gpus?.text, flag: "--gpus") {
       try gpus.map { try $0.values.map { try store.gpu(named: $0).profile } }
