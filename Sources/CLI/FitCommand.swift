@@ -17,6 +17,9 @@ struct FitCommand: ParsableCommand {
   @OptionGroup var output: OutputOptions
   @OptionGroup var color: ColorOptions
   @OptionGroup var options: SetupOptions
+  @OptionGroup var runOptions: RunOptions
+  @OptionGroup var fineTuning: FineTuningOptions
+  @OptionGroup var layout: LayoutOptions
 
   @Option(
     help: ArgumentHelp(
@@ -41,9 +44,9 @@ struct FitCommand: ParsableCommand {
   var grid: FitGrid { FitGrid(models: models, gpus: gpus, minGpus: minGpus) }
 
   func run() throws {
-    var setup = try grid.setup(try options.setup())
+    var setup = try grid.setup(try options.setup(runOptions, fineTuning, layout))
     let store = try store.open()
-    setup.cluster = try options.run.cluster(in: store)
+    setup.cluster = try runOptions.cluster(in: store)
     let (modelNames, gpuNames, cells) = try grid.cells(store, sweep: sweep, setup: setup)
     if output.json {
       print(JSONValue.array(cells.map(json)).text(pretty: true))

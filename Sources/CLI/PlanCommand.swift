@@ -13,6 +13,9 @@ struct PlanCommand: ParsableCommand {
   @OptionGroup var output: OutputOptions
   @OptionGroup var color: ColorOptions
   @OptionGroup var options: SetupOptions
+  @OptionGroup var runOptions: RunOptions
+  @OptionGroup var fineTuning: FineTuningOptions
+  @OptionGroup var layout: LayoutOptions
 
   @Argument(
     help: "A saved model config's name (see `trainplan model list`).",
@@ -27,9 +30,9 @@ struct PlanCommand: ParsableCommand {
   @Flag(help: "Break the activations down by component.") var components = false
 
   func run() throws {
-    var setup = try options.setup()
+    var setup = try options.setup(runOptions, fineTuning, layout)
     let store = try store.open()
-    setup.cluster = try options.run.cluster(in: store)
+    setup.cluster = try runOptions.cluster(in: store)
     let hardware = try self.hardware(setup.cluster, store)
     let plan = try Planner.plan(
       model: try store.model(named: model).config, hardware: hardware, setup: setup)

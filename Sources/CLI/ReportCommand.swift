@@ -40,6 +40,9 @@ struct ReportCommand: ParsableCommand {
   @Flag(help: "With --fit: show the fewest GPUs at which the micro-batch (default 1) fits.")
   var minGpus = false
   @OptionGroup(title: "Setup (with --fit)") var options: SetupOptions
+  @OptionGroup(title: "Setup (with --fit)") var runOptions: RunOptions
+  @OptionGroup(title: "Setup (with --fit)") var fineTuning: FineTuningOptions
+  @OptionGroup(title: "Setup (with --fit)") var layout: LayoutOptions
 
   static let defaultFile = "trainplan-report.html"
 
@@ -64,7 +67,11 @@ struct ReportCommand: ParsableCommand {
         )
       }
       // The setup options shape a fit matrix; stored plans already have theirs.
-      if try options.setup() != SetupOptions.parse([]).setup() || options.run.cluster != nil {
+      if try options.setup(runOptions, fineTuning, layout)
+        != SetupOptions.parse([]).setup(
+          RunOptions.parse([]), FineTuningOptions.parse([]), LayoutOptions.parse([]))
+        || runOptions.cluster != nil
+      {
         throw CLIError(
           "setup options (--precision, --num-gpus, …) go with --fit; stored plans keep the setup they were made with"
         )
@@ -122,7 +129,7 @@ struct ReportCommand: ParsableCommand {
 
   func fitContent(_ store: Store) throws -> ReportContent {
     let grid = FitGrid(models: models, gpus: gpus, minGpus: minGpus)
-    let setup = try grid.setup(try options.setup())
+    let setup = try grid.setup(try options.setup(runOptions, fineTuning, layout))
     let (modelNames, gpuNames, cells) = try grid.cells(store, sweep: filter.sweep, setup: setup)
     if modelNames.isEmpty || gpuNames.isEmpty {
       throw CLIError(

@@ -44,20 +44,20 @@ struct SetupOptions: ParsableArguments {
     transform: Count.parse)
   var zero: Int = 0
 
-  // Siblings, not nested: swift-argument-parser's debug build checks every group again at each
-  // level it is nested in (a plan took 0.18 s of CPU with fine-tuning inside the run options).
-  @OptionGroup var run: RunOptions
-  @OptionGroup var fineTuning: FineTuningOptions
-  @OptionGroup var layout: LayoutOptions
-
   /// The precision's name and the two names of recomputation, checked as they are parsed.
   func validate() throws {
     _ = try Self.trainingPrecision(precision)
     _ = try Self.recompute(recompute, checkpointing)
   }
 
-  /// The options as the planner takes them; a clear error for any that cannot be.
-  func setup() throws -> TrainingSetup {
+  /// The options as the planner takes them, with the run, fine-tuning and layout options the
+  /// command holds beside these; a clear error for any that cannot be. The groups are the
+  /// command's, not nested here: swift-argument-parser's debug build checks every group again at
+  /// each level it is nested in (a debug `plan` took 0.18 s of CPU three levels deep, 0.05 s at
+  /// one), thousands of times in the test suite.
+  func setup(_ run: RunOptions, _ fineTuning: FineTuningOptions, _ layout: LayoutOptions) throws
+    -> TrainingSetup
+  {
     var setup = try run.setup()
     setup.training = try fineTuning.training()
     setup.layout = try layout.layout()
