@@ -45,7 +45,11 @@ enum ArchitectureColumns {
     guard let text else { return }
     let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { Int($0) }
     let raw = text.split(separator: ",", omittingEmptySubsequences: false)
-    guard parts.count == 8, zip(parts, raw).allSatisfy({ $0 != nil || $1.isEmpty }) else {
+    // The Q/K norm slot is 0, 1 (per head) or 2 (whole projection), the sinks slot 0 or 1: any
+    // other value is damage, not a default.
+    guard parts.count == 8, zip(parts, raw).allSatisfy({ $0 != nil || $1.isEmpty }),
+      [0, 1, 2].contains(parts[1]), [0, 1].contains(parts[2])
+    else {
       throw StoreError.corrupt("\(table).attention_variant '\(text)'")
     }
     m.headDim = parts[0]
