@@ -60,17 +60,23 @@ enum CSV {
     let plain = text.withUTF8 { bytes in
       !bytes.contains { $0 == comma || $0 == quote || $0 == 10 || $0 == 13 }
     }
-    let utf8 = text.utf8
-    if plain {
-      out += utf8
-      return
+    text.withUTF8 { bytes in
+      if plain {
+        out.append(contentsOf: bytes)
+        return
+      }
+      // Quoted, each quote doubled; the runs between quotes are copied whole (a plan's JSON
+      // fields are hundreds of bytes).
+      out.append(quote)
+      var start = 0
+      for i in bytes.indices where bytes[i] == quote {
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...i]))
+        out.append(quote)
+        start = i + 1
+      }
+      out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
+      out.append(quote)
     }
-    out.append(quote)
-    for byte in utf8 {
-      if byte == quote { out.append(quote) }
-      out.append(byte)
-    }
-    out.append(quote)
   }
 
   private static let comma = UInt8(ascii: ",")

@@ -66,6 +66,13 @@ public enum JSONValue: Equatable, Sendable {
 
   static func quote(_ s: String, into out: inout String) {
     out += "\""
+    // Most strings (names, enum values, UUIDs) need no escape: append them whole.
+    if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
+    ) {
+      out += s
+      out += "\""
+      return
+    }
     for scalar in s.unicodeScalars {
       switch scalar {
       case "\"": out += "\\\""

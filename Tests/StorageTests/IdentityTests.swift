@@ -28,6 +28,13 @@ import Testing
     #expect(UUIDv7(text.replacingOccurrences(of: "-", with: "g")) == nil)
     let halves = uuid.signedHalves
     #expect(UUIDv7(signedHigh: halves.high, signedLow: halves.low) == uuid)
+    // Leading zero nibbles, every digit and both dashes' neighbours written as they are.
+    for fixed in [
+      "0192f3b4-5678-7abc-8def-0123456789ab", "00000000-0000-7000-8000-000000000000",
+      "ffffffff-ffff-7fff-bfff-ffffffffffff",
+    ] {
+      #expect(try #require(UUIDv7(fixed)).description == fixed)
+    }
   }
 
   @Test func uuidsAreOrderedByMillisecondsAndStrictlyIncreasing() throws {
