@@ -59,10 +59,13 @@ struct FitGrid {
       try gpuProfiles(store, cluster: setup.cluster)
     )
     let cells = modelList.flatMap { m in
-      gpuList.map { g in
+      // What the method counts depends on the model and the setup, not the GPU: once a row.
+      // Where it cannot be counted, each cell plans without it and says why itself.
+      let accounting = try? Planner.accounting(m, setup)
+      return gpuList.map { g in
         Cell(
           model: m.name, gpu: g.name,
-          result: Result { try plan(m, g, setup) }
+          result: Result { try plan(m, g, setup, accounting: accounting) }
             .mapError { $0 as? CLIError ?? CLIError($0) })
       }
     }
@@ -71,7 +74,10 @@ struct FitGrid {
 
   /// A cell's plan. Under --min-gpus it is made at the GPU count the cell reports, so its
   /// time is that of the run the cell describes, not of one GPU.
-  func plan(_ model: ModelConfig, _ gpu: HardwareProfile, _ setup: TrainingSetup) throws -> Plan {
+  func plan(
+    _ model: ModelConfig, _ gpu: HardwareProfile, _ setup: TrainingSetup,
+    accounting: Accounting? = nil
+  ) throws -> Plan {
     var setup = setup
     if minGpus {
       // Start at a legal count: expert parallelism needs E to divide D·C.
@@ -82,11 +88,11 @@ struct FitGrid {
         setup.numGPUs += step - setup.numGPUs % step
       }
     }
-    let plan = try Planner.plan(model: model, hardware: gpu, setup: setup)
+    let plan = try Planner.plan(model: model, hardware: gpu, setup: setup, accounting: accounting)
     guard minGpus, let needed = plan.gpusNeeded, needed != setup.numGPUs else { return plan }
     var atNeeded = setup
     atNeeded.numGPUs = needed
-    return try Planner.plan(model: model, hardware: gpu, setup: atNeeded)
+    return try Planner.plan(model: model, hardware: gpu, setup: atNeeded, accounting: accounting)
   }
 
   /// The newest stored plan of each (model, GPU) in a sweep made with the same options.
