@@ -58,6 +58,7 @@ struct FitGrid {
         }),
       try gpuProfiles(store, cluster: setup.cluster)
     )
+    try Planner.checkCapacityFactor(setup.capacityFactor, models: modelList)
     let cells = modelList.flatMap { m in
       gpuList.map { g in
         Cell(

@@ -24,6 +24,7 @@ public enum Planner {
     let layout = setup.layout
     try LayoutRules.check(layout, model: model, sequence: sequence, attention: setup.attention)
     try LayoutRules.checkExperts(layout, model: model)
+    try ExpertCapacity.check(setup.capacityFactor, model: model)
     let dataParallel = try LayoutRules.dataParallel(layout, numGPUs: setup.numGPUs)
     _ = try LayoutRules.expertDataParallel(layout, dataParallel: dataParallel)
     let stageLayers = try layout.stageLayers(numLayers: model.numLayers)
@@ -257,6 +258,7 @@ public enum Planner {
     resolved.dataParallel = dataParallel
     resolved.cluster = setup.cluster
     resolved.training = setup.training
+    resolved.capacityFactor = setup.capacityFactor
     return resolved
   }
 }
