@@ -77,6 +77,26 @@ struct ExpertCapacity: Sendable {
     return Int(slots)
   }
 
+  /// The routed slots per token at micro-batch b, E × capacity / tokens (k when dropless and
+  /// even): what the time model's expert products and all-to-alls carry.
+  func copiesPerToken(_ b: Int, _ layout: ParallelLayout) -> Double {
+    guard let tokens = try? tokens(b, layout), tokens > 0,
+      let capacity = try? capacity(tokens: tokens)
+    else { return Double(topK) }
+    return Double(experts) * Double(capacity) / Double(tokens)
+  }
+
+  /// The slots one step's experts process beyond (or, below F = 1, short of) the dropless k
+  /// copies per token, over all its sequences, times the FLOPs of a slot's forward pass
+  /// (2 per weight of an expert's `weights`): what hardware FLOPs add to model FLOPs.
+  func paddingForwardFLOPs(
+    batch b: Int, sequencesPerStep n: Int, layout: ParallelLayout, moeLayers: Int,
+    expertWeights weights: Int
+  ) -> Double {
+    let extraPerToken = copiesPerToken(b, layout) - Double(topK)
+    return Double(n) * Double(sequence) * extraPerToken * Double(moeLayers) * 2 * Double(weights)
+  }
+
   /// What `split` (an MoE layer's, per sequence, dropless) holds on one rank for b sequences
   /// with the routed copies padded to capacity.
   func bytes(_ split: ActivationSplit, _ b: Int, _ layout: ParallelLayout) throws -> Int {

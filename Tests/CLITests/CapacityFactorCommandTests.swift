@@ -34,6 +34,11 @@ import Testing
     let text = try cli.run(
       ["plan"] + "\(common) --capacity-factor 1.25".split(separator: " ").map(String.init))
     #expect(validator.problems(json: text.stdout, against: "plan.schema.json").isEmpty)
+    let human = try cli.run(
+      ["plan"]
+        + "\(common) --capacity-factor 1.25 --no-save".split(separator: " ").map(String.init)
+        .filter { $0 != "--json" })
+    #expect(human.stdout.contains("capacity factor 1.25, experts padded"), "\(human.stdout)")
     // Stored: the history reads both back.
     let plans = try #require(try cli.json("plans --json") as? [Any])
     let stored = plans.map { value($0, "setup.capacity_factor") as? Double }

@@ -82,6 +82,35 @@ import Testing
     #expect(padded == dropless + 32 * 256 * 4)
   }
 
+  @Test func paddedSlotsAreHardwareFLOPsAndTime() throws {
+    func time(_ f: Double?, e: Int = 1, gpus: Int = 1) throws -> StepTime {
+      let p = try Planner.plan(
+        model: Self.model, hardware: Self.gpu,
+        setup: TrainingSetup(
+          microBatchSize: 1, globalBatchSize: gpus, numGPUs: gpus, precision: .bf16,
+          layout: ParallelLayout(expertParallel: e), cluster: ExpertParallelTests.cluster,
+          capacityFactor: f))
+      return p.time
+    }
+    let dropless = try time(nil)
+    // F = 1 with E dividing the copies: the same step, nothing padded.
+    #expect(try time(1.0) == dropless)
+    // F = 1.25: 320 slots for 128 tokens, 2.5 a token instead of 2; each extra half copy costs
+    // 2 · 3·64·32 FLOPs a layer forward, 3× with the backward, in 4 layers, for 128 tokens.
+    let padded = try time(1.25)
+    let modelFLOPs = dropless.mfu * Self.gpu.peak.bf16! * dropless.stepSeconds
+    let padding = 128 * 0.5 * 4 * 2 * Double(3 * 64 * 32) * 3
+    let hardware = padded.hfu * Self.gpu.peak.bf16! * padded.stepSeconds
+    #expect(abs(hardware - (modelFLOPs + padding)) < 1e-6 * hardware)
+    let paddedModel = padded.mfu * Self.gpu.peak.bf16! * padded.stepSeconds
+    #expect(abs(paddedModel - modelFLOPs) < 1e-9 * modelFLOPs)
+    #expect(padded.computeSeconds > dropless.computeSeconds)
+    // The all-to-alls carry the padded slots: 2.5 copies a token instead of 2.
+    let a = try time(nil, e: 8, gpus: 8)
+    let b = try time(1.25, e: 8, gpus: 8)
+    #expect(b.expertParallelCommSeconds > a.expertParallelCommSeconds)
+  }
+
   @Test func badFactorsAreRefused() throws {
     for f in [0, -1, -0.5, .nan, .infinity, 0.001, 5_000] as [Double] {
       #expect(throws: PlannerError.self, "\(f)") { try plan(f, b: 1) }
