@@ -7,14 +7,16 @@
 ///
 /// What scales: the bytes an MoE layer keeps per routed token copy (`Accounting.routedCopyBytes`:
 /// the detailed method's gathered expert input and scattered output and the expert's SwiGLU
-/// tensors, Korthikanti's expert MLP bytes under megatron, the seed's k·2s·f_e), which go from
-/// s·k per sequence to E × capacity slots per micro-batch. What does not: the router's input
+/// tensors, Korthikanti's expert MLP bytes under megatron, the seed's 2·f_e elements), which go
+/// from s·k per sequence to E × capacity slots per micro-batch. What does not: the router's input
 /// and logits, the top-k indices and weights, the combine weight, the shared experts (one per
 /// token, whatever F), and the experts' weights. The tokens a rank routes are b·s/C, ÷ T under
 /// sequence parallelism (rounded up); the slots of the T·C ranks that split the layer's tensors
 /// are then split as the dropless copies were. At F = 1 with E dividing tokens × k the bytes are
 /// the dropless ones. The capacity rounds up, so the bytes are not linear in b, but they never
-/// fall as b grows (the largest-micro-batch search relies on that).
+/// fall as b grows (the largest-micro-batch search relies on that). On a cluster the experts'
+/// products and the all-to-alls carry the slots too, and hardware FLOPs count them; model FLOPs
+/// stay the dropless active ones.
 struct ExpertCapacity: Sendable {
   let factor: Double
   let experts: Int
@@ -26,8 +28,9 @@ struct ExpertCapacity: Sendable {
   /// keeps per micro-batch in flight.
   let inWorkingSet: Bool
 
-  /// F below 0.01 drops 99% of the routed copies; above 1,000 it is padding beyond any model's
-  /// E/k (at F = E/k every expert can take every token): both are typos, not setups.
+  /// F below 0.01 drops 99% of the routed copies; above 1,000 it pads far beyond the E/k of the
+  /// models trainplan imports (DeepSeek-V3's 256/8 = 32; at F = E/k every expert can take every
+  /// token): both are typos, not setups.
   static let smallest = 0.01
   static let largest = 1_000.0
   static let rule =
@@ -102,7 +105,8 @@ struct ExpertCapacity: Sendable {
   func bytes(_ split: ActivationSplit, _ b: Int, _ layout: ParallelLayout) throws -> Int {
     let x = Exact(quantity: "the activation bytes")
     var base = split
-    base.sharded -= try x.product(sequence, topK, copyBytes)
+    // The copies are part of the class by construction (`MoEAccounting`); never below zero.
+    base.sharded = max(0, base.sharded - (try x.product(sequence, topK, copyBytes)))
     // The slots of every rank that shares the split's sharded class: T·C, of which T route
     // apart only under sequence parallelism.
     let routers = layout.contextParallel * (layout.sequenceParallel ? layout.tensorParallel : 1)
