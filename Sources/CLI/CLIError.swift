@@ -87,6 +87,7 @@ struct CLIError: Error, CustomStringConvertible {
     case .qkNopeHeadDim: return "--qk-nope-head-dim"
     case .qkRopeHeadDim: return "--qk-rope-head-dim"
     case .vHeadDim: return "--v-head-dim"
+    case .capacityFactor: return "--capacity-factor"
     }
   }
 }

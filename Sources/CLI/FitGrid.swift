@@ -58,6 +58,7 @@ struct FitGrid {
         }),
       try gpuProfiles(store, cluster: setup.cluster)
     )
+    try Planner.checkCapacityFactor(setup.capacityFactor, models: modelList)
     let cells = modelList.flatMap { m in
       // What the method counts depends on the model and the setup, not the GPU: once a row.
       // Where it cannot be counted, each cell plans without it and says why itself.

@@ -69,6 +69,7 @@ struct PlanReport {
       (
         "Setup",
         "\(s.method.rawValue) method, \(s.precision.rawValue), \(s.attention.rawValue) attention, recompute \(s.recompute.rawValue), \(s.numGPUs) GPU\(s.numGPUs == 1 ? "" : "s"), ZeRO \(s.zeroStage); micro-batch \(s.batchSize), global batch \(Units.grouped(s.globalBatchSize)) (\(Units.grouped(s.gradientAccumulationSteps)) accumulation step\(s.gradientAccumulationSteps == 1 ? "" : "s")); MFU \(Units.trimmed(s.mfu))"
+          + (s.capacityFactor.map { "; capacity factor \(Units.trimmed($0)), experts padded" } ?? "")
       ),
       ("Run", run),
       ("Training", training()),

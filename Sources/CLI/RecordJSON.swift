@@ -107,6 +107,7 @@ enum RecordJSON {
     emit("sequence_parallel", .bool(s.layout.sequenceParallel))
     emit("context_parallel", .int(s.layout.contextParallel))
     emit("expert_parallel", .int(s.layout.expertParallel))
+    emit("capacity_factor", s.capacityFactor.map { .double($0) } ?? .null)
     emit("data_parallel", .int(s.dataParallel))
     emit("micro_batches", .int(s.microBatches))
     emit("pipeline_layers", s.layout.pipelineLayers.map { .array($0.map { .int($0) }) } ?? .null)

@@ -62,6 +62,14 @@ struct RunOptions: ParsableArguments {
   var fp32Grads = false
 
   @Option(
+    parsing: .unconditional,
+    help: ArgumentHelp(
+      "MoE token dropping: each expert takes ceil(tokens × top-k × F / experts) of a micro-batch's tokens, padded to that many (Megatron's capacity factor), F in [0.01, 1000]. (default: dropless)",
+      valueName: "F"),
+    transform: Real.parse)
+  var capacityFactor: Double?
+
+  @Option(
     help: ArgumentHelp(
       "Predict the step time on this cluster (see `trainplan cluster list`); the GPU is the cluster's.",
       valueName: "name"), completion: NameCompletion.clusters)
@@ -100,6 +108,7 @@ struct RunOptions: ParsableArguments {
       steps.map { .steps($0) } ?? tokens.map { .tokens($0) } ?? .computeOptimal
     return TrainingSetup(
       globalBatchSize: globalBatchSize, runLength: runLength, mfu: mfu, fp32Gradients: fp32Grads,
-      reserveBytes: reserve, method: method, sequenceLength: seqLen)
+      reserveBytes: reserve, method: method, sequenceLength: seqLen,
+      capacityFactor: capacityFactor)
   }
 }

@@ -74,6 +74,13 @@ struct SearchCommand: ParsableCommand {
     help: "Pin E (MoE models; searched over the divisors of the experts otherwise).",
     transform: Count.parse)
   var expertParallel: Int?
+  @Option(
+    parsing: .unconditional,
+    help: ArgumentHelp(
+      "MoE token dropping with this capacity factor, as `plan --capacity-factor`. (default: dropless)",
+      valueName: "F"),
+    transform: Real.parse)
+  var capacityFactor: Double?
   @Flag(inversion: .prefixedNo, help: "Pin sequence parallelism on or off.") var sequenceParallel:
     Bool?
   @Option(parsing: .unconditional, help: "Pin the micro-batch b.", transform: Count.parse)
@@ -101,7 +108,7 @@ struct SearchCommand: ParsableCommand {
       runLength: steps.map { .steps($0) } ?? tokens.map { .tokens($0) } ?? .computeOptimal,
       numGPUs: numGpus, precision: try SetupOptions.trainingPrecision(precision),
       attention: attention, fp32Gradients: fp32Grads, reserveBytes: reserve, method: method,
-      sequenceLength: seqLen)
+      sequenceLength: seqLen, capacityFactor: capacityFactor)
     base.numGPUs = numGpus
     base.training = try fineTuning.training()
     let store = try store.open()

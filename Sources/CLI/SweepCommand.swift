@@ -293,6 +293,7 @@ struct SweepCommand: ParsableCommand {
       ("virtual_stages", .array(layout.virtualStages.values.map { .int($0) })),
       ("expert_parallel", .array(layout.expertParallel.values.map { .int($0) })),
       ("method", .string(grid.base.method.rawValue)), ("mfu", .double(grid.base.mfu)),
+      ("capacity_factor", grid.base.capacityFactor.map { .double($0) } ?? .null),
     ])
   }
 }

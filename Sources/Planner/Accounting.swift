@@ -86,14 +86,17 @@ public struct ActivationSplit: Equatable, Hashable, Sendable {
   }
 
   /// Bytes one rank holds for `b` sequences: each class's share, rounded up.
-  func bytes(_ b: Int, _ layout: ParallelLayout) throws -> Int {
+  /// `shardedExtra` is added to the b sequences' sharded bytes before they are split: what
+  /// does not grow linearly with b (an expert capacity's padded slots, `ExpertCapacity`).
+  func bytes(_ b: Int, _ layout: ParallelLayout, shardedExtra: Int = 0) throws -> Int {
     let x = Exact(quantity: "the activation bytes")
     let (t, c) = (layout.tensorParallel, layout.contextParallel)
     let tr = layout.sequenceParallel ? t : 1
-    func share(_ bytes: Int, _ ways: Int) throws -> Int {
-      bytes == 0 ? 0 : ceilDiv(try x.mul(bytes, b), ways)
+    func share(_ bytes: Int, _ ways: Int, plus extra: Int = 0) throws -> Int {
+      bytes == 0 && extra == 0 ? 0 : ceilDiv(try x.add(try x.mul(bytes, b), extra), ways)
     }
-    let split = try x.add(try share(replicated, tr * c), try share(sharded, t * c))
+    let split = try x.add(
+      try share(replicated, tr * c), try share(sharded, t * c, plus: shardedExtra))
     return try x.add(split, try x.add(try share(scores, t * c), try share(whole, c)))
   }
 
@@ -128,6 +131,13 @@ public struct Accounting: Sendable {
   /// What one routed expert adds to `moeFixedPerLayer` (the detailed method's 16-bit copy of
   /// its matrices, in the TP-sharded class); a rank holding fewer experts keeps fewer copies.
   var fixedPerRoutedExpert = 0
+  /// The bytes of one routed token copy an MoE layer keeps, in the TP-sharded class of
+  /// `moeLayerKept` (or `moeWorkingSet` under full recomputation), which holds s·k of them per
+  /// sequence: what a capacity factor scales from k copies per token to E × capacity slots
+  /// (`ExpertCapacity`).
+  var routedCopyBytes = 0
+  /// s, the tokens of one sequence an MoE layer routes (the run's sequence length).
+  var routedTokensPerSequence = 0
   var moeLayerKept = ActivationSplit.zero
   var moeWorkingSet = ActivationSplit.zero
   var moeFixedPerLayer = ActivationSplit.zero

@@ -49,11 +49,21 @@ struct ActivationTerms {
     batch = b
     microBatches = model.microBatches(b)
     layerKept = try model.accounting.layerKept.bytes(b, layout)
-    moeLayerKept = hasMoE ? try model.accounting.moeLayerKept.bytes(b, layout) : 0
+    // A capacity factor pads the routed copies to E × capacity slots, a ceil of b's tokens:
+    // worked out here per b, not as bytes per sequence.
+    let capacity = model.capacity
+    func moe(_ split: ActivationSplit, holdsCopies: Bool) throws -> Int {
+      guard hasMoE else { return 0 }
+      guard let capacity, holdsCopies else { return try split.bytes(b, layout) }
+      return try capacity.bytes(split, b, layout)
+    }
+    moeLayerKept = try moe(
+      model.accounting.moeLayerKept, holdsCopies: !(capacity?.inWorkingSet ?? true))
     firstLayerKept =
       model.firstLayerIsDense ? try model.accounting.firstLayerKept?.bytes(b, layout) : nil
     working = try model.accounting.workingSet.bytes(b, layout)
-    moeWorking = hasMoE ? try model.accounting.moeWorkingSet.bytes(b, layout) : 0
+    moeWorking = try moe(
+      model.accounting.moeWorkingSet, holdsCopies: capacity?.inWorkingSet ?? false)
     firstStage = try model.accounting.firstStageActivations.bytes(b, layout)
     lastStage = try model.accounting.lastStageActivations.bytes(b, layout)
     fixed = model.fixedActivations

@@ -86,6 +86,7 @@ public struct LayoutSearch: Sendable {
     // E against the model (experts, their count); T is checked per candidate.
     try LayoutRules.checkExperts(
       ParallelLayout(expertParallel: probe.layout.expertParallel), model: model)
+    try ExpertCapacity.check(base.capacityFactor, model: model)
     guard let global = base.globalBatchSize else {
       throw PlannerError.notPositive(.globalBatchSize, "none")
     }

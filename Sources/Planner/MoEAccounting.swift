@@ -25,6 +25,7 @@ enum MoEAccounting {
     a.moeLayer = moe
     a.routedExpert = tensors.routedExpert
     a.moeShell = tensors.moeShell
+    a.routedTokensPerSequence = run.contextLength
     let x = Exact(quantity: "the activation bytes per sequence")
     let (s, h, f) = (run.contextLength, run.dModel, run.dFF)
     let mixed = setup.precision.isMixed
@@ -37,6 +38,7 @@ enum MoEAccounting {
     case .seed:
       let b = setup.precision.bytesPerElement
       dense = ActivationSplit(sharded: try x.product(2, s, f, b))
+      a.routedCopyBytes = try x.product(2, fe, b)
       routed = ActivationSplit(
         replicated: try x.product(s, count, b),
         sharded: try x.product(
@@ -45,6 +47,7 @@ enum MoEAccounting {
       // Korthikanti's MLP bytes per expert token (16-bit), the router's fp32 softmax.
       let mlp = model.ffn == .swiglu ? 6 : 4
       dense = ActivationSplit(sharded: try x.product(mlp, s, f))
+      a.routedCopyBytes = try x.mul(mlp, fe)
       routed = ActivationSplit(
         replicated: try x.product(4, s, count),
         sharded: try x.add(try x.product(mlp, s, k, fe), try x.product(mlp, s, shared, fs)))
@@ -61,6 +64,9 @@ enum MoEAccounting {
         shared > 0 ? try x.mul(shared, mixed ? 4 * h + 8 * fs : 16 * fs) : 0,
       ])
       routed = ActivationSplit(sharded: try x.mul(s, perToken))
+      // A copy's gathered input and scattered output, and its expert's SwiGLU tensors.
+      a.routedCopyBytes = try x.add(
+        try x.mul(mixed ? 6 : 8, h), try x.mul(mixed ? 8 : 16, fe))
       if mixed && setup.recompute != .full {
         // bf16 copies: the router and every expert's matrices, not the dense feed-forward's.
         let experts = try x.sum([

@@ -34,6 +34,8 @@ public struct ResolvedSetup: Equatable, Hashable, Sendable {
   public var training = Training()
   /// D = G / (T·P·C), the data-parallel replicas.
   public var dataParallel = 1
+  /// F under `--capacity-factor`; nil routes dropless.
+  public var capacityFactor: Double?
 
   /// m = B / (D·b), micro-batches per pipeline per step.
   public var microBatches: Int { globalBatchSize / max(1, batchSize * dataParallel) }

@@ -24,6 +24,7 @@ public enum Planner {
     let layout = setup.layout
     try LayoutRules.check(layout, model: model, sequence: sequence, attention: setup.attention)
     try LayoutRules.checkExperts(layout, model: model)
+    try ExpertCapacity.check(setup.capacityFactor, model: model)
     let dataParallel = try LayoutRules.dataParallel(layout, numGPUs: setup.numGPUs)
     _ = try LayoutRules.expertDataParallel(layout, dataParallel: dataParallel)
     let stageLayers = try layout.stageLayers(numLayers: model.numLayers)
@@ -110,17 +111,28 @@ public enum Planner {
     let n = Double(sequencesPerStep)
     let (forward, backward) = (method.flops.forward * n, method.flops.backward * n)
     let optimizer = optimizerFLOPs(setup, method)
+    // A capacity factor's padded (or dropped) slots: executed, so hardware FLOPs, not model
+    // FLOPs, which stay the dropless active ones. Forward, backward (2×), and the recomputed
+    // forward under full recomputation.
+    var padding = 0.0
+    if let capacity = memory.capacity, let experts = model.experts {
+      padding =
+        capacity.paddingForwardFLOPs(
+          batch: batch, sequencesPerStep: sequencesPerStep, layout: setup.layout,
+          moeLayers: experts.moeLayers(in: 0..<model.numLayers),
+          expertWeights: 3 * model.dModel * experts.ffn) * (setup.recompute == .full ? 4 : 3)
+    }
     return StepTimeModel(
       model: run, vocabulary: method.paddedVocabulary, layout: setup.layout,
       stageLayers: memory.stageLayers, stageMoELayers: memory.stageMoELayers, cluster: cluster,
       precision: setup.precision,
       attention: setup.attention, recompute: setup.recompute, zeroStage: setup.zeroStage,
       gradientBytes: memory.bytesPerParameter.grads, dataParallel: dataParallel,
-      offload: setup.training.offload
+      offload: setup.training.offload, capacity: memory.capacity
     ).predict(
       batch: batch, microBatches: microBatches, stageParameters: memory.stageParameters,
       stageStateBytes: stageStateBytes, modelFLOPs: forward + backward + optimizer,
-      hardwareFLOPs: forward + backward + method.flops.recompute * n + optimizer,
+      hardwareFLOPs: forward + backward + method.flops.recompute * n + optimizer + padding,
       tokensPerStep: n * Double(sequence), numGPUs: setup.numGPUs)
   }
 
@@ -257,6 +269,7 @@ public enum Planner {
     resolved.dataParallel = dataParallel
     resolved.cluster = setup.cluster
     resolved.training = setup.training
+    resolved.capacityFactor = setup.capacityFactor
     return resolved
   }
 }

@@ -61,6 +61,7 @@ public enum Field: String, Sendable, CaseIterable {
   case qkRopeHeadDim = "qk_rope_head_dim"
   case vHeadDim = "v_head_dim"
   case expertParallel = "expert_parallel"
+  case capacityFactor = "capacity_factor"
 }
 
 extension Field {

@@ -66,6 +66,8 @@ public struct StageMemoryModel: Sendable {
   let hasMoE: Bool
   /// The activations that do not grow with the micro-batch (`ActivationTerms.Fixed`).
   let fixedActivations: ActivationTerms.Fixed
+  /// The routed experts' capacity under `--capacity-factor`; nil routes dropless.
+  let capacity: ExpertCapacity?
 
   /// Whether layer 0 exists on stage 0 and has a dense feed-forward.
   var firstLayerIsDense: Bool {
@@ -101,6 +103,10 @@ public struct StageMemoryModel: Sendable {
     }
     stageMoELayers = moeLayers
     hasMoE = moeLayers.contains { $0 > 0 }
+    capacity =
+      hasMoE
+      ? ExpertCapacity(setup.capacityFactor, accounting: accounting, recompute: setup.recompute)
+      : nil
     let e = layout.expertParallel
     expertParallel = e
     // An MoE layer on one rank: its shell plus count/E routed experts (T divides their width,
@@ -361,8 +367,10 @@ public struct StageMemoryModel: Sendable {
   /// The largest micro-batch at which every stage fits; 0 when even 1 does not. With a global
   /// batch and a pipeline, at most B/D (more would leave a replica less than one micro-batch).
   public func maxBatchSize(usableBytes usable: Int, shards: Int) throws -> Int {
-    if stageLayers.count == 1 && layout.tensorParallel == 1 && layout.contextParallel == 1 {
-      // One stage, nothing split: the bytes are linear in b, as in SPEC.
+    if stageLayers.count == 1 && layout.tensorParallel == 1 && layout.contextParallel == 1
+      && capacity == nil
+    {
+      // One stage, nothing split, no capacity to round: the bytes are linear in b, as in SPEC.
       let x = Exact(quantity: "the total memory")
       let s = try state(stage: 0, shards: shards)
       let fixed = try activations(stage: 0, batch: 0)

@@ -42,6 +42,9 @@ struct StepTimeModel {
   let gradientBytes: Int
   let dataParallel: Int
   var offload: Offload = .none
+  /// Under `--capacity-factor` the experts compute and the all-to-alls carry E × capacity
+  /// padded slots, not k copies of each token.
+  var capacity: ExpertCapacity? = nil
 
   struct Pass {
     var forward = 0.0
@@ -82,7 +85,7 @@ struct StepTimeModel {
     var f = Double(model.dFF)
     var feedForward = Double(model.ffn.matrixCount) * h * f
     if moe, let x = model.experts {
-      f = Double(x.topK * x.ffn + x.shared * x.sharedFFN)
+      f = routedCopies(batch: b, x) * Double(x.ffn) + Double(x.shared * x.sharedFFN)
       feedForward = Double(x.count) * h + 3 * h * f
     }
     let matrices = 2 * h * h + 2 * h * kv + feedForward
@@ -128,6 +131,12 @@ struct StepTimeModel {
     return pass
   }
 
+  /// The routed copies per token an MoE layer's experts process: k, or E × capacity / tokens
+  /// under a capacity factor.
+  func routedCopies(batch b: Int, _ experts: Experts) -> Double {
+    capacity?.copiesPerToken(b, layout) ?? Double(experts.topK)
+  }
+
   /// The LM head and the loss on the last stage, one micro-batch.
   func head(batch b: Int) -> Double {
     let (t, c) = (Double(layout.tensorParallel), Double(layout.contextParallel))
@@ -151,7 +160,7 @@ struct StepTimeModel {
     let sp = layout.sequenceParallel ? layout.tensorParallel : 1
     let tokens = Double(b) * Double(model.contextLength) / Double(layout.contextParallel * sp)
     let bytes =
-      tokens * Double(experts.topK) * Double(model.dModel) * elementBytes * Double(e - 1)
+      tokens * routedCopies(batch: b, experts) * Double(model.dModel) * elementBytes * Double(e - 1)
       / Double(e)
     let count = recompute == .full ? 6.0 : 4.0
     return count * (latency + bytes / bw)

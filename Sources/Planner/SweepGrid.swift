@@ -97,6 +97,7 @@ public struct SweepGrid: Sendable {
   public func validate() throws {
     var probe = base
     try probe.validate()
+    try Planner.checkCapacityFactor(base.capacityFactor, models: models)
     for b in batchSizes {
       probe.microBatchSize = b
       try probe.validate()

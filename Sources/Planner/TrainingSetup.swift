@@ -98,6 +98,9 @@ public struct TrainingSetup: Equatable, Hashable, Sendable {
   public var cluster: ClusterProfile?
   /// Which parameters train, the optimizer and what is offloaded.
   public var training: Training
+  /// F, Megatron-LM's `moe_capacity_factor` with its inputs padded to capacity
+  /// (`ExpertCapacity`); nil routes dropless.
+  public var capacityFactor: Double?
 
   public init(
     microBatchSize: Int? = nil, globalBatchSize: Int? = nil,
@@ -106,7 +109,7 @@ public struct TrainingSetup: Equatable, Hashable, Sendable {
     checkpointing: Checkpointing = .none, zeroStage: Int = 0, fp32Gradients: Bool = false,
     reserveBytes: Int? = nil, method: AccountingMethod = .seed, sequenceLength: Int? = nil,
     layout: ParallelLayout = ParallelLayout(), cluster: ClusterProfile? = nil,
-    training: Training = Training()
+    training: Training = Training(), capacityFactor: Double? = nil
   ) {
     self.microBatchSize = microBatchSize
     self.globalBatchSize = globalBatchSize
@@ -124,6 +127,7 @@ public struct TrainingSetup: Equatable, Hashable, Sendable {
     self.layout = layout
     self.cluster = cluster
     self.training = training
+    self.capacityFactor = capacityFactor
   }
 
   /// `checkpointing` under its newer name.
@@ -153,6 +157,7 @@ public struct TrainingSetup: Equatable, Hashable, Sendable {
     try layout.validate()
     try cluster?.validate()
     try training.validate()
+    if let f = capacityFactor { try ExpertCapacity.validate(f) }
     if training.offload == .optimizerAndParameters && zeroStage < 3 {
       throw PlannerError.unsupported(
         .offload, training.offload.rawValue,

@@ -269,5 +269,7 @@ extension PlanColumn {
     PlanColumn(.plan, "expert_parallel_comm_seconds") {
       $0.predicted?.expertParallelCommSeconds.databaseValue ?? .null
     },
+    // Migration 0020: the capacity factor, NULL for dropless routing.
+    PlanColumn(.plan, "capacity_factor") { $0.plan.setup.capacityFactor.databaseValue },
   ]
 }

@@ -52,6 +52,7 @@ public struct SetupMatch: Equatable, Sendable {
       ("pipeline_layers IS ?", [StageColumns.layers(s.layout.pipelineLayers)]),
       ("cluster_name IS ?", [s.cluster?.name]),
       ("expert_parallel = ?", [s.layout.expertParallel]),
+      ("capacity_factor IS ?", [s.capacityFactor]),
     ]
     if let b = s.microBatchSize { out.append(("batch_size = ?", [b])) }
     out.append(
@@ -333,6 +334,7 @@ extension Store {
     setup.dataParallel = try row.optionalInt("data_parallel") ?? setup.numGPUs
     setup.cluster = try TimeColumns.cluster(row, gpu: hardware)
     setup.training = try TrainingColumns.training(row, record())
+    setup.capacityFactor = try row.optionalDouble("capacity_factor")
     let memory = MemoryBreakdown(
       parametersBytes: try row.int("parameters_bytes"),
       gradientsBytes: try row.int("gradients_bytes"),

@@ -85,3 +85,41 @@ import Testing
     #expect(checked > 0, "no case where the search had room to go wrong")
   }
 }
+
+/// The same reference search under a capacity factor, whose ceiling makes the bytes non-linear
+/// in b: the linear shortcut of one unsplit stage must not be taken, and the guess must still
+/// land on the reference's answer.
+@Suite struct MaxBatchSearchCapacityTests {
+  @Test(arguments: [0.3, 1.0, 1.25, 2.7])
+  func sameAnswerAsASearchFromOne(_ f: Double) throws {
+    let model = ExpertParallelTests.model
+    var checked = 0
+    for (t, p, sp) in [(1, 1, false), (2, 1, true), (1, 2, false), (2, 2, false)] {
+      for method in AccountingMethod.allCases {
+        for recompute in Recompute.allCases {
+          let layout = ParallelLayout(tensorParallel: t, pipelineParallel: p, sequenceParallel: sp)
+          let setup = TrainingSetup(
+            precision: .bf16, checkpointing: recompute, method: method, layout: layout,
+            capacityFactor: f)
+          let accounting = try Planner.accounting(model, setup)
+          let stageLayers = try layout.stageLayers(numLayers: model.numLayers)
+          for perReplica in p > 1 ? [nil, 7, 100] : [nil] as [Int?] {
+            let m = try StageMemoryModel(
+              accounting: accounting, layout: layout, stageLayers: stageLayers, setup: setup,
+              sequencesPerReplica: perReplica)
+            #expect(m.capacity != nil)
+            for usable in [3_000_000, 12_345_678, 1 << 30] {
+              let expected = try MaxBatchSearchTests.reference(m, usable: usable, shards: 1)
+              #expect(
+                try m.maxBatchSize(usableBytes: usable, shards: 1) == expected,
+                "F \(f) T\(t) P\(p) \(method) \(recompute) B/D \(String(describing: perReplica)) usable \(usable)"
+              )
+              checked += expected > 1 ? 1 : 0
+            }
+          }
+        }
+      }
+    }
+    #expect(checked > 0, "no case where the search had room to go wrong")
+  }
+}
