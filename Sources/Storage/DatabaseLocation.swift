@@ -23,6 +23,13 @@ public struct DatabaseLocation: Equatable, Sendable {
   public var createsFolder: Bool { base != nil }
 
   public init(explicit: String?, environment: [String: String]) throws {
+    // A server URL is not a relative path to a folder "postgresql:". The URL is not repeated
+    // in the message: it may carry a password.
+    for (source, value) in [("--db", explicit), ("TRAINPLAN_DB", environment["TRAINPLAN_DB"])] {
+      guard let value else { continue }
+      if Self.isServerURL(value) { throw StoreError.serverDatabase(source: source) }
+      if source == "--db" { break }
+    }
     if let explicit {
       (path, base, below) = (explicit, nil, [])
     } else if let path = environment["TRAINPLAN_DB"], !path.isEmpty {
@@ -37,6 +44,13 @@ public struct DatabaseLocation: Equatable, Sendable {
       path = Self.join(base, below + ["trainplan.sqlite"])
     }
     if path.isEmpty { throw StoreError.cannotOpen(path: "''", reason: "the path is empty") }
+  }
+
+  /// Whether `value` is a PostgreSQL connection URL (`postgresql://` or `postgres://`, in any
+  /// case); `./postgresql:/x` is still a path.
+  static func isServerURL(_ value: String) -> Bool {
+    let lower = value.prefix(13).lowercased()
+    return lower.hasPrefix("postgresql://") || lower.hasPrefix("postgres://")
   }
 
   /// `value` without trailing slashes, when it is an absolute path to an existing folder.

@@ -7,6 +7,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
   case migrationChanged(path: String, version: Int, name: String)
   case cannotOpen(path: String, reason: String)
   case noDefaultLocation(String)
+  /// `--db` or `TRAINPLAN_DB` names a database server (`postgresql://…`), not a file.
+  case serverDatabase(source: String)
   case readOnly(String)
   /// Opened with `--read-only`: a writing command is refused.
   case openedReadOnly(String)
@@ -42,6 +44,9 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
       return "cannot open database \(path): \(reason)"
     case .noDefaultLocation(let reason):
       return "cannot choose the default database: \(reason)"
+    case .serverDatabase(let source):
+      return
+        "\(source) names a PostgreSQL server; this trainplan opens SQLite database files only: give a file path (nothing was created)"
     case .readOnly(let path):
       return
         "database \(path) is read-only: nothing was written; check the file's and folder's permissions"

@@ -73,6 +73,27 @@ import Testing
     #expect(!FileManager.default.fileExists(atPath: cli.folder.file("missing")))
   }
 
+  /// A PostgreSQL URL is refused in one line that names where it came from and does not repeat
+  /// it (it may hold a password); nothing is created, in the working folder or under HOME.
+  @Test func serverURLIsRefusedAndCreatesNothing() throws {
+    let url = "postgresql://me:hunter2@db.example:5432/plans?sslmode=require"
+    var environment = cli.environment
+    environment["TRAINPLAN_DB"] = url
+    for (args, source) in [
+      (["--db", url, "plans"], "--db"), (["plan", "seed-gpt2-xl"], "TRAINPLAN_DB"),
+    ] {
+      let r = try TestSupport.run(cli.binary, args, environment: environment, in: cli.folder)
+      #expect(r.status == 1)
+      #expect(r.stderr.hasPrefix("Error: \(source) names a PostgreSQL server"), "\(r.stderr)")
+      #expect(r.stderr.split(separator: "\n").count == 1)
+      #expect(!r.stderr.contains("hunter2"))
+    }
+    // The runner's own capture files (out-…, err-…) aside.
+    let left = try FileManager.default.contentsOfDirectory(atPath: cli.folder.path)
+      .filter { !$0.hasPrefix("out-") && !$0.hasPrefix("err-") }
+    #expect(left.isEmpty, "\(left)")
+  }
+
   @Test func defaultLocationIsCreatedUnderHome() throws {
     let r = try TestSupport.run(
       cli.binary, ["gpu", "list"], environment: cli.environment, in: cli.folder)

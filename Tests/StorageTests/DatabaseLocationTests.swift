@@ -21,6 +21,25 @@ import Testing
     #expect(environment.path == "/x/db" && !environment.createsFolder)
   }
 
+  /// A PostgreSQL URL, in --db or TRAINPLAN_DB, is refused by name, not taken for a folder
+  /// "postgresql:"; --db still wins over the variable, and `./postgresql:/x` is a path.
+  @Test func serverURLsAreRefusedByTheirSource() throws {
+    for url in [
+      "postgresql://me@db:5432/plans", "postgres://me:secret@db/plans", "POSTGRESQL://db/x",
+      "Postgres://db/x?sslmode=require",
+    ] {
+      #expect(throws: StoreError.serverDatabase(source: "--db")) {
+        try location(["HOME": folder.path], explicit: url)
+      }
+      #expect(throws: StoreError.serverDatabase(source: "TRAINPLAN_DB")) {
+        try location(["HOME": folder.path, "TRAINPLAN_DB": url])
+      }
+    }
+    #expect(try location(["TRAINPLAN_DB": "postgres://db/x"], explicit: "y.db").path == "y.db")
+    #expect(try location([:], explicit: "./postgresql://x").path == "./postgresql://x")
+    #expect(try location([:], explicit: "postgresql:/x").path == "postgresql:/x")
+  }
+
   @Test func homeMustBeAnAbsoluteExistingFolder() throws {
     let file = folder.file("file")
     _ = FileManager.default.createFile(atPath: file, contents: nil)
