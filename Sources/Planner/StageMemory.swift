@@ -349,8 +349,32 @@ public struct StageMemoryModel: Sendable {
   func stages(_ terms: ActivationTerms, shards: Int) throws -> [StageMemory] {
     var stages: [StageMemory] = []
     stages.reserveCapacity(stageLayers.count)
-    for k in stageLayers.indices { stages.append(try stage(k, terms, shards: shards)) }
+    // A stage of the same kind as the one before it, whose layers keep as many micro-batches
+    // (`depthFactor`), weighs the same: a pipeline's middle stages are worked out once.
+    var previous: (kind: Int, factor: Int, inFlight: Int)?
+    for k in stageLayers.indices {
+      let key = (
+        kind: stageKinds[k], factor: depthFactor(stage: k, batch: terms.batch),
+        inFlight: layout.inFlight(stage: k, microBatches: terms.microBatches)
+      )
+      if let previous, let last = stages.last, previous == key {
+        var same = last
+        same.stage = k
+        stages.append(same)
+        continue
+      }
+      stages.append(try stage(k, terms, shards: shards))
+      previous = key
+    }
     return stages
+  }
+
+  /// How stage k's depth enters its kept activations (`layerActivations`): not at all without a
+  /// global batch (0), capped at B/D when b × (P − k) exceeds it (−1), else the depth P − k.
+  func depthFactor(stage k: Int, batch b: Int) -> Int {
+    guard let perReplica = sequencesPerReplica else { return 0 }
+    let (product, overflow) = b.multipliedReportingOverflow(by: layout.pipelineParallel - k)
+    return overflow || product > perReplica ? -1 : layout.pipelineParallel - k
   }
 
   func fits(batch b: Int, shards: Int, usable: Int) throws -> Bool {

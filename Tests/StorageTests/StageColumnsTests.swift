@@ -58,6 +58,18 @@ import Testing
     }
   }
 
+  /// The total is the sum of the parts and is not stored; a stage whose total is not (none the
+  /// planner makes) keeps the seven-field form, and both read back exactly.
+  @Test func totalsAreStoredOnlyWhenTheyAreNotTheSum() throws {
+    let summed = try #require(StageColumns.encode(Self.pipeline(4, m: 8)))
+    #expect(summed.split(separator: ";").allSatisfy { $0.split(separator: " ").count == 6 })
+    var odd = Self.pipeline(4, m: 8)
+    odd[2].totalBytes += 1
+    let kept = try #require(StageColumns.encode(odd))
+    #expect(kept.split(separator: ";").allSatisfy { $0.split(separator: " ").count == 7 })
+    #expect(try StageColumns.decode(kept) == odd)
+  }
+
   @Test func singleStageIsNull() throws {
     #expect(StageColumns.encode(Self.pipeline(1, m: 1)) == nil)
     #expect(try StageColumns.decode(nil) == nil)
@@ -74,7 +86,8 @@ import Testing
   @Test(arguments: [
     "*3", "1 1 1 1 1 1 1;*1", "1 1 1 1 1 1 1;2 2 2 2 2 2 2;*0", "1 1 1 1 1 1 1;2 2 2 2 2 2 2;*-1",
     "1 1 1 1 1 1 1;2 2 2 2 2 2 2;*x", "1 1 1 1 1 1 1;2 2 2 2 2 2 2;*99999999",
-    "0 0 0 0 0 0 0;9223372036854775807 0 0 0 0 0 0;*1", "1 1 1 1 1 1", "1 1 1 1 1 1 1 1",
+    "0 0 0 0 0 0 0;9223372036854775807 0 0 0 0 0 0;*1", "1 1 1 1 1", "1 1 1 1 1 1 1 1",
+    "1 1 1 1 1 1;1 1 1 1 1 1 1", "1 1 9223372036854775807 1 0 0", "*1;1 1 1 1 1 1", "",
     "1 1 1 x 1 1 1", "1 1 1 1 1 1 1;;2 2 2 2 2 2 2",
   ])
   func damagedTextIsAnError(text: String) {
