@@ -67,8 +67,14 @@ public struct Experts: Equatable, Hashable, Sendable {
         .firstDenseLayers, String(firstDenseLayers),
         rule: "must be between 0 and the model's layers less one (\(layers - 1))")
     }
-    if count > 1 << 20 || ffn > 1 << 30 {
-      throw PlannerError.outOfRange(.experts, String(count), rule: "is too large to plan")
+    // Bounds of the arithmetic and of the tensor lists a layer is counted from, not of taste:
+    // each shared expert is a list entry, so 2T of them would exhaust memory.
+    for (field, value, limit) in [
+      (Field.experts, count, 1 << 20), (.sharedExperts, shared, 1 << 20),
+      (.expertFFN, ffn, 1 << 30),
+    ] where value > limit {
+      throw PlannerError.outOfRange(
+        field, String(value), rule: "is too large to plan (at most \(limit))")
     }
   }
 }

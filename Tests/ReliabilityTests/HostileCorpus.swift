@@ -42,7 +42,7 @@ enum HostileCorpus {
   static let setupFlags = [
     "--batch-size", "--num-gpus", "--zero", "--global-batch-size", "--steps", "--tokens", "--mfu",
     "--reserve", "--seq-len", "--tensor-parallel", "--pipeline-parallel", "--context-parallel",
-    "--virtual-stages", "--lora-rank", "--expert-parallel",
+    "--virtual-stages", "--lora-rank", "--expert-parallel", "--capacity-factor",
   ]
 
   /// Each command with valid values for its required flags, and its numeric flags.
@@ -56,6 +56,19 @@ enum HostileCorpus {
         [
           "--vocab-size", "--context-length", "--layers", "--d-model", "--heads", "--d-ff",
           "--kv-heads", "--experts", "--head-dim",
+        ]
+      ),
+      (
+        [
+          "model", "add", "moe", "--replace", "--vocab-size", "1000", "--context-length", "128",
+          "--layers", "4", "--d-model", "64", "--heads", "4", "--experts", "8", "--top-k", "2",
+          "--expert-ffn", "32", "--kv-lora-rank", "16", "--qk-nope-head-dim", "8",
+          "--qk-rope-head-dim", "8", "--v-head-dim", "8",
+        ],
+        [
+          "--experts", "--top-k", "--shared-experts", "--expert-ffn", "--first-dense-layers",
+          "--moe-every", "--kv-lora-rank", "--qk-nope-head-dim", "--qk-rope-head-dim",
+          "--v-head-dim", "--q-lora-rank",
         ]
       ),
       (
