@@ -8,16 +8,8 @@ import Testing
 @Suite struct CapacityFactorCommandTests {
   let cli = TrainplanRunner()
 
-  func importMixtral() throws {
-    let config = MoEImportTests.validation.appendingPathComponent(
-      "configs/mixtral-8x7b-v0.1.json"
-    ).path
-    let r = try cli.run(["model", "import", config, "--name", "mixtral"])
-    #expect(r.status == 0, "\(r.stderr)")
-  }
-
   @Test func planStoresTheFactorAndPadsTheExperts() throws {
-    try importMixtral()
+    try cli.importMixtral()
     let common =
       "mixtral h100-sxm --precision bf16 --method detailed --num-gpus 8 --ep 8 --zero 1 --batch-size 2 --json"
     let dropless = try cli.json("plan \(common)")
@@ -47,7 +39,7 @@ import Testing
   }
 
   @Test func fitSweepAndSearchTakeTheFactor() throws {
-    try importMixtral()
+    try cli.importMixtral()
     let fit = try #require(
       try cli.json(
         "fit --models mixtral,llama-2-7b --gpus h100-sxm --precision bf16 --num-gpus 8 --capacity-factor 1.5 --json"
@@ -73,7 +65,7 @@ import Testing
   }
 
   @Test func badFactorsAreRefusedChangingNothing() throws {
-    try importMixtral()
+    try cli.importMixtral()
     try cli.expectRefusedChangingNothing([
       "plan mixtral h100-sxm --capacity-factor 0",
       "plan mixtral h100-sxm --capacity-factor -1",

@@ -7,16 +7,8 @@ import Testing
 @Suite struct ExpertParallelCommandTests {
   let cli = TrainplanRunner()
 
-  func importMixtral() throws {
-    let config = MoEImportTests.validation.appendingPathComponent(
-      "configs/mixtral-8x7b-v0.1.json"
-    ).path
-    let r = try cli.run(["model", "import", config, "--name", "mixtral"])
-    #expect(r.status == 0, "\(r.stderr)")
-  }
-
   @Test func planStoresExpertParallelAndItsTime() throws {
-    try importMixtral()
+    try cli.importMixtral()
     let common =
       "mixtral --cluster dgx-h100 --precision bf16 --attention flash --num-gpus 16 --global-batch-size 64 --batch-size 1 --seq-len 4096 --zero 1"
     let one = try cli.json("plan \(common) --json")
@@ -44,7 +36,7 @@ import Testing
   }
 
   @Test func fitMinGPUsKeepsEDividingTheDataParallelGroup() throws {
-    try importMixtral()
+    try cli.importMixtral()
     let common =
       "fit --models mixtral --gpus h100-sxm,a100-40gb --precision bf16 --attention flash --min-gpus --zero 3 --seq-len 4096 --json"
     let plain = try #require(try cli.json(common) as? [Any])
@@ -60,7 +52,7 @@ import Testing
   }
 
   @Test func searchFindsExpertLayouts() throws {
-    try importMixtral()
+    try cli.importMixtral()
     let result = try cli.json(
       "search mixtral --cluster dgx-h100 --num-gpus 16 --global-batch-size 64 --seq-len 4096 --precision bf16 --attention flash --ep 4 --top 3 --json"
     )
@@ -70,7 +62,7 @@ import Testing
   }
 
   @Test func badExpertParallelIsRefusedChangingNothing() throws {
-    try importMixtral()
+    try cli.importMixtral()
     try cli.expectRefusedChangingNothing([
       "plan mixtral h100-sxm --precision bf16 --num-gpus 8 --ep 3",
       "plan mixtral h100-sxm --precision bf16 --num-gpus 4 --ep 8",

@@ -19,9 +19,14 @@ import Testing
     var cases: [Case]
   }
 
+  /// `validation/moe_counts.json`, transformers' counts of the committed configs.
+  static func counts() throws -> Counts {
+    let data = try Data(contentsOf: validation.appendingPathComponent("moe_counts.json"))
+    return try JSONDecoder().decode(Counts.self, from: data)
+  }
+
   @Test func countsEqualTransformers() throws {
-    let data = try Data(contentsOf: Self.validation.appendingPathComponent("moe_counts.json"))
-    let counts = try JSONDecoder().decode(Counts.self, from: data)
+    let counts = try Self.counts()
     #expect(counts.cases.count == 7)
     for c in counts.cases {
       let path = Self.validation.appendingPathComponent(c.config_file).path
@@ -51,9 +56,7 @@ import Testing
   /// DeepSeek-V2-Lite typed by hand with `model add`'s MoE and latent-attention flags counts
   /// what transformers instantiates for its config.json (`moe_counts.json`), as the import does.
   @Test func latentAttentionByHandEqualsTransformers() throws {
-    let data = try Data(contentsOf: Self.validation.appendingPathComponent("moe_counts.json"))
-    let counts = try JSONDecoder().decode(Counts.self, from: data)
-    let lite = try #require(counts.cases.first { $0.model_type == "deepseek_v2" })
+    let lite = try #require(try Self.counts().cases.first { $0.model_type == "deepseek_v2" })
     let shape =
       "--vocab-size 102400 --context-length 4096 --layers 27 --d-model 2048 --heads 16 --d-ff 10944 --experts 64 --top-k 6 --shared-experts 2 --expert-ffn 1408 --first-dense-layers 1"
     let latent = "--kv-lora-rank 512 --qk-nope-head-dim 128 --qk-rope-head-dim 64 --v-head-dim 128"
@@ -151,5 +154,16 @@ import Testing
       #expect(r.stderr.split(separator: "\n").count == 1, "\(bad): \(r.stderr)")
     }
     #expect(cli.databaseBytes() == before)
+  }
+}
+
+extension TrainplanRunner {
+  /// Imports Mixtral-8x7B's committed config.json as `mixtral`, for the MoE command tests.
+  func importMixtral() throws {
+    let config = MoEImportTests.validation.appendingPathComponent(
+      "configs/mixtral-8x7b-v0.1.json"
+    ).path
+    let r = try run(["model", "import", config, "--name", "mixtral"])
+    #expect(r.status == 0, "\(r.stderr)")
   }
 }
