@@ -70,9 +70,7 @@ public struct StageMemoryModel: Sendable {
   let capacity: ExpertCapacity?
 
   /// Whether layer 0 exists on stage 0 and has a dense feed-forward.
-  var firstLayerIsDense: Bool {
-    stageLayers[0] > 0 && !(accounting.experts?.isMoE(layer: 0) ?? false)
-  }
+  let firstLayerIsDense: Bool
   /// The stages that can be the heaviest: the first, the last, and for each layer count the
   /// first stage that has it (the most micro-batches in flight). Others never weigh more.
   let candidateStages: [Int]
@@ -120,9 +118,10 @@ public struct StageMemoryModel: Sendable {
     let elsewhere = try x.mul(expertCount - localExperts, accounting.fixedPerRoutedExpert)
     moeFixed.sharded = max(0, moeFixed.sharded - elsewhere)
     moeFixedPerLayer = moeFixed
+    firstLayerIsDense = stageLayers[0] > 0 && !(accounting.experts?.isMoE(layer: 0) ?? false)
     fixedActivations = try ActivationTerms.Fixed(
       accounting, layout, moePerLayer: hasMoE ? moeFixed : nil,
-      firstLayerIsDense: stageLayers[0] > 0 && !(accounting.experts?.isMoE(layer: 0) ?? false))
+      firstLayerIsDense: firstLayerIsDense)
     let moeShellPerRank = shell.perRank(t)
     let expertsPerRank = try x.mul(localExperts, expert.perRank(t))
     var kinds: [StageKind.Holdings] = []

@@ -138,7 +138,7 @@ enum StageColumns {
   }
 
   static func layers(_ layers: [Int]?) -> String? {
-    layers.map { $0.map(String.init).joined(separator: ",") }
+    layers.map { DecimalText.list($0) }
   }
 
   static func layers(_ text: String?) throws -> [Int]? {
