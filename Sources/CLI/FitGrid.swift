@@ -59,15 +59,18 @@ struct FitGrid {
       try gpuProfiles(store, cluster: setup.cluster)
     )
     try Planner.checkCapacityFactor(setup.capacityFactor, models: modelList)
-    let cells = modelList.flatMap { m in
+    var cells: [Cell] = []
+    cells.reserveCapacity(modelList.count * gpuList.count)
+    for m in modelList {
       // What the method counts depends on the model and the setup, not the GPU: once a row.
       // Where it cannot be counted, each cell plans without it and says why itself.
       let accounting = try? Planner.accounting(m, setup)
-      return gpuList.map { g in
-        Cell(
-          model: m.name, gpu: g.name,
-          result: Result { try plan(m, g, setup, accounting: accounting) }
-            .mapError { $0 as? CLIError ?? CLIError($0) })
+      for g in gpuList {
+        cells.append(
+          Cell(
+            model: m.name, gpu: g.name,
+            result: Result { try plan(m, g, setup, accounting: accounting) }
+              .mapError { $0 as? CLIError ?? CLIError($0) }))
       }
     }
     return (modelList.map(\.name), gpuList.map(\.name), cells)

@@ -57,7 +57,9 @@ struct Table {
 
   /// Tabs and newlines inside a cell would break the row apart.
   static func plain(_ cell: String) -> String {
-    String(
+    // Almost every cell has neither: a scan of its bytes spares rebuilding it.
+    guard cell.utf8.contains(where: { $0 == 0x09 || $0 == 0x0A }) else { return cell }
+    return String(
       String.UnicodeScalarView(cell.unicodeScalars.map { $0 == "\t" || $0 == "\n" ? " " : $0 }))
   }
 }

@@ -20,8 +20,16 @@ struct PlanColumn: Sendable {
       }
     }
 
-    /// The column of `plan_rows` that holds a snapshot's id.
-    var reference: String { "\(self)_snapshot_id" }
+    /// The column of `plan_rows` that holds a snapshot's id. Spelled out rather than
+    /// interpolated: describing an enum case costs four protocol-conformance scans at start-up.
+    var reference: String {
+      switch self {
+      case .model: "model_snapshot_id"
+      case .gpu: "gpu_snapshot_id"
+      case .setup: "setup_snapshot_id"
+      case .plan: "plan_snapshot_id"
+      }
+    }
   }
 
   let name: String

@@ -16,8 +16,12 @@ extension Store {
   /// Gives the rows that migration 0016 could not name an origin for this process's origin,
   /// once per database. Later opens cost two cheap queries (the table, the mark) in `meta`. Under
   /// the write lock the mark is checked again, so of many processes opening at once exactly
-  /// one fills, and the others find it done.
-  static func fillOrigins(_ database: Database, origin: String = Origin.current) throws {
+  /// one fills, and the others find it done. The origin is looked up only when there is
+  /// something to fill: the password database and the host name cost a dozen system calls,
+  /// which every command paid on opening (issue 17).
+  static func fillOrigins(
+    _ database: Database, origin: @autoclosure () -> String = Origin.current
+  ) throws {
     let mark = "SELECT 1 FROM meta WHERE key = '\(originsFilledKey)'"
     // A database migrated by an older migrator (tests build those) has nothing to fill.
     let identities = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'origins'"
@@ -25,6 +29,7 @@ extension Store {
     if try database.int(mark) != nil { return }
     try database.write {
       if try database.int(mark) != nil { return }
+      let origin = origin()
       for table in ["models", "gpus", "clusters", "sweeps"] {
         try database.execute("UPDATE \(table) SET origin = ? WHERE origin IS NULL", [origin])
       }

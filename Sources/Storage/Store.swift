@@ -124,6 +124,9 @@ public final class Store {
     if !pending.isEmpty || journal != "wal" {
       try database.execute("PRAGMA journal_mode = WAL")
     }
+    // Nothing pending is final (no process un-applies a migration): skip `migrate`, whose
+    // write transaction would check it all again under the lock on every open (issue 17).
+    if pending.isEmpty { return false }
     return try migrator.migrate(database)
   }
 

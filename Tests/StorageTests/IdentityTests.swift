@@ -141,8 +141,16 @@ import Testing
           == createdAt)
       #expect(origin == nil)
     }
-    try Store.fillOrigins(db, origin: "alice@a")
-    try Store.fillOrigins(db, origin: "bob@b")
+    var lookups = 0
+    func origin(_ name: String) -> String {
+      lookups += 1
+      return name
+    }
+    try Store.fillOrigins(db, origin: origin("alice@a"))
+    try Store.fillOrigins(db, origin: origin("bob@b"))
+    // The origin is looked up (the password database, the host name) only when there is
+    // something to fill, not on every later open (issue 17).
+    #expect(lookups == 1)
     #expect(try db.int("SELECT count(*) FROM models WHERE origin = 'alice@a'") == models.count)
     #expect(try db.int("SELECT count(*) FROM plans WHERE origin_id IS NULL") == 0)
     #expect(try db.fetch("SELECT name FROM origins") { try $0.text("name") } == ["alice@a"])
