@@ -12,31 +12,39 @@ struct ClusterAdd: ParsableCommand {
   @Argument(help: "The cluster's name (up to 128 characters, no commas).")
   var name: String
 
-  @Option(help: "The saved GPU its nodes hold (see `gpu list`).") var gpu: String
+  @Option(name: .customLong("gpu"), help: "The saved GPU its nodes hold (see `gpu list`).") var gpu:
+    String
   @Option(
+    name: .customLong("gpus-per-node"),
     parsing: .unconditional, help: ArgumentHelp(ClusterFigureHelp.gpusPerNode, valueName: "n"),
     transform: WholeNumber.parse)
   var gpusPerNode: Int
   @Option(
+    name: .customLong("intra-node-bandwidth"),
     parsing: .unconditional, help: ArgumentHelp(ClusterFigureHelp.intra, valueName: "rate"),
     transform: Bandwidth.parse)
   var intraNodeBandwidth: Double
   @Option(
+    name: .customLong("inter-node-bandwidth"),
     parsing: .unconditional, help: ArgumentHelp(ClusterFigureHelp.inter, valueName: "rate"),
     transform: Bandwidth.parse)
   var interNodeBandwidth: Double
   @Option(
+    name: .customLong("intra-node-latency"),
     parsing: .unconditional,
     help: ArgumentHelp(ClusterFigureHelp.intraLatency + " (default: 10us)", valueName: "time"),
     transform: Latency.parse)
   var intraNodeLatency: Double?
   @Option(
+    name: .customLong("inter-node-latency"),
     parsing: .unconditional,
     help: ArgumentHelp(ClusterFigureHelp.interLatency + " (default: 20us)", valueName: "time"),
     transform: Latency.parse)
   var interNodeLatency: Double?
-  @Option(help: "Where the figures come from (a datasheet, a paper).") var source = ""
-  @Flag(help: "Overwrite a saved cluster of the same name.") var replace = false
+  @Option(name: .customLong("source"), help: "Where the figures come from (a datasheet, a paper).")
+  var source = ""
+  @Flag(name: .customLong("replace"), help: "Overwrite a saved cluster of the same name.")
+  var replace = false
 
   func run() throws {
     let spec = ClusterSpec(

@@ -13,28 +13,33 @@ struct ClusterSet: ParsableCommand {
   @OptionGroup var store: StoreOptions
   @Argument(help: "The cluster's name.") var name: String
 
-  @Option(help: "The saved GPU its nodes hold.") var gpu: String?
+  @Option(name: .customLong("gpu"), help: "The saved GPU its nodes hold.") var gpu: String?
   @Option(
+    name: .customLong("gpus-per-node"),
     parsing: .unconditional, help: ArgumentHelp(ClusterFigureHelp.gpusPerNode, valueName: "n"),
     transform: WholeNumber.parse)
   var gpusPerNode: Int?
   @Option(
+    name: .customLong("intra-node-bandwidth"),
     parsing: .unconditional, help: ArgumentHelp(ClusterFigureHelp.intra, valueName: "rate"),
     transform: Bandwidth.parse)
   var intraNodeBandwidth: Double?
   @Option(
+    name: .customLong("inter-node-bandwidth"),
     parsing: .unconditional, help: ArgumentHelp(ClusterFigureHelp.inter, valueName: "rate"),
     transform: Bandwidth.parse)
   var interNodeBandwidth: Double?
   @Option(
+    name: .customLong("intra-node-latency"),
     parsing: .unconditional, help: ArgumentHelp(ClusterFigureHelp.intraLatency, valueName: "time"),
     transform: Latency.parse)
   var intraNodeLatency: Double?
   @Option(
+    name: .customLong("inter-node-latency"),
     parsing: .unconditional, help: ArgumentHelp(ClusterFigureHelp.interLatency, valueName: "time"),
     transform: Latency.parse)
   var interNodeLatency: Double?
-  @Option(help: "Where the figures come from.") var source: String?
+  @Option(name: .customLong("source"), help: "Where the figures come from.") var source: String?
 
   func validate() throws {
     let given: [Any?] = [

@@ -27,8 +27,9 @@ struct ExportCommand: ParsableCommand {
   @OptionGroup var store: StoreOptions
   @OptionGroup var filter: PlanFilterOptions
 
-  @Option(help: "csv, json or sqlite.") var format: Format = .csv
+  @Option(name: .customLong("format"), help: "csv, json or sqlite.") var format: Format = .csv
   @Option(
+    name: .customLong("output"),
     help: ArgumentHelp(
       "Write to this file instead of standard output (- is standard output).", valueName: "file"))
   var output: String?

@@ -5,29 +5,36 @@ import Planner
 /// QLoRA adapters on a frozen base, the optimizer, and what is offloaded to the host.
 struct FineTuningOptions: ParsableArguments {
   @Option(
+    name: .customLong("finetune"),
     help:
       "full (every parameter trains), lora (adapters on a frozen base) or qlora (adapters on an NF4 base)."
   )
   var finetune: FineTuning = .full
 
-  @Option(parsing: .unconditional, help: "LoRA rank R. (default: 16)", transform: Count.parse)
+  @Option(
+    name: .customLong("lora-rank"), parsing: .unconditional, help: "LoRA rank R. (default: 16)",
+    transform: Count.parse)
   var loraRank: Int = 16
 
   @Option(
+    name: .customLong("lora-targets"),
     help: ArgumentHelp(
       "Projections LoRA adapts: q,k,v,o,gate,up,down, Hugging Face module names (q_proj, c_attn, query_key_value, …), attention or all-linear.",
       valueName: "a,b,..."))
   var loraTargets: String = "q,v"
 
-  @Option(help: "The adapters' weights and gradients: bf16 or fp32.")
+  @Option(
+    name: .customLong("lora-dtype"), help: "The adapters' weights and gradients: bf16 or fp32.")
   var loraDtype: String = "bf16"
 
   @Option(
+    name: .customLong("optimizer"),
     help:
       "adamw, adamw-8bit, paged-adamw-8bit, adafactor, lion, sgd-momentum or sgd.")
   var optimizer: Optimizer = .adamw
 
   @Option(
+    name: .customLong("offload"),
     help:
       "none, optimizer (optimizer state and master weights in host memory) or optimizer+parameters (also the weights; needs --zero 3)."
   )

@@ -22,18 +22,23 @@ struct FitCommand: ParsableCommand {
   @OptionGroup var layout: LayoutOptions
 
   @Option(
+    name: .customLong("models"),
     help: ArgumentHelp(
       "Comma-separated model names. (default: every saved model)", valueName: "a,b,..."),
     completion: NameCompletion.modelLists)
   var models: String?
   @Option(
+    name: .customLong("gpus"),
     help: ArgumentHelp(
       "Comma-separated GPU names. (default: every saved GPU)", valueName: "x,y,..."),
     completion: NameCompletion.gpuLists)
   var gpus: String?
-  @Flag(help: "Show the fewest GPUs at which the micro-batch (default 1) fits under --zero.")
+  @Flag(
+    name: .customLong("min-gpus"),
+    help: "Show the fewest GPUs at which the micro-batch (default 1) fits under --zero.")
   var minGpus = false
   @Option(
+    name: .customLong("sweep"),
     help:
       "Answer from this sweep's stored plans made with the same options (precision, attention, checkpointing, GPUs, ZeRO, micro-batch if given, MFU, run length, reserve, method), without computing (see `trainplan sweeps`).",
     transform: Count.parse)

@@ -12,6 +12,7 @@ struct GPUAdd: ParsableCommand {
   var name: String
 
   @Option(
+    name: .customLong("memory"),
     parsing: .unconditional,
     help: ArgumentHelp(
       "Memory as the device reports it: 80GiB, 80GB (10^9), 81920MiB, 512MB or bytes.",
@@ -19,34 +20,42 @@ struct GPUAdd: ParsableCommand {
     transform: MemorySize.parse)
   var memory: Int
   @Option(
+    name: .customLong("fp32-tflops"),
     parsing: .unconditional, help: "Dense peak fp32 TFLOP/s (10^12 FLOP/s).", transform: Real.parse)
   var fp32Tflops: Double
   @Option(
+    name: .customLong("tf32-tflops"),
     parsing: .unconditional, help: "Dense peak tf32 TFLOP/s, where the GPU has it.",
     transform: Real.parse)
   var tf32Tflops: Double?
   @Option(
+    name: .customLong("bf16-tflops"),
     parsing: .unconditional, help: "Dense peak bf16 TFLOP/s, where the GPU has it.",
     transform: Real.parse)
   var bf16Tflops: Double?
   @Option(
+    name: .customLong("fp16-tflops"),
     parsing: .unconditional, help: "Dense peak fp16 TFLOP/s, where the GPU has it.",
     transform: Real.parse)
   var fp16Tflops: Double?
   @Option(
+    name: .customLong("fp8-tflops"),
     parsing: .unconditional, help: "Dense peak fp8 TFLOP/s, where the GPU has it.",
     transform: Real.parse)
   var fp8Tflops: Double?
   @OptionGroup var figures: GPUFigureOptions
   @Option(
+    name: .customLong("reserve"),
     parsing: .unconditional,
     help: ArgumentHelp(
       "Memory the framework keeps for itself (CUDA context, allocator slack). (default: 0)",
       valueName: "size"),
     transform: MemorySize.parseReserve)
   var reserve: Int?
-  @Option(help: "Where the figures come from (a datasheet).") var source = ""
-  @Flag(help: "Overwrite a saved GPU of the same name.") var replace = false
+  @Option(name: .customLong("source"), help: "Where the figures come from (a datasheet).")
+  var source = ""
+  @Flag(name: .customLong("replace"), help: "Overwrite a saved GPU of the same name.") var replace =
+    false
 
   func run() throws {
     let peaks = try checkedPeaks([

@@ -4,11 +4,16 @@ import Planner
 /// The figures `gpu add` and `gpu set` take with the same meaning and the same rules: each is
 /// optional in both, and `gpu set` changes only those given.
 struct GPUFigureOptions: ParsableArguments {
-  @Option(parsing: .unconditional, help: "Price per GPU-hour in US dollars.", transform: Real.parse)
+  @Option(
+    name: .customLong("price-per-hour"), parsing: .unconditional,
+    help: "Price per GPU-hour in US dollars.", transform: Real.parse)
   var pricePerHour: Double?
-  @Option(parsing: .unconditional, help: "Board power in watts.", transform: Real.parse)
+  @Option(
+    name: .customLong("power-watts"), parsing: .unconditional, help: "Board power in watts.",
+    transform: Real.parse)
   var powerWatts: Double?
   @Option(
+    name: .customLong("memory-bandwidth"),
     parsing: .unconditional,
     help: ArgumentHelp(
       "HBM (memory) bandwidth with its unit: 2039GB/s, 3.35TB/s, 1900GiB/s, 16312Gb/s.",
@@ -16,6 +21,7 @@ struct GPUFigureOptions: ParsableArguments {
     transform: Bandwidth.parse)
   var memoryBandwidth: Double?
   @Option(
+    name: .customLong("host-link-bandwidth"),
     parsing: .unconditional,
     help: ArgumentHelp(
       "The link to the host each way, what --offload moves: 32GB/s (PCIe 4.0 x16), 64GB/s (PCIe 5.0).",

@@ -15,29 +15,41 @@ struct GPUSet: ParsableCommand {
   @Argument(help: "The GPU's name.", completion: NameCompletion.gpus) var name: String
 
   @Option(
+    name: .customLong("memory"),
     parsing: .unconditional,
     help: ArgumentHelp(
       "Memory as the device reports it: 80GiB, 80GB (10^9), 81920MiB, 512MB or bytes.",
       valueName: "size"),
     transform: MemorySize.parse)
   var memory: Int?
-  @Option(parsing: .unconditional, help: "Dense peak fp32 TFLOP/s.", transform: Real.parse)
+  @Option(
+    name: .customLong("fp32-tflops"), parsing: .unconditional, help: "Dense peak fp32 TFLOP/s.",
+    transform: Real.parse)
   var fp32Tflops: Double?
-  @Option(parsing: .unconditional, help: "Dense peak tf32 TFLOP/s.", transform: Real.parse)
+  @Option(
+    name: .customLong("tf32-tflops"), parsing: .unconditional, help: "Dense peak tf32 TFLOP/s.",
+    transform: Real.parse)
   var tf32Tflops: Double?
-  @Option(parsing: .unconditional, help: "Dense peak bf16 TFLOP/s.", transform: Real.parse)
+  @Option(
+    name: .customLong("bf16-tflops"), parsing: .unconditional, help: "Dense peak bf16 TFLOP/s.",
+    transform: Real.parse)
   var bf16Tflops: Double?
-  @Option(parsing: .unconditional, help: "Dense peak fp16 TFLOP/s.", transform: Real.parse)
+  @Option(
+    name: .customLong("fp16-tflops"), parsing: .unconditional, help: "Dense peak fp16 TFLOP/s.",
+    transform: Real.parse)
   var fp16Tflops: Double?
-  @Option(parsing: .unconditional, help: "Dense peak fp8 TFLOP/s.", transform: Real.parse)
+  @Option(
+    name: .customLong("fp8-tflops"), parsing: .unconditional, help: "Dense peak fp8 TFLOP/s.",
+    transform: Real.parse)
   var fp8Tflops: Double?
   @OptionGroup var figures: GPUFigureOptions
   @Option(
+    name: .customLong("reserve"),
     parsing: .unconditional,
     help: ArgumentHelp("Memory the framework keeps for itself.", valueName: "size"),
     transform: MemorySize.parseReserve)
   var reserve: Int?
-  @Option(help: "Where the figures come from.") var source: String?
+  @Option(name: .customLong("source"), help: "Where the figures come from.") var source: String?
 
   func run() throws {
     let peaks = try checkedPeaks([

@@ -30,7 +30,9 @@ struct ImportCommand: ParsableCommand {
   @Argument(help: ArgumentHelp("The database or export to import.", valueName: "file"))
   var file: String
 
-  @Option(help: "Which record wins when a name has other figures: ours or theirs.")
+  @Option(
+    name: .customLong("prefer"),
+    help: "Which record wins when a name has other figures: ours or theirs.")
   var prefer: Side = .ours
 
   func run() throws {

@@ -5,23 +5,28 @@ import Planner
 /// the latent K/V path together, and an optional low-rank Q bottleneck.
 struct LatentAttentionOptions: ParsableArguments {
   @Option(
+    name: .customLong("q-lora-rank"),
     parsing: .unconditional,
     help: "MLA: Q's low-rank bottleneck (q_lora_rank); without it a plain q projection.",
     transform: Count.parse)
   var qLoraRank: Int?
   @Option(
+    name: .customLong("kv-lora-rank"),
     parsing: .unconditional, help: "MLA: the shared K/V latent's width (kv_lora_rank).",
     transform: Count.parse)
   var kvLoraRank: Int?
   @Option(
+    name: .customLong("qk-nope-head-dim"),
     parsing: .unconditional, help: "MLA: each head's non-rotary Q/K width (qk_nope_head_dim).",
     transform: Count.parse)
   var qkNopeHeadDim: Int?
   @Option(
+    name: .customLong("qk-rope-head-dim"),
     parsing: .unconditional, help: "MLA: each head's rotary Q/K width (qk_rope_head_dim).",
     transform: Count.parse)
   var qkRopeHeadDim: Int?
   @Option(
+    name: .customLong("v-head-dim"),
     parsing: .unconditional, help: "MLA: each head's V width (v_head_dim).",
     transform: Count.parse)
   var vHeadDim: Int?

@@ -29,6 +29,7 @@ struct LayoutOptions: ParsableArguments {
   var contextParallel: Int = 1
 
   @Option(
+    name: .customLong("virtual-stages"),
     parsing: .unconditional,
     help: ArgumentHelp(
       "Model chunks per pipeline stage V: interleaved 1F1B when V > 1. (default: 1)",
@@ -37,6 +38,7 @@ struct LayoutOptions: ParsableArguments {
   var virtualStages: Int = 1
 
   @Flag(
+    name: .customLong("sequence-parallel"),
     help: "Sequence parallelism: split the norms' and dropouts' tensors T ways too (needs T > 1).")
   var sequenceParallel = false
 
@@ -49,6 +51,7 @@ struct LayoutOptions: ParsableArguments {
   var expertParallel: Int = 1
 
   @Option(
+    name: .customLong("pipeline-layers"),
     help: ArgumentHelp(
       "Layers per pipeline stage, e.g. 5,6,6,5 (default: an even split, or the most even one).",
       valueName: "n,n,..."))

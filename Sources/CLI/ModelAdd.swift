@@ -12,39 +12,59 @@ struct ModelAdd: ParsableCommand {
   @Argument(help: "The config's name (up to 128 characters, no commas).")
   var name: String
 
-  @Option(parsing: .unconditional, help: "Vocabulary size v.", transform: Count.parse)
+  @Option(
+    name: .customLong("vocab-size"), parsing: .unconditional, help: "Vocabulary size v.",
+    transform: Count.parse)
   var vocabSize: Int
   @Option(
+    name: .customLong("context-length"),
     parsing: .unconditional, help: "Context length s, tokens per sequence.", transform: Count.parse)
   var contextLength: Int
-  @Option(parsing: .unconditional, help: "Number of transformer blocks l.", transform: Count.parse)
-  var layers: Int
-  @Option(parsing: .unconditional, help: "Model width h.", transform: Count.parse) var dModel: Int
   @Option(
+    name: .customLong("layers"), parsing: .unconditional, help: "Number of transformer blocks l.",
+    transform: Count.parse)
+  var layers: Int
+  @Option(
+    name: .customLong("d-model"), parsing: .unconditional, help: "Model width h.",
+    transform: Count.parse) var dModel: Int
+  @Option(
+    name: .customLong("heads"),
     parsing: .unconditional, help: "Attention heads n; must divide --d-model.",
     transform: Count.parse) var heads: Int
   @Option(
+    name: .customLong("d-ff"),
     parsing: .unconditional, help: "Feed-forward width f. (default: 4 × --d-model)",
     transform: Count.parse) var dFf: Int?
   @Option(
+    name: .customLong("kv-heads"),
     parsing: .unconditional,
     help: "Key/value heads for grouped-query attention; must divide --heads. (default: --heads)",
     transform: Count.parse)
   var kvHeads: Int?
-  @Option(help: "Feed-forward kind: swiglu (three h×f matrices) or gelu (two).")
+  @Option(
+    name: .customLong("ffn"), help: "Feed-forward kind: swiglu (three h×f matrices) or gelu (two).")
   var ffn: FeedForwardKind = .swiglu
-  @Flag(help: "The LM head shares the embedding matrix.") var tiedEmbeddings = false
-  @Option(help: "Normalisation: rmsnorm (a gain of h) or layernorm (gain and bias, 2h).")
+  @Flag(name: .customLong("tied-embeddings"), help: "The LM head shares the embedding matrix.")
+  var tiedEmbeddings = false
+  @Option(
+    name: .customLong("norm"),
+    help: "Normalisation: rmsnorm (a gain of h) or layernorm (gain and bias, 2h).")
   var norm: NormKind = .rmsnorm
   @Option(
+    name: .customLong("bias"),
     help:
       "Biases: none, qkv (Q, K and V only, as in Qwen2) or all (every linear in the blocks, as in GPT-2)."
   )
   var bias: BiasKind = .none
-  @Option(help: "Positions: rope (no parameters) or learned (an s×h table, as in GPT-2).")
+  @Option(
+    name: .customLong("positional"),
+    help: "Positions: rope (no parameters) or learned (an s×h table, as in GPT-2).")
   var positional: PositionalKind = .rope
-  @Option(help: "Where the figures come from (a paper, a config.json).") var source = ""
-  @Flag(help: "Overwrite a saved config of the same name.") var replace = false
+  @Option(
+    name: .customLong("source"), help: "Where the figures come from (a paper, a config.json).")
+  var source = ""
+  @Flag(name: .customLong("replace"), help: "Overwrite a saved config of the same name.")
+  var replace = false
   @OptionGroup var moe: ExpertOptions
   @OptionGroup var latent: LatentAttentionOptions
 

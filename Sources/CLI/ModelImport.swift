@@ -14,15 +14,19 @@ struct ModelImport: ParsableCommand {
   @OptionGroup var store: StoreOptions
 
   @Argument(help: "The config.json file.") var file: String
-  @Option(help: "The name to save it under. (default: the last part of _name_or_path, lowercased)")
+  @Option(
+    name: .customLong("name"),
+    help: "The name to save it under. (default: the last part of _name_or_path, lowercased)")
   var name: String?
   @Option(
+    name: .customLong("context-length"),
     parsing: .unconditional,
     help:
       "Override the context length. (default: the file's max_position_embeddings or n_positions)",
     transform: Count.parse)
   var contextLength: Int?
-  @Flag(help: "Overwrite a saved config of the same name.") var replace = false
+  @Flag(name: .customLong("replace"), help: "Overwrite a saved config of the same name.")
+  var replace = false
 
   func validate() throws {
     if let contextLength, contextLength <= 0 {

@@ -14,33 +14,48 @@ struct ModelSet: ParsableCommand {
   @OptionGroup var store: StoreOptions
   @Argument(help: "The config's name.", completion: NameCompletion.models) var name: String
 
-  @Option(parsing: .unconditional, help: "Vocabulary size v.", transform: Count.parse)
+  @Option(
+    name: .customLong("vocab-size"), parsing: .unconditional, help: "Vocabulary size v.",
+    transform: Count.parse)
   var vocabSize: Int?
   @Option(
+    name: .customLong("context-length"),
     parsing: .unconditional, help: "Context length s, tokens per sequence.", transform: Count.parse)
   var contextLength: Int?
-  @Option(parsing: .unconditional, help: "Number of transformer blocks l.", transform: Count.parse)
+  @Option(
+    name: .customLong("layers"), parsing: .unconditional, help: "Number of transformer blocks l.",
+    transform: Count.parse)
   var layers: Int?
   @Option(
+    name: .customLong("d-model"),
     parsing: .unconditional, help: "Model width h (d_ff keeps its value).", transform: Count.parse)
   var dModel: Int?
   @Option(
+    name: .customLong("heads"),
     parsing: .unconditional, help: "Attention heads n; must divide the width.",
     transform: Count.parse)
   var heads: Int?
-  @Option(parsing: .unconditional, help: "Feed-forward width f.", transform: Count.parse)
+  @Option(
+    name: .customLong("d-ff"), parsing: .unconditional, help: "Feed-forward width f.",
+    transform: Count.parse)
   var dFf: Int?
   @Option(
+    name: .customLong("kv-heads"),
     parsing: .unconditional, help: "Key/value heads; must divide the heads.",
     transform: Count.parse)
   var kvHeads: Int?
-  @Option(help: "Feed-forward kind: swiglu or gelu.") var ffn: FeedForwardKind?
-  @Flag(inversion: .prefixedNo, help: "Whether the LM head shares the embedding matrix.")
+  @Option(name: .customLong("ffn"), help: "Feed-forward kind: swiglu or gelu.") var ffn:
+    FeedForwardKind?
+  @Flag(
+    name: .customLong("tied-embeddings"), inversion: .prefixedNo,
+    help: "Whether the LM head shares the embedding matrix.")
   var tiedEmbeddings: Bool?
-  @Option(help: "Normalisation: rmsnorm or layernorm.") var norm: NormKind?
-  @Option(help: "Biases: none, qkv or all.") var bias: BiasKind?
-  @Option(help: "Positions: rope or learned.") var positional: PositionalKind?
-  @Option(help: "Where the figures come from.") var source: String?
+  @Option(name: .customLong("norm"), help: "Normalisation: rmsnorm or layernorm.") var norm:
+    NormKind?
+  @Option(name: .customLong("bias"), help: "Biases: none, qkv or all.") var bias: BiasKind?
+  @Option(name: .customLong("positional"), help: "Positions: rope or learned.") var positional:
+    PositionalKind?
+  @Option(name: .customLong("source"), help: "Where the figures come from.") var source: String?
 
   func validate() throws {
     guard !fieldChanges().isEmpty || source != nil else {

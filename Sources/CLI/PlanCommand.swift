@@ -26,8 +26,10 @@ struct PlanCommand: ParsableCommand {
     completion: NameCompletion.gpus)
   var gpu: String?
 
-  @Flag(help: "Compute and print without saving the plan.") var noSave = false
-  @Flag(help: "Break the activations down by component.") var components = false
+  @Flag(name: .customLong("no-save"), help: "Compute and print without saving the plan.")
+  var noSave = false
+  @Flag(name: .customLong("components"), help: "Break the activations down by component.")
+  var components = false
 
   func run() throws {
     var setup = try options.setup(runOptions, fineTuning, layout)

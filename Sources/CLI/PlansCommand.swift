@@ -11,7 +11,7 @@ struct PlansCommand: ParsableCommand {
   @OptionGroup var output: OutputOptions
   @OptionGroup var filter: PlanFilterOptions
 
-  @Option(help: "Show at most this many plans; 0 shows all.")
+  @Option(name: .customLong("limit"), help: "Show at most this many plans; 0 shows all.")
   var limit: Int = 50
 
   func validate() throws {
@@ -56,20 +56,27 @@ struct PlansCommand: ParsableCommand {
 /// `--model`, `--gpu`, `--since`, `--sweep` and `--origin`, shared by `plans`, `export` and
 /// `report`.
 struct PlanFilterOptions: ParsableArguments {
-  @Option(help: "Only plans of this model name.", completion: NameCompletion.models)
+  @Option(
+    name: .customLong("model"), help: "Only plans of this model name.",
+    completion: NameCompletion.models)
   var model: String?
-  @Option(help: "Only plans on this GPU name.", completion: NameCompletion.gpus)
+  @Option(
+    name: .customLong("gpu"), help: "Only plans on this GPU name.", completion: NameCompletion.gpus)
   var gpu: String?
   @Option(
+    name: .customLong("since"),
     help: ArgumentHelp(
       "Only plans made at or after this UTC date or time: 2026-11-29 or 2026-11-29T14:00.",
       valueName: "date"))
   var since: String?
 
-  @Option(help: "Only plans of this sweep (see `trainplan sweeps`).", transform: Count.parse)
+  @Option(
+    name: .customLong("sweep"), help: "Only plans of this sweep (see `trainplan sweeps`).",
+    transform: Count.parse)
   var sweep: Int?
 
   @Option(
+    name: .customLong("origin"),
     help: ArgumentHelp(
       "Only plans made at this origin, exactly as plans' JSON names it.", valueName: "user@host"))
   var origin: String?

@@ -22,22 +22,30 @@ struct ReportCommand: ParsableCommand {
 
   @Argument(help: "Plan ids (see `trainplan plans`). (default: every plan the filters select)")
   var ids: [String] = []
-  @Option(help: ArgumentHelp("Write the page to this file.", valueName: "file.html"))
+  @Option(
+    name: .customLong("output"),
+    help: ArgumentHelp("Write the page to this file.", valueName: "file.html"))
   var output: String?
 
-  @Flag(help: "Show the fit matrix of --models × --gpus (as `fit` does) instead of stored plans.")
+  @Flag(
+    name: .customLong("fit"),
+    help: "Show the fit matrix of --models × --gpus (as `fit` does) instead of stored plans.")
   var fit = false
   @Option(
+    name: .customLong("models"),
     help: ArgumentHelp(
       "With --fit: comma-separated model names. (default: every saved model)",
       valueName: "a,b,..."), completion: NameCompletion.modelLists)
   var models: String?
   @Option(
+    name: .customLong("gpus"),
     help: ArgumentHelp(
       "With --fit: comma-separated GPU names. (default: every saved GPU)",
       valueName: "x,y,..."), completion: NameCompletion.gpuLists)
   var gpus: String?
-  @Flag(help: "With --fit: show the fewest GPUs at which the micro-batch (default 1) fits.")
+  @Flag(
+    name: .customLong("min-gpus"),
+    help: "With --fit: show the fewest GPUs at which the micro-batch (default 1) fits.")
   var minGpus = false
   @OptionGroup(title: "Setup (with --fit)") var options: SetupOptions
   @OptionGroup(title: "Setup (with --fit)") var runOptions: RunOptions

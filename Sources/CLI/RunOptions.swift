@@ -7,6 +7,7 @@ import Storage
 /// `fit` (`LayoutOptions`), lists for `sweep` (`SweepLayoutOptions`).
 struct RunOptions: ParsableArguments {
   @Option(
+    name: .customLong("global-batch-size"),
     parsing: .unconditional,
     help: ArgumentHelp(
       "Global batch B: sequences per optimizer step. (default: b × --num-gpus)",
@@ -15,12 +16,14 @@ struct RunOptions: ParsableArguments {
   var globalBatchSize: Int?
 
   @Option(
+    name: .customLong("steps"),
     parsing: .unconditional,
     help: ArgumentHelp("Run length in optimizer steps, e.g. 400000 or 400k.", valueName: "n"),
     transform: Count.parse)
   var steps: Int?
 
   @Option(
+    name: .customLong("tokens"),
     parsing: .unconditional,
     help: ArgumentHelp(
       "Run length in tokens, e.g. 300B or 3e11. (default: 20 tokens per parameter, Hoffmann et al. 2022)",
@@ -29,6 +32,7 @@ struct RunOptions: ParsableArguments {
   var tokens: Int?
 
   @Option(
+    name: .customLong("mfu"),
     parsing: .unconditional, help: "Model FLOPs utilisation, in [1e-60, 1]. (default: 0.5)",
     transform: Real.parse)
   var mfu: Double = 0.5
@@ -42,6 +46,7 @@ struct RunOptions: ParsableArguments {
   var seqLen: Int?
 
   @Option(
+    name: .customLong("reserve"),
     parsing: .unconditional,
     help: ArgumentHelp(
       "Memory kept by the framework (CUDA context, allocator slack), e.g. 2GiB. (default: the GPU's saved reserve, 0 for presets)",
@@ -50,18 +55,21 @@ struct RunOptions: ParsableArguments {
   var reserve: Int?
 
   @Option(
+    name: .customLong("method"),
     help:
       "Accounting: seed (SPEC's formulas, exact), detailed (every parameter; the activations and FLOPs of the PyTorch reference implementation) or megatron (Megatron-LM's: Korthikanti et al. 2022; bf16/fp16 only)."
   )
   var method: AccountingMethod = .seed
 
   @Flag(
+    name: .customLong("fp32-grads"),
     help:
       "Mixed precision with fp32 gradients (18 bytes per parameter, as Megatron keeps them) instead of SPEC's 16."
   )
   var fp32Grads = false
 
   @Option(
+    name: .customLong("capacity-factor"),
     parsing: .unconditional,
     help: ArgumentHelp(
       "MoE token dropping: each expert takes ceil(tokens × top-k × F / experts) of a micro-batch's tokens, padded to that many (Megatron's capacity factor), F in [0.01, 1000]. (default: dropless)",
@@ -70,6 +78,7 @@ struct RunOptions: ParsableArguments {
   var capacityFactor: Double?
 
   @Option(
+    name: .customLong("cluster"),
     help: ArgumentHelp(
       "Predict the step time on this cluster (see `trainplan cluster list`); the GPU is the cluster's.",
       valueName: "name"), completion: NameCompletion.clusters)

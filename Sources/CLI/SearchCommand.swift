@@ -25,12 +25,16 @@ struct SearchCommand: ParsableCommand {
 
   @Argument(help: "A saved model config's name.") var model: String
   @Option(
+    name: .customLong("cluster"),
     help: "The cluster to search (see `trainplan cluster list`).",
     completion: NameCompletion.clusters)
   var cluster: String
-  @Option(parsing: .unconditional, help: "GPUs in all, G = T·P·C·D.", transform: Count.parse)
+  @Option(
+    name: .customLong("num-gpus"), parsing: .unconditional, help: "GPUs in all, G = T·P·C·D.",
+    transform: Count.parse)
   var numGpus: Int
   @Option(
+    name: .customLong("global-batch-size"),
     parsing: .unconditional, help: "Global batch B: sequences per optimizer step.",
     transform: Count.parse)
   var globalBatchSize: Int
@@ -39,21 +43,31 @@ struct SearchCommand: ParsableCommand {
     help: "Training sequence length S. (default: the model's context length)",
     transform: Count.parse)
   var seqLen: Int?
-  @Option(help: "Training precision: fp32, bf16 or fp16.") var precision = "bf16"
-  @Option(help: "Attention kernel: naive or flash.") var attention: AttentionKernel =
-    .flash
-  @Option(help: "Accounting: seed, detailed or megatron.") var method: AccountingMethod = .seed
-  @Flag(help: "Mixed precision with fp32 gradients (18 bytes per parameter).") var fp32Grads =
+  @Option(name: .customLong("precision"), help: "Training precision: fp32, bf16 or fp16.")
+  var precision = "bf16"
+  @Option(name: .customLong("attention"), help: "Attention kernel: naive or flash.") var attention:
+    AttentionKernel =
+      .flash
+  @Option(name: .customLong("method"), help: "Accounting: seed, detailed or megatron.") var method:
+    AccountingMethod = .seed
+  @Flag(
+    name: .customLong("fp32-grads"),
+    help: "Mixed precision with fp32 gradients (18 bytes per parameter).") var fp32Grads =
     false
   @Option(
+    name: .customLong("reserve"),
     parsing: .unconditional,
     help: ArgumentHelp(
       "Memory kept by the framework. (default: the GPU's saved reserve)", valueName: "size"),
     transform: MemorySize.parseReserve)
   var reserve: Int?
-  @Option(parsing: .unconditional, help: "Run length in optimizer steps.", transform: Count.parse)
+  @Option(
+    name: .customLong("steps"), parsing: .unconditional, help: "Run length in optimizer steps.",
+    transform: Count.parse)
   var steps: Int?
-  @Option(parsing: .unconditional, help: "Run length in tokens.", transform: Count.parse)
+  @Option(
+    name: .customLong("tokens"), parsing: .unconditional, help: "Run length in tokens.",
+    transform: Count.parse)
   var tokens: Int?
 
   @Option(
@@ -64,7 +78,9 @@ struct SearchCommand: ParsableCommand {
     name: [.customLong("pipeline-parallel"), .customLong("pp")], parsing: .unconditional,
     help: "Pin P.", transform: Count.parse)
   var pipelineParallel: Int?
-  @Option(parsing: .unconditional, help: "Pin V.", transform: Count.parse) var virtualStages: Int?
+  @Option(
+    name: .customLong("virtual-stages"), parsing: .unconditional, help: "Pin V.",
+    transform: Count.parse) var virtualStages: Int?
   @Option(
     name: [.customLong("context-parallel"), .customLong("cp")], parsing: .unconditional,
     help: "Pin C.", transform: Count.parse)
@@ -75,25 +91,34 @@ struct SearchCommand: ParsableCommand {
     transform: Count.parse)
   var expertParallel: Int?
   @Option(
+    name: .customLong("capacity-factor"),
     parsing: .unconditional,
     help: ArgumentHelp(
       "MoE token dropping with this capacity factor, as `plan --capacity-factor`. (default: dropless)",
       valueName: "F"),
     transform: Real.parse)
   var capacityFactor: Double?
-  @Flag(inversion: .prefixedNo, help: "Pin sequence parallelism on or off.") var sequenceParallel:
-    Bool?
-  @Option(parsing: .unconditional, help: "Pin the micro-batch b.", transform: Count.parse)
+  @Flag(
+    name: .customLong("sequence-parallel"), inversion: .prefixedNo,
+    help: "Pin sequence parallelism on or off.") var sequenceParallel: Bool?
+  @Option(
+    name: .customLong("batch-size"), parsing: .unconditional, help: "Pin the micro-batch b.",
+    transform: Count.parse)
   var batchSize: Int?
-  @Option(help: "Pin the recomputation: none, selective or full.") var recompute: Recompute?
-  @Option(parsing: .unconditional, help: "Pin the ZeRO stage.", transform: Count.parse) var zero:
-    Int?
+  @Option(name: .customLong("recompute"), help: "Pin the recomputation: none, selective or full.")
+  var recompute: Recompute?
+  @Option(
+    name: .customLong("zero"), parsing: .unconditional, help: "Pin the ZeRO stage.",
+    transform: Count.parse) var zero: Int?
 
   @Option(
+    name: .customLong("top"),
     parsing: .unconditional, help: "How many layouts to show. (default: 10)", transform: Count.parse
   )
   var top = 10
-  @Flag(help: "Store the ranked plans as a sweep (see `trainplan sweeps`).") var save = false
+  @Flag(
+    name: .customLong("save"), help: "Store the ranked plans as a sweep (see `trainplan sweeps`).")
+  var save = false
 
   func validate() throws {
     if top <= 0 { throw ValidationError("--top must be positive (got \(top))") }

@@ -5,6 +5,7 @@ import Planner
 /// seed"). Every default is the seed method's.
 struct SetupOptions: ParsableArguments {
   @Option(
+    name: .customLong("batch-size"),
     parsing: .unconditional,
     help:
       "Micro-batch b: sequences per GPU per forward/backward pass. (default: the largest that fits)",
@@ -12,32 +13,38 @@ struct SetupOptions: ParsableArguments {
   var batchSize: Int?
 
   @Option(
+    name: .customLong("precision"),
     help:
       "Training precision: fp32 (the seed), tf32, bf16/fp16 mixed precision, or fp8 (Transformer Engine: bf16 weights, fp32 master state)."
   )
   var precision: String = "fp32"
 
   @Option(
+    name: .customLong("attention"),
     help: "Attention kernel: naive (keeps n·s² scores) or flash (FlashAttention, keeps none).")
   var attention: AttentionKernel = .naive
 
   @Option(
+    name: .customLong("recompute"),
     help:
       "Activation recomputation: none, selective (drop the attention scores, recompute them) or full (keep block inputs, recompute one block at a time). (default: none)"
   )
   var recompute: Recompute?
 
   @Option(
+    name: .customLong("checkpointing"),
     help: ArgumentHelp("The older name of --recompute: none or full.", valueName: "none|full"))
   var checkpointing: Checkpointing?
 
   @Option(
+    name: .customLong("num-gpus"),
     parsing: .unconditional,
     help: "GPUs in all G; the data-parallel degree is G / (T·P·C). (default: 1)",
     transform: Count.parse)
   var numGpus: Int = 1
 
   @Option(
+    name: .customLong("zero"),
     parsing: .unconditional,
     help:
       "ZeRO stage: 0 none, 1 shards optimizer state, 2 also gradients, 3 also parameters. (default: 0)",

@@ -10,7 +10,7 @@ import Storage
 /// `--db PATH`, shared by every command that reads or writes the database.
 struct StoreOptions: ParsableArguments {
   @Option(
-    name: .long,
+    name: .customLong("db"),
     help: ArgumentHelp(
       "The database file.",
       discussion:
@@ -19,7 +19,7 @@ struct StoreOptions: ParsableArguments {
   var db: String?
 
   @Flag(
-    name: .long,
+    name: .customLong("read-only"),
     help: ArgumentHelp(
       "Open the database for reading only.",
       discussion:
@@ -42,6 +42,6 @@ struct StoreOptions: ParsableArguments {
 
 /// `--json`, shared by every query command.
 struct OutputOptions: ParsableArguments {
-  @Flag(name: .long, help: "Print JSON instead of a table.")
+  @Flag(name: .customLong("json"), help: "Print JSON instead of a table.")
   var json = false
 }

@@ -27,57 +27,79 @@ struct SweepCommand: ParsableCommand {
   @OptionGroup var output: OutputOptions
 
   @Option(
+    name: .customLong("models"),
     help: ArgumentHelp(
       "Saved model names. (default: every saved model, unless shapes are generated)",
       valueName: "a,b,..."), completion: NameCompletion.modelLists)
   var models: SweepList<String>?
   @Option(
+    name: .customLong("layers"),
     help: ArgumentHelp("Generate shapes with these layer counts, e.g. 12:48:4.", valueName: "list"))
   var layers: SweepList<Int>?
   @Option(
+    name: .customLong("d-model"),
     help: ArgumentHelp("Generate shapes with these widths, e.g. 768:4096:256.", valueName: "list"))
   var dModel: SweepList<Int>?
   @Option(
+    name: .customLong("heads-dim"),
     help: "Head dimension of generated shapes: heads = d_model / this. (default: 64)",
     transform: Count.parse)
   var headsDim: Int = 64
-  @Option(help: "Vocabulary size of generated shapes. (default: 50257)", transform: Count.parse)
+  @Option(
+    name: .customLong("vocab-size"), help: "Vocabulary size of generated shapes. (default: 50257)",
+    transform: Count.parse)
   var vocabSize: Int = 50_257
-  @Option(help: "Context length of generated shapes. (default: 2048)", transform: Count.parse)
+  @Option(
+    name: .customLong("context-length"),
+    help: "Context length of generated shapes. (default: 2048)", transform: Count.parse)
   var contextLength: Int = 2_048
-  @Option(help: "d_ff = this × d_model for generated shapes. (default: 4)", transform: Count.parse)
+  @Option(
+    name: .customLong("ffn-multiplier"),
+    help: "d_ff = this × d_model for generated shapes. (default: 4)", transform: Count.parse)
   var ffnMultiplier: Int = 4
 
   @Option(
+    name: .customLong("gpus"),
     help: ArgumentHelp("GPU names. (default: every saved GPU)", valueName: "x,y,..."),
     completion: NameCompletion.gpuLists)
   var gpus: SweepList<String>?
   @Option(
+    name: .customLong("batch-sizes"),
     help: ArgumentHelp(
       "Micro-batch sizes. (default: the largest that fits, per plan)", valueName: "list"))
   var batchSizes: SweepList<Int>?
-  @Option(help: ArgumentHelp("Precisions: fp32, bf16, fp16.", valueName: "list"))
+  @Option(
+    name: .customLong("precisions"),
+    help: ArgumentHelp("Precisions: fp32, bf16, fp16.", valueName: "list"))
   var precisions = SweepList<TrainingPrecision>(argument: "fp32")
-  @Option(help: ArgumentHelp("Attention kernels: naive, flash.", valueName: "list"))
+  @Option(
+    name: .customLong("attention"),
+    help: ArgumentHelp("Attention kernels: naive, flash.", valueName: "list"))
   var attention = SweepList<AttentionKernel>(argument: "naive")
-  @Option(help: ArgumentHelp("Recomputation: none, selective, full.", valueName: "list"))
+  @Option(
+    name: .customLong("recompute"),
+    help: ArgumentHelp("Recomputation: none, selective, full.", valueName: "list"))
   var recompute: SweepList<Recompute>?
-  @Option(help: ArgumentHelp("The older name of --recompute.", valueName: "list"))
+  @Option(
+    name: .customLong("checkpointing"),
+    help: ArgumentHelp("The older name of --recompute.", valueName: "list"))
   var checkpointing: SweepList<Recompute>?
-  @Option(help: ArgumentHelp("GPU counts.", valueName: "list"))
+  @Option(name: .customLong("num-gpus"), help: ArgumentHelp("GPU counts.", valueName: "list"))
   var numGpus = SweepList<Int>(argument: "1")
-  @Option(help: ArgumentHelp("ZeRO stages.", valueName: "list"))
+  @Option(name: .customLong("zero"), help: ArgumentHelp("ZeRO stages.", valueName: "list"))
   var zero = SweepList<Int>(argument: "0")
   @OptionGroup var runOptions: RunOptions
   @OptionGroup var fineTuning: FineTuningOptions
   @OptionGroup var layout: SweepLayoutOptions
 
   @Flag(
+    name: .customLong("dry-run"),
     help:
       "Print how many plans the sweep would make and how much it would grow the database, and stop."
   )
   var dryRun = false
-  @Flag(help: "Go ahead with a sweep of more than 100,000,000 plans.") var yes = false
+  @Flag(name: .customLong("yes"), help: "Go ahead with a sweep of more than 100,000,000 plans.")
+  var yes = false
 
   /// Sweeps larger than this need --yes: at hundreds of bytes a plan they take tens of GB.
   static let confirmationThreshold = 100_000_000
@@ -85,7 +107,9 @@ struct SweepCommand: ParsableCommand {
   /// More generated shapes, or setups per shape and GPU, than these is a typo, not a study.
   static let maximumShapes = 1_000_000
   static let maximumSetups = 100_000
-  @Option(help: "Plans per transaction. (default: 50000)", transform: Count.parse) var chunkSize =
+  @Option(
+    name: .customLong("chunk-size"), help: "Plans per transaction. (default: 50000)",
+    transform: Count.parse) var chunkSize =
     50_000
 
   /// Every list parsed, and the options that need no database checked, before anything runs.

@@ -27,6 +27,7 @@ struct SweepLayoutOptions: ParsableArguments {
   var contextParallel = SweepList<Int>(argument: "1")
 
   @Option(
+    name: .customLong("virtual-stages"),
     parsing: .unconditional,
     help: ArgumentHelp(
       "Model chunks per pipeline stage V: interleaved 1F1B when V > 1.", valueName: "list"))
@@ -40,10 +41,12 @@ struct SweepLayoutOptions: ParsableArguments {
   var expertParallel = SweepList<Int>(argument: "1")
 
   @Flag(
+    name: .customLong("sequence-parallel"),
     help: "Sequence parallelism: split the norms' and dropouts' tensors T ways too (needs T > 1).")
   var sequenceParallel = false
 
   @Option(
+    name: .customLong("pipeline-layers"),
     help: ArgumentHelp(
       "Layers per pipeline stage, e.g. 5,6,6,5 (default: an even split, or the most even one).",
       valueName: "n,n,..."))

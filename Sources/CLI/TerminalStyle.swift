@@ -11,6 +11,7 @@ struct ColorOptions: ParsableArguments {
   enum Choice: String, EnumArgument { case auto, always, never }
 
   @Option(
+    name: .customLong("color"),
     help: ArgumentHelp(
       "Colour and bars: auto (on a terminal, without NO_COLOR), always, or never.",
       valueName: "auto|always|never"))
