@@ -27,9 +27,10 @@ extension Store {
     let identities = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'origins'"
     if try database.int(identities) == nil { return }
     if try database.int(mark) != nil { return }
+    // Looked up before the write lock is taken: the password database may be a network service.
+    let origin = origin()
     try database.write {
       if try database.int(mark) != nil { return }
-      let origin = origin()
       for table in ["models", "gpus", "clusters", "sweeps"] {
         try database.execute("UPDATE \(table) SET origin = ? WHERE origin IS NULL", [origin])
       }
