@@ -92,8 +92,12 @@ public struct HardwareProfile: Equatable, Hashable, Sendable {
       throw PlannerError.outOfRange(
         .reserveBytes, String(reserveBytes), rule: "must be less than memory_bytes \(memoryBytes)")
     }
-    for (format, value) in peak.listed {
-      try ExactRange.check(value, .peak(format), scale: 1e12, unit: " TFLOP/s")
+    // Format by format rather than through `peak.listed`: every plan validates its GPU, and
+    // the list was an allocation per plan of a sweep.
+    for format in NumericFormat.allCases {
+      if let value = peak[format] {
+        try ExactRange.check(value, .peak(format), scale: 1e12, unit: " TFLOP/s")
+      }
     }
     if let price = pricePerHour {
       try ExactRange.check(price, .pricePerHour, unit: " dollars", zeroAllowed: true)
