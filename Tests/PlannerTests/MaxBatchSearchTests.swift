@@ -34,6 +34,26 @@ import Testing
     let method: AccountingMethod
     let recompute: Recompute
     var description: String { "L\(layers) h\(width) T\(t) P\(p) V\(v) \(method) \(recompute)" }
+
+    /// The case's stage models, one for each B/D a plan can give it: the planner gives B/D to
+    /// a pipeline only (`Planner.plan`).
+    func memoryModels() throws -> [(perReplica: Int?, model: StageMemoryModel)] {
+      let model = Shapes.gpt2(layers: layers, width: width, heads: heads)
+      let layout = ParallelLayout(tensorParallel: t, pipelineParallel: p, virtualStages: v)
+      let setup = TrainingSetup(
+        precision: .bf16, checkpointing: recompute, fp32Gradients: true, method: method,
+        layout: layout)
+      let accounting = try Planner.accounting(model, setup)
+      let stageLayers = try layout.stageLayers(numLayers: layers)
+      return try (p > 1 ? [nil, 1, 6, 64, 1_000] : [nil] as [Int?]).map {
+        (
+          $0,
+          try StageMemoryModel(
+            accounting: accounting, layout: layout, stageLayers: stageLayers, setup: setup,
+            sequencesPerReplica: $0)
+        )
+      }
+    }
   }
 
   static let cases: [Case] = {
@@ -59,19 +79,8 @@ import Testing
 
   @Test(arguments: cases)
   func sameAnswerAsASearchFromOne(_ c: Case) throws {
-    let model = Shapes.gpt2(layers: c.layers, width: c.width, heads: c.heads)
-    let layout = ParallelLayout(tensorParallel: c.t, pipelineParallel: c.p, virtualStages: c.v)
-    let setup = TrainingSetup(
-      precision: .bf16, checkpointing: c.recompute, fp32Gradients: true, method: c.method,
-      layout: layout)
-    let accounting = try Planner.accounting(model, setup)
-    let stageLayers = try layout.stageLayers(numLayers: c.layers)
     var checked = 0
-    // The planner gives B/D to a pipeline only (`Planner.plan`).
-    for perReplica in c.p > 1 ? [nil, 1, 6, 64, 1_000] : [nil] as [Int?] {
-      let m = try StageMemoryModel(
-        accounting: accounting, layout: layout, stageLayers: stageLayers, setup: setup,
-        sequencesPerReplica: perReplica)
+    for (perReplica, m) in try c.memoryModels() {
       for usable in [1 << 30, 12_345_678_901, 80 << 30, 1 << 50] {
         for shards in [1, 8] {
           let expected = try Self.reference(m, usable: usable, shards: shards)
