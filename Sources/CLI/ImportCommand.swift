@@ -1,5 +1,12 @@
 import ArgumentParser
+import ConfigImport
 import Storage
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 #if canImport(Glibc)
   import Glibc
@@ -11,7 +18,8 @@ import Storage
 struct ImportCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "import",
-    abstract: "Merge another trainplan history (an `export --format sqlite` file or a database).",
+    abstract:
+      "Merge another trainplan history (an `export --format sqlite` or `--format json` file, or a database).",
     discussion: """
       Everything is added in one transaction: an error or Ctrl-C leaves this database as it \
       was. Rows are matched by UUID: records and plans already here are skipped, so importing \
@@ -20,6 +28,10 @@ struct ImportCommand: ParsableCommand {
       GPU or cluster whose name is here with other figures is reported and ours is kept, \
       unless --prefer theirs; the same name with the same figures is the same record. A \
       database of an older trainplan is read as it is (upgraded in memory, never changed).
+
+      A JSON export (`export --format json`) holds plans only, each with the model, GPU, \
+      cluster and setup it was made with: its plans are added (by UUID, as above) and no \
+      records; the plans of each sweep it names are gathered into a new sweep here.
       """)
 
   enum Side: String, EnumArgument { case ours, theirs }
@@ -37,14 +49,15 @@ struct ImportCommand: ParsableCommand {
 
   func run() throws {
     let local = try store.open()
-    let source = try Self.openSource(file, into: local)
-    Interrupt.install()
-    let result = try local.importHistory(from: source, preferTheirs: prefer == .theirs) {
-      // Thrown inside the transaction: it rolls back, and the database is as it was.
-      guard Interrupt.requested else { return }
-      StandardStreams.writeError(
-        "Error: import stopped by \(Interrupt.signalName); \(local.path) was left as it was\n")
-      throw ExitCode(Interrupt.exitCode)
+    let result: HistoryImport
+    switch try Self.openSource(file, into: local) {
+    case .database(let source):
+      Interrupt.install()
+      result = try local.importHistory(
+        from: source, preferTheirs: prefer == .theirs, each: { try stopIfInterrupted(local) })
+    case .json(let fd):
+      defer { close(fd) }
+      result = try importJSON(fd, into: local)
     }
     if output.json {
       print(Self.json(result, file: file).text(pretty: true))
@@ -55,6 +68,58 @@ struct ImportCommand: ParsableCommand {
       }
     }
     try flushSaying(into: local.path)
+  }
+
+  /// Thrown inside the import's transaction when a signal asked: it rolls back, and the
+  /// database is as it was.
+  func stopIfInterrupted(_ local: Store) throws {
+    guard Interrupt.requested else { return }
+    StandardStreams.writeError(
+      "Error: import stopped by \(Interrupt.signalName); \(local.path) was left as it was\n")
+    throw ExitCode(Interrupt.exitCode)
+  }
+
+  /// Adds the plans of a JSON export, oldest first (an export lists them newest first), so
+  /// their ids here keep their order of creation. A JSON export holds plans only: no models,
+  /// GPUs or clusters (each plan carries the figures it was made with), and no sweep records.
+  func importJSON(_ fd: Int32, into local: Store) throws -> HistoryImport {
+    let elements: JSONArrayElements
+    do {
+      elements = try JSONArrayElements(fd)
+    } catch let problem as JSONArrayElements.Problem {
+      throw CLIError("import \(file): \(problem.message)")
+    }
+    Interrupt.install()
+    let arguments = { (sweep: Int) in
+      JSONValue.object([("imported_from", .string(file)), ("sweep_id", .int(sweep))]).text()
+    }
+    return try local.importPlans(sweepArguments: arguments) { body in
+      for index in elements.ranges.indices.reversed() {
+        try stopIfInterrupted(local)
+        try body(try plan(index, of: elements))
+      }
+    }
+  }
+
+  /// Element `index` of the export, read back into a stored plan; any fault is one line
+  /// naming the plan (1 for the file's first) and the key.
+  func plan(_ index: Int, of elements: JSONArrayElements) throws -> StoredPlan {
+    let place = "import \(file): plan \(index + 1)"
+    do {
+      let bytes = try elements.read(index)
+      guard let value = try? JSONDecoder().decode(ConfigValue.self, from: Data(bytes)) else {
+        throw CLIError("\(place) is not valid JSON")
+      }
+      return try ExportedPlan.stored(value)
+    } catch let problem as JSONFields.Problem {
+      // Keys this version added to the export, so that it reads back exactly (issue 18).
+      let older = problem.message.hasSuffix("is missing: it must be present")
+      throw CLIError(
+        "\(place): \(problem.message)"
+          + (older ? " (an export from an older trainplan? export it again with this one)" : ""))
+    } catch let problem as JSONArrayElements.Problem {
+      throw CLIError("\(place): \(problem.message)")
+    }
   }
 
   /// The import is committed before its summary is printed: when printing fails, stderr still
@@ -71,9 +136,16 @@ struct ImportCommand: ParsableCommand {
     }
   }
 
+  /// What a file to import holds: another history, or the plans of a JSON export (its open
+  /// descriptor).
+  enum Source {
+    case database(Store)
+    case json(Int32)
+  }
+
   /// The file to import, opened for reading only; refused in one line when it is this
-  /// database, is missing, or is not a trainplan database.
-  static func openSource(_ file: String, into local: Store) throws -> Store {
+  /// database, is missing, or is neither a trainplan database nor a JSON export.
+  static func openSource(_ file: String, into local: Store) throws -> Source {
     var info = stat()
     guard stat(file, &info) == 0 else {
       throw CLIError("import \(file): \(PathText.reason(errno))")
@@ -92,16 +164,18 @@ struct ImportCommand: ParsableCommand {
     guard head == Array("SQLite format 3\0".utf8) else {
       let first = head.first { !" \t\r\n".utf8.contains($0) }
       if first == UInt8(ascii: "[") {
-        throw CLIError(
-          "import \(file): a JSON export cannot be imported yet; export with --format sqlite instead"
-        )
+        let fd = open(file, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw CLIError("import \(file): \(PathText.reason(errno))") }
+        return .json(fd)
       }
-      throw CLIError("import \(file): not a trainplan database (export one with --format sqlite)")
+      throw CLIError(
+        "import \(file): neither a trainplan database nor a JSON export (export one with --format sqlite or json)"
+      )
     }
     // A file this user cannot write (a snapshot on a share) is opened immutable, as `--db`
     // opens one; any other is read beside its writers.
     let reason: Store.ReadOnlyReason = access(file, W_OK) == 0 ? .requested : .permissions
-    return try Store(readingOnly: file, reason: reason)
+    return .database(try Store(readingOnly: file, reason: reason))
   }
 
   /// Up to `count` bytes from the start of `file` (fewer when it is shorter or unreadable).

@@ -53,6 +53,12 @@ enum RecordJSON {
           ("v_head_dim", .int(l.vHeadDim)),
         ])
       } ?? .null)
+    // Every figure a stored model keeps, so a JSON export can be imported exactly (issue 18).
+    emit("qk_norm", .bool(m.qkNorm))
+    emit("qk_norm_whole_projection", .bool(m.qkNormWholeProjection))
+    emit("attention_sinks", .bool(m.attentionSinks))
+    emit("dropout", .bool(m.dropout))
+    emit("fused_qkv", .bool(m.fusedQKV))
   }
 
   static func gpuFields(_ g: HardwareProfile, _ emit: Emit) {
@@ -70,6 +76,12 @@ enum RecordJSON {
     emit("source", .string(g.source))
     emit("memory_bandwidth_bytes_per_second", JSONValue(g.memoryBandwidth))
     emit("host_link_bandwidth_bytes_per_second", JSONValue(g.hostLinkBandwidth))
+    // The peaks exactly, beside the TFLOPS above (x / 1e12 * 1e12 need not give x back).
+    emit("fp32_flops_per_second", .double(g.peak.fp32))
+    emit("tf32_flops_per_second", JSONValue(g.peak.tf32))
+    emit("bf16_flops_per_second", JSONValue(g.peak.bf16))
+    emit("fp16_flops_per_second", JSONValue(g.peak.fp16))
+    emit("fp8_flops_per_second", JSONValue(g.peak.fp8))
   }
 
   static func setupFields(_ s: ResolvedSetup, _ emit: Emit) {
@@ -112,6 +124,14 @@ enum RecordJSON {
     emit("micro_batches", .int(s.microBatches))
     emit("pipeline_layers", s.layout.pipelineLayers.map { .array($0.map { .int($0) }) } ?? .null)
     emit("cluster", s.cluster.map { .string($0.name) } ?? .null)
+    // The cluster's figures as the plan used them (its GPU is the plan's).
+    let c = s.cluster
+    emit("cluster_gpus_per_node", JSONValue(c?.gpusPerNode))
+    emit("cluster_intra_node_bandwidth_bytes_per_second", JSONValue(c?.intraNodeBandwidth))
+    emit("cluster_inter_node_bandwidth_bytes_per_second", JSONValue(c?.interNodeBandwidth))
+    emit("cluster_intra_node_latency_seconds", JSONValue(c?.intraNodeLatency))
+    emit("cluster_inter_node_latency_seconds", JSONValue(c?.interNodeLatency))
+    emit("cluster_source", JSONValue(c?.source))
     emit("finetune", .string(s.training.fineTuning.rawValue))
     let lora = s.training.fineTuning != .full
     emit("lora_rank", lora ? .int(s.training.lora.rank) : .null)

@@ -19,6 +19,11 @@ enum SweepSummary {
     guard case .object(let object)? = decoded else {
       return "(arguments unreadable)"
     }
+    // A sweep gathered by `import` from a JSON export, which keeps no sweep arguments.
+    if case .string(let file)? = object["imported_from"] {
+      let sweep = object["sweep_id"].map { " (sweep \($0.text) there)" } ?? ""
+      return "imported from \(file)\(sweep)"
+    }
     func list(_ key: String) -> [ConfigValue] {
       if case .array(let items)? = object[key] { return items }
       return []

@@ -63,7 +63,32 @@ extension Store {
       result.clusters = try copy.clusters(clusters)
       let sweeps = try source.sweeps().filter { used?.sweeps.contains($0.id) ?? true }
       result.sweeps = try copy.sweeps(sweeps)
-      result.plans = try copy.plans(from: source, filter, each: each)
+      result.plans = try copy.plans { body in
+        try source.forEachPlan(filter) {
+          try each()
+          try body($0)
+        }
+      }
+      try copy.finishSweeps()
+      return result
+    }
+  }
+
+  /// Adds plans read from elsewhere (a JSON export), handed to `body` one at a time by
+  /// `plans` (which may throw to stop: nothing is then kept), in one transaction; plans
+  /// already here (same UUID) are skipped. Such a file
+  /// holds no records and no sweeps: the plans of each sweep it names are gathered into a new
+  /// sweep here, complete, whose stored arguments are `sweepArguments(their sweep id)`.
+  public func importPlans(
+    sweepArguments: @escaping (Int) -> String,
+    _ plans: (_ body: (StoredPlan) throws -> Void) throws -> Void
+  ) throws -> HistoryImport {
+    try write {
+      var result = HistoryImport()
+      var copy = HistoryCopy(store: self, preferTheirs: false)
+      copy.newSweepArguments = sweepArguments
+      result.plans = try copy.plans(plans)
+      result.sweeps.added = copy.madeSweeps.count
       try copy.finishSweeps()
       return result
     }
@@ -110,6 +135,11 @@ struct HistoryCopy {
   /// Id here → the first and last plan ids this import gave it.
   var sweepRanges: [Int: (first: Int, last: Int)] = [:]
   var originIDs: [String: Int] = [:]
+  /// When set, a plan's sweep with no record in the source gets a new sweep here, with these
+  /// arguments; when nil, such a plan arrives without a sweep.
+  var newSweepArguments: ((Int) -> String)?
+  /// The ids of the sweeps made here by `newSweepArguments`.
+  var madeSweeps: Set<Int> = []
 
   init(store: Store, preferTheirs: Bool) {
     self.store = store
@@ -231,22 +261,21 @@ struct HistoryCopy {
     return tally
   }
 
-  /// Copies the plans whose UUID is not here yet, through one reused INSERT.
-  mutating func plans(from source: Store, _ filter: PlanFilter, each: () throws -> Void) throws
+  /// Copies the plans `source` hands out whose UUID is not here yet, through one reused INSERT.
+  mutating func plans(_ source: (_ body: (StoredPlan) throws -> Void) throws -> Void) throws
     -> HistoryImport.Tally
   {
     var tally = HistoryImport.Tally()
     let known = try KnownPlanUUIDs(database)
     defer { known.drop() }
     let writer = try PlanWriter(database: database)
-    try source.forEachPlan(filter) { stored in
-      try each()
+    try source { stored in
       let uuid = stored.uuid ?? UUIDv7.next()
       if try known.contains(uuid) {
         tally.skipped += 1
         return
       }
-      let sweep = stored.sweepID.flatMap { sweepIDs[$0] }
+      let sweep = try stored.sweepID.flatMap { try sweepID(for: $0, stored) }
       let id = try writer.insert(
         stored.plan, createdAt: stored.createdAt, sweepID: sweep, uuid: uuid,
         originID: try originID(stored.origin))
@@ -257,6 +286,22 @@ struct HistoryCopy {
       tally.added += 1
     }
     return tally
+  }
+
+  /// The id here of the source's sweep `id`: the copied record's, or a sweep made here for
+  /// the plans of a source that has no sweep records (see `newSweepArguments`).
+  mutating func sweepID(for id: Int, _ plan: StoredPlan) throws -> Int? {
+    if let here = sweepIDs[id] { return here }
+    guard let arguments = newSweepArguments?(id) else { return nil }
+    try database.execute(
+      """
+      INSERT INTO sweeps (created_at, status, arguments, planned, written, uuid, origin)
+      VALUES (?, 'complete', ?, 0, 0, ?, ?)
+      """, [plan.createdAt, arguments, UUIDv7.next().description, plan.origin])
+    let here = database.lastInsertedRowID
+    sweepIDs[id] = here
+    madeSweeps.insert(here)
+    return here
   }
 
   mutating func originID(_ name: String?) throws -> Int? {
@@ -276,6 +321,15 @@ struct HistoryCopy {
         UPDATE sweeps SET first_plan_id = min(coalesce(first_plan_id, ?), ?),
           last_plan_id = max(coalesce(last_plan_id, ?), ?) WHERE id = ?
         """, [range.first, range.first, range.last, range.last, id])
+    }
+    // A made sweep planned and wrote what it was given, and finished with its newest plan.
+    for id in madeSweeps {
+      try database.execute(
+        """
+        UPDATE sweeps SET (planned, written, finished_at) = (
+          SELECT count(*), count(*), max(created_at) FROM plans WHERE sweep_id = ?1)
+        WHERE id = ?1
+        """, [id])
     }
   }
 }
