@@ -2,12 +2,6 @@ import ArgumentParser
 import ConfigImport
 import Storage
 
-#if canImport(FoundationEssentials)
-  import FoundationEssentials
-#else
-  import Foundation
-#endif
-
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -106,9 +100,11 @@ struct ImportCommand: ParsableCommand {
   func plan(_ index: Int, of elements: JSONArrayElements) throws -> StoredPlan {
     let place = "import \(file): plan \(index + 1)"
     do {
-      let bytes = try elements.read(index)
-      guard let value = try? JSONDecoder().decode(ConfigValue.self, from: Data(bytes)) else {
-        throw CLIError("\(place) is not valid JSON")
+      let value: ConfigValue
+      do {
+        value = try ConfigValueParser.parse(try elements.read(index))
+      } catch let problem as ConfigValueParser.Problem {
+        throw CLIError("\(place) is not valid JSON: \(problem.message)")
       }
       return try ExportedPlan.stored(value)
     } catch let problem as JSONFields.Problem {

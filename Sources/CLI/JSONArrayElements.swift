@@ -16,11 +16,12 @@ struct JSONArrayElements {
   private(set) var ranges: [(offset: Int, count: Int)] = []
   private let fd: Int32
 
-  /// Scans `fd` (a regular file, read from its start) for the elements of its array.
-  init(_ fd: Int32) throws {
+  /// Scans `fd` (a regular file, read from its start) for the elements of its array,
+  /// `chunkSize` bytes at a time.
+  init(_ fd: Int32, chunkSize: Int = 1 << 16) throws {
     self.fd = fd
     var scan = Scanner()
-    var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    var chunk = [UInt8](repeating: 0, count: chunkSize)
     var offset = 0
     while true {
       let n = chunk.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(offset)) }
@@ -29,7 +30,9 @@ struct JSONArrayElements {
         throw Problem(message: PathText.reason(errno))
       }
       if n == 0 { break }
-      for i in 0..<n { try scan.take(chunk[i], at: offset + i, into: &ranges) }
+      try chunk.withUnsafeBufferPointer {
+        try scan.take(UnsafeBufferPointer(rebasing: $0[..<n]), at: offset, into: &ranges)
+      }
       offset += n
     }
     try scan.finish(ranges.count)
@@ -53,7 +56,8 @@ struct JSONArrayElements {
     return bytes
   }
 
-  /// The state of the pass: where it is in the array's text, byte by byte.
+  /// The state of the pass: where it is in the array's text. Inside an element only quotes,
+  /// backslashes, brackets and commas matter, so the loop over a chunk looks at nothing else.
   struct Scanner {
     enum Place { case before, between, afterComma, inElement, after }
     var place = Place.before
@@ -64,63 +68,87 @@ struct JSONArrayElements {
 
     static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }
 
-    mutating func take(_ b: UInt8, at i: Int, into ranges: inout [(offset: Int, count: Int)])
-      throws
-    {
+    /// Takes the next bytes of the file, the first at offset `base`.
+    mutating func take(
+      _ bytes: UnsafeBufferPointer<UInt8>, at base: Int,
+      into ranges: inout [(offset: Int, count: Int)]
+    ) throws {
+      var i = 0
+      while i < bytes.count {
+        if place == .inElement {
+          i = inElement(bytes, from: i, base: base, into: &ranges)
+        } else if try between(bytes[i], at: base + i, count: ranges.count) {
+          i += 1
+        }
+      }
+    }
+
+    /// Scans an element from `i` to its end or the chunk's; returns where it stopped.
+    mutating func inElement(
+      _ bytes: UnsafeBufferPointer<UInt8>, from i: Int, base: Int,
+      into ranges: inout [(offset: Int, count: Int)]
+    ) -> Int {
+      var i = i
+      while i < bytes.count {
+        let b = bytes[i]
+        i += 1
+        if inString {
+          if escaped {
+            escaped = false
+          } else if b == 0x5C {  // \
+            escaped = true
+          } else if b == 0x22 {  // "
+            inString = false
+          }
+          continue
+        }
+        switch b {
+        case 0x22: inString = true
+        case 0x7B, 0x5B: depth += 1  // { [
+        case 0x7D: depth = max(0, depth - 1)  // } (a stray one is the decoder's to find)
+        case 0x5D where depth > 0: depth -= 1  // ]
+        case 0x2C, 0x5D:  // , ]
+          guard depth == 0 else { continue }
+          ranges.append((start, base + i - 1 - start))
+          place = b == 0x2C ? .afterComma : .after
+          return i
+        default: continue
+        }
+      }
+      return i
+    }
+
+    /// One byte outside the elements: whitespace, the brackets, commas, an element's start.
+    /// False when it starts an element, whose scan then takes it again.
+    mutating func between(_ b: UInt8, at offset: Int, count: Int) throws -> Bool {
       switch place {
       case .before:
-        if Self.isSpace(b) { return }
+        if Self.isSpace(b) { return true }
         guard b == UInt8(ascii: "[") else {
           throw Problem(message: "not a JSON array of plans (it must start with [)")
         }
         place = .between
       case .between, .afterComma:
-        if Self.isSpace(b) { return }
+        if Self.isSpace(b) { return true }
         if b == UInt8(ascii: "]") {
           guard place == .between else {
-            throw Problem(message: "a comma after plan \(ranges.count) is followed by ]")
+            throw Problem(message: "a comma after plan \(count) is followed by ]")
           }
           place = .after
-          return
+          return true
         }
-        guard place == .afterComma || ranges.isEmpty else {
-          throw Problem(message: "plan \(ranges.count) is followed by neither , nor ]")
+        guard place == .afterComma || count == 0 else {
+          throw Problem(message: "plan \(count) is followed by neither , nor ]")
         }
-        (place, start, depth) = (.inElement, i, 0)
-        try inElement(b, at: i, into: &ranges)
-      case .inElement:
-        try inElement(b, at: i, into: &ranges)
+        (place, start, depth) = (.inElement, offset, 0)
+        return false
+      case .inElement: return false
       case .after:
         guard Self.isSpace(b) else {
           throw Problem(message: "text follows the array's closing ]")
         }
       }
-    }
-
-    mutating func inElement(
-      _ b: UInt8, at i: Int, into ranges: inout [(offset: Int, count: Int)]
-    ) throws {
-      if inString {
-        if escaped {
-          escaped = false
-        } else if b == UInt8(ascii: "\\") {
-          escaped = true
-        } else if b == UInt8(ascii: "\"") {
-          inString = false
-        }
-        return
-      }
-      switch b {
-      case UInt8(ascii: "\""): inString = true
-      case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
-      case UInt8(ascii: "}"): depth = max(0, depth - 1)  // a stray } is the decoder's to find
-      case UInt8(ascii: "]") where depth > 0: depth -= 1
-      case UInt8(ascii: ","), UInt8(ascii: "]"):
-        guard depth == 0 else { return }
-        ranges.append((start, i - start))
-        place = b == UInt8(ascii: ",") ? .afterComma : .after
-      default: return
-      }
+      return true
     }
 
     func finish(_ count: Int) throws {

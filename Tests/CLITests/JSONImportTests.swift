@@ -163,16 +163,22 @@ import Testing
 
 /// The pass that finds a JSON array's elements without parsing them.
 @Suite struct JSONArrayElementsTests {
+  /// The elements found, the same whatever the size of the chunks the file is read in (an
+  /// element, a string or an escape cut between two chunks).
   func elements(_ text: String) throws -> [String] {
     let folder = TemporaryFolder()
     let path = folder.file("a.json")
     try Data(text.utf8).write(to: URL(fileURLWithPath: path))
     let fd = open(path, O_RDONLY)
     defer { close(fd) }
-    let found = try JSONArrayElements(fd)
-    return try found.ranges.indices.map {
-      String(decoding: try found.read($0), as: UTF8.self)
+    let found = try [1, 2, 3, 7, 1 << 16].map { size in
+      let elements = try JSONArrayElements(fd, chunkSize: size)
+      return try elements.ranges.indices.map {
+        String(decoding: try elements.read($0), as: UTF8.self)
+      }
     }
+    #expect(Set(found).count == 1, "\(found)")
+    return found[0]
   }
 
   @Test func bracketsAndQuotesInsideStringsDoNotEndAnElement() throws {
