@@ -147,7 +147,7 @@ struct ImportCommand: ParsableCommand {
       throw CLIError("import \(file): \(PathText.reason(errno))")
     }
     guard info.st_mode & S_IFMT == S_IFREG else {
-      throw CLIError("import \(file): not a regular file; name a trainplan database")
+      throw CLIError("import \(file): not a regular file; name a trainplan database or JSON export")
     }
     for companion in local.databaseFiles {
       var other = stat()
