@@ -1,11 +1,5 @@
 import ConfigImport
 
-#if canImport(FoundationEssentials)
-  import FoundationEssentials
-#else
-  import Foundation
-#endif
-
 /// A sweep's stored arguments in one line: "120 models × 2 GPUs × 4 setups (precisions
 /// fp32,bf16; …)". The whole argument blob stays in `sweeps --json`.
 enum SweepSummary {
@@ -15,7 +9,7 @@ enum SweepSummary {
   ]
 
   static func line(_ arguments: String) -> String {
-    let decoded = try? JSONDecoder().decode(ConfigValue.self, from: Data(arguments.utf8))
+    let decoded = try? ConfigValueParser.parse(Array(arguments.utf8))
     guard case .object(let object)? = decoded else {
       return "(arguments unreadable)"
     }

@@ -1,5 +1,6 @@
-/// A JSON value of a config file (or of a sweep's stored arguments, which the CLI summarises),
-/// decoded by `JSONDecoder` with booleans, whole numbers and other numbers kept apart, so `true` is never taken for 1 nor 4096.0 for anything but 4096.
+/// A JSON value of a config file (or of a sweep's stored arguments, which the CLI summarises,
+/// or of a JSON export being imported), read by `ConfigValueParser` (or decoded by
+/// `JSONDecoder`, with the same result) with booleans, whole numbers and other numbers kept apart, so `true` is never taken for 1 nor 4096.0 for anything but 4096.
 /// A key written twice in one object keeps its first value (JSONDecoder's rule; Foundation's
 /// JSONSerialization, used before, and Python's json keep the last).
 public enum ConfigValue: Decodable, Equatable, Sendable {
@@ -27,6 +28,18 @@ public enum ConfigValue: Decodable, Equatable, Sendable {
       self = .array(items)
     } else {
       self = .object(try value.decode([String: ConfigValue].self))
+    }
+  }
+
+  /// What kind of value this is, for messages: "an array", "a number".
+  public var kind: String {
+    switch self {
+    case .null: "null"
+    case .bool: "a boolean"
+    case .number: "a number"
+    case .string: "a string"
+    case .array: "an array"
+    case .object: "an object"
     }
   }
 

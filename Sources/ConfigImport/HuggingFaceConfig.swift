@@ -65,9 +65,17 @@ public struct HuggingFaceConfig {
     guard String(validating: data, as: UTF8.self) != nil else {
       throw ConfigImportError(file: file, "not UTF-8 text")
     }
-    guard case .object(let object)? = try? JSONDecoder().decode(ConfigValue.self, from: data)
-    else {
-      throw ConfigImportError(file: file, "not a JSON object (malformed or truncated JSON)")
+    let value: ConfigValue
+    do {
+      value = try ConfigValueParser.parse(Array(data))
+    } catch let problem as ConfigValueParser.Problem {
+      throw ConfigImportError(
+        file: file,
+        "not a JSON object (malformed or truncated JSON: \(problem.message) at byte \(problem.offset))"
+      )
+    }
+    guard case .object(let object) = value else {
+      throw ConfigImportError(file: file, "not a JSON object (the file holds \(value.kind))")
     }
     self.json = object
     self.file = file

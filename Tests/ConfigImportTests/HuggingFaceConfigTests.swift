@@ -93,10 +93,17 @@ import Testing
   }
 
   @Test func filesThatAreNotAJSONObjectAreRefusedWhole() {
-    for bytes in [Data("[1]".utf8), Data("{".utf8), Data("{\"a\": 1e400}".utf8), Data()] {
-      let error = Self.refusal(bytes)
+    for (text, reason) in [
+      ("[1]", "the file holds an array"),
+      ("{", "malformed or truncated JSON: an object's key must be a string at byte 1"),
+      (
+        "{\"a\": 1e400}", "malformed or truncated JSON: the number 1e400 is out of range at byte 11"
+      ),
+      ("", "malformed or truncated JSON: the text ends where a value should be at byte 0"),
+    ] {
+      let error = Self.refusal(Data(text.utf8))
       #expect(error?.key == nil)
-      #expect(error?.message == "not a JSON object (malformed or truncated JSON)")
+      #expect(error?.message == "not a JSON object (\(reason))", "\(text)")
     }
     #expect(Self.refusal(Data([0xFF, 0xFE, 0x00, 0x7B]))?.message == "not UTF-8 text")
     let unsupported = Self.refusal(Self.llama("model_type", #""t5""#))
