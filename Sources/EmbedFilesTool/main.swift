@@ -1,20 +1,30 @@
 import Checksum
 import Foundation
 
-// Usage: EmbedFilesTool ENUM_NAME OUTPUT.swift FILE...
+// Usage: EmbedFilesTool ENUM_NAME OUTPUT.swift BASE_FOLDER FILE...
 // Writes `public enum ENUM_NAME { public static let all: [(name:, contents:, sha256:)] }`
-// holding each file's name, text and the SHA-256 of its text (lowercase hex), in the order
-// given: the migrations' checksums are computed here once rather than on every run.
+// holding each file's name (its path below BASE_FOLDER), text and the SHA-256 of its text
+// (lowercase hex), in the order given: the migrations' checksums are computed here once
+// rather than on every run.
 
 let arguments = CommandLine.arguments.dropFirst()
-guard arguments.count >= 2 else {
+guard arguments.count >= 3 else {
   FileHandle.standardError.write(
-    Data("usage: EmbedFilesTool ENUM_NAME OUTPUT.swift FILE...\n".utf8))
+    Data("usage: EmbedFilesTool ENUM_NAME OUTPUT.swift BASE_FOLDER FILE...\n".utf8))
   exit(2)
 }
 let enumName = arguments[arguments.startIndex]
 let outputPath = arguments[arguments.startIndex + 1]
-let inputPaths = arguments.dropFirst(2)
+let base = URL(fileURLWithPath: arguments[arguments.startIndex + 2]).standardizedFileURL.path
+let inputPaths = arguments.dropFirst(3)
+
+/// `path` below `base` (`sqlite/0001_initial.sql`), or its last part when it is not below it.
+func name(_ path: String) -> String {
+  let full = URL(fileURLWithPath: path).standardizedFileURL.path
+  let prefix = base.hasSuffix("/") ? base : base + "/"
+  return full.hasPrefix(prefix)
+    ? String(full.dropFirst(prefix.count)) : URL(fileURLWithPath: path).lastPathComponent
+}
 
 /// A Swift string literal for `text`, every character that needs it escaped.
 func literal(_ text: String) -> String {
@@ -40,7 +50,6 @@ source +=
   "  /// Every embedded file as (file name, UTF-8 text, SHA-256 of the text in hex), sorted by name.\n"
 source += "  public static let all: [(name: String, contents: String, sha256: String)] = [\n"
 for path in inputPaths {
-  let url = URL(fileURLWithPath: path)
   guard let data = FileManager.default.contents(atPath: path),
     let text = String(data: data, encoding: .utf8)
   else {
@@ -49,7 +58,7 @@ for path in inputPaths {
     exit(1)
   }
   source +=
-    "    (\(literal(url.lastPathComponent)), \(literal(text)), \(literal(SHA256.hex(text)))),\n"
+    "    (\(literal(name(path))), \(literal(text)), \(literal(SHA256.hex(text)))),\n"
 }
 source += "  ]\n}\n"
 

@@ -8,7 +8,14 @@ import CSQLite
 /// a busy timeout so writers wait for each other instead of failing, foreign keys on,
 /// extended result codes. Write through `write { }`, which takes the write lock up front.
 public final class Database {
-  let handle: OpaquePointer
+  #if Postgres
+    /// The SQLite connection; nil for a database on a PostgreSQL server (`server`).
+    let handle: OpaquePointer!
+    let server: ServerConnection?
+  #else
+    let handle: OpaquePointer
+  #endif
+  /// The file, or for a server the address without secrets (what messages name).
   public let path: String
 
   /// How long a statement waits for another process's lock before giving up.
@@ -51,6 +58,9 @@ public final class Database {
     }
     self.handle = handle
     self.path = path
+    #if Postgres
+      server = nil
+    #endif
     sqlite3_extended_result_codes(handle, 1)
     sqlite3_busy_timeout(handle, Self.busyTimeoutMilliseconds)
     try execute("PRAGMA foreign_keys = ON")
@@ -73,7 +83,21 @@ public final class Database {
     return out
   }
 
-  deinit { sqlite3_close_v2(handle) }
+  #if Postgres
+    /// Connects to the PostgreSQL database at `address`.
+    public init(server address: ServerAddress, password: ServerPassword) throws {
+      server = try ServerConnection(address, password: password)
+      handle = nil
+      path = address.description
+    }
+  #endif
+
+  deinit {
+    #if Postgres
+      if server != nil { return }
+    #endif
+    sqlite3_close_v2(handle)
+  }
 
   public func prepare(_ sql: String) throws -> Statement {
     try Statement(database: self, sql: sql)
@@ -86,6 +110,12 @@ public final class Database {
 
   /// Runs a script of several statements that takes no parameters (a migration file).
   public func executeScript(_ sql: String) throws {
+    #if Postgres
+      if let server {
+        for statement in ServerDialect.statements(of: sql) { try server.run(statement) }
+        return
+      }
+    #endif
     var message: UnsafeMutablePointer<CChar>?
     let code = sqlite3_exec(handle, sql, nil, nil, &message)
     if code != SQLITE_OK {
@@ -107,12 +137,21 @@ public final class Database {
     let statement = try prepare(sql)
     try statement.bind(values)
     guard try statement.step() else { return nil }
+    #if Postgres
+      if server != nil { return Row(statement: statement).value(at: 0).int.map(Int.init) }
+    #endif
     return sqlite3_column_type(statement.handle, 0) == SQLITE_NULL
       ? nil : Int(sqlite3_column_int64(statement.handle, 0))
   }
 
   public func text(_ sql: String) throws -> String? {
     let statement = try prepare(sql)
+    #if Postgres
+      if server != nil {
+        guard try statement.step() else { return nil }
+        return Row(statement: statement).value(at: 0).text
+      }
+    #endif
     guard try statement.step(), let bytes = sqlite3_column_text(statement.handle, 0) else {
       return nil
     }
@@ -124,7 +163,7 @@ public final class Database {
   /// midway. Commits when `body` returns, rolls back when it throws.
   public func write<T>(_ body: () throws -> T) throws -> T {
     try retryingWhenBusy {
-      try execute("BEGIN IMMEDIATE")
+      try beginWriting()
       do {
         let result = try body()
         try execute("COMMIT")
@@ -141,9 +180,9 @@ public final class Database {
     // The snapshot is taken by the first read; take it here, where a busy answer can be
     // retried, rather than midway through `body`'s output.
     try retryingWhenBusy {
-      try execute("BEGIN DEFERRED")
+      try execute(beginRead)
       do {
-        _ = try int("SELECT count(*) FROM sqlite_master")
+        _ = try int(firstRead)
       } catch {
         try? execute("ROLLBACK")
         throw error
@@ -169,16 +208,60 @@ public final class Database {
   }
 
   /// False inside a transaction.
-  public var isAutocommit: Bool { sqlite3_get_autocommit(handle) != 0 }
+  public var isAutocommit: Bool {
+    #if Postgres
+      if let server { return !server.inTransaction }
+    #endif
+    return sqlite3_get_autocommit(handle) != 0
+  }
 
-  public var lastInsertedRowID: Int { Int(sqlite3_last_insert_rowid(handle)) }
+  public var lastInsertedRowID: Int {
+    #if Postgres
+      if server != nil { return (try? int("SELECT lastval()")) ?? 0 }
+    #endif
+    return Int(sqlite3_last_insert_rowid(handle))
+  }
 
   /// Rows changed by the last INSERT, UPDATE or DELETE.
-  public var changes: Int { Int(sqlite3_changes(handle)) }
+  public var changes: Int {
+    #if Postgres
+      if let server { return server.changes }
+    #endif
+    return Int(sqlite3_changes(handle))
+  }
 
   /// The operating system's errno behind the last failed file operation (ENOSPC behind a
   /// "disk I/O error", EACCES behind "unable to open"); 0 when there was none.
-  public var systemErrno: Int32 { sqlite3_system_errno(handle) }
+  public var systemErrno: Int32 {
+    #if Postgres
+      if server != nil { return 0 }
+    #endif
+    return sqlite3_system_errno(handle)
+  }
+
+  /// Whether this is a database on a PostgreSQL server rather than a file.
+  public var isServer: Bool {
+    #if Postgres
+      return server != nil
+    #else
+      return false
+    #endif
+  }
+
+  /// Starts a write transaction that holds the write lock from its start. On a server, an
+  /// advisory lock held to the transaction's end serializes writers as SQLite's write lock
+  /// does, so every check-then-write of Storage behaves the same on both.
+  func beginWriting() throws {
+    guard isServer else { return try execute("BEGIN IMMEDIATE") }
+    try execute("BEGIN")
+    _ = try text("SELECT pg_advisory_xact_lock(\(ServerDialect.writeLock))::text")
+  }
+
+  /// Starts a read transaction: one snapshot for all its statements.
+  var beginRead: String { isServer ? "BEGIN ISOLATION LEVEL REPEATABLE READ" : "BEGIN DEFERRED" }
+
+  /// A statement that takes the read snapshot.
+  var firstRead: String { isServer ? "SELECT 1" : "SELECT count(*) FROM sqlite_master" }
 }
 
 /// Waits between retries of a busy statement: 1 ms, doubling up to 100 ms, until the busy

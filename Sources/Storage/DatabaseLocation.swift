@@ -20,16 +20,32 @@ public struct DatabaseLocation: Equatable, Sendable {
   /// The folders from `base` down to the database's folder.
   let below: [String]
 
+  /// The PostgreSQL database named by a `postgresql://` URL instead of a file; nil for a file.
+  public let server: ServerAddress?
+  /// The server's password, found as the location is made (`PGPASSWORD`, `~/.pgpass`).
+  public let serverPassword: ServerPassword?
+
   public var createsFolder: Bool { base != nil }
 
   public init(explicit: String?, environment: [String: String]) throws {
     // A server URL is not a relative path to a folder "postgresql:". The URL is not repeated
-    // in the message: it may carry a password.
+    // in messages: it may carry a password.
     for (source, value) in [("--db", explicit), ("TRAINPLAN_DB", environment["TRAINPLAN_DB"])] {
       guard let value else { continue }
-      if Self.isServerURL(value) { throw StoreError.serverDatabase(source: source) }
+      if Self.isServerURL(value) {
+        #if Postgres
+          let address = try ServerAddress(url: value, source: source, environment: environment)
+          server = address
+          serverPassword = ServerPassword(for: address, environment: environment)
+          (path, base, below) = (address.description, nil, [])
+          return
+        #else
+          throw StoreError.serverDatabase(source: source)
+        #endif
+      }
       if source == "--db" { break }
     }
+    (server, serverPassword) = (nil, nil)
     if let explicit {
       (path, base, below) = (explicit, nil, [])
     } else if let path = environment["TRAINPLAN_DB"], !path.isEmpty {

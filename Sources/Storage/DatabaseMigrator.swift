@@ -41,11 +41,20 @@ public struct DatabaseMigrator: Sendable {
     }
   }
 
-  /// The migrations embedded from `migrations/` at build time.
-  public static func embedded() throws -> DatabaseMigrator {
-    try DatabaseMigrator(
-      migrations: MigrationsFiles.all.map {
-        try Migration(fileName: $0.name, sql: $0.contents, checksum: $0.sha256)
+  /// The SQL dialects, each with its folder of migrations.
+  public enum Dialect: String, Sendable, CaseIterable {
+    case sqlite, postgres
+  }
+
+  /// The migrations embedded from `migrations/sqlite/` (or another dialect's folder) at build
+  /// time.
+  public static func embedded(_ dialect: Dialect = .sqlite) throws -> DatabaseMigrator {
+    let folder = dialect.rawValue + "/"
+    return try DatabaseMigrator(
+      migrations: MigrationsFiles.all.filter { $0.name.hasPrefix(folder) }.map {
+        try Migration(
+          fileName: String($0.name.dropFirst(folder.count)), sql: $0.contents,
+          checksum: $0.sha256)
       })
   }
 
@@ -63,7 +72,7 @@ public struct DatabaseMigrator: Sendable {
   @discardableResult
   public func checkCompatible(_ db: Database) throws -> [Migration] {
     guard let applied = try readApplied(db) else {
-      let tables = try db.int("SELECT count(*) FROM sqlite_master WHERE type = 'table'") ?? 0
+      let tables = try db.int(Self.tableCount(db)) ?? 0
       if tables > 0 { throw StoreError.notATrainplanDatabase(db.path) }
       return migrations
     }
@@ -92,7 +101,7 @@ public struct DatabaseMigrator: Sendable {
       // Each migration rewrites the schema's pages: copying them home between migrations lets
       // the log start over, so a new database never needs room for all of them twice (a
       // small disk filled up). Best effort: what is not copied now stays safe in the log.
-      try? db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+      if !db.isServer { try? db.execute("PRAGMA wal_checkpoint(PASSIVE)") }
     }
     return created
   }
@@ -100,7 +109,7 @@ public struct DatabaseMigrator: Sendable {
   /// Applies the first pending migration and returns it; nil when none is pending.
   private func applyNext(_ db: Database) throws -> Migration? {
     guard let migration = try checkCompatible(db).first else { return nil }
-    try db.executeScript(Self.bookkeeping)
+    try db.executeScript(db.isServer ? Self.serverBookkeeping : Self.bookkeeping)
     try db.executeScript(migration.sql)
     try db.execute(
       """
@@ -119,18 +128,43 @@ public struct DatabaseMigrator: Sendable {
     ) STRICT;
     """
 
+  static let serverBookkeeping = """
+    CREATE TABLE IF NOT EXISTS schema_migrations (
+      version BIGINT PRIMARY KEY,
+      name TEXT NOT NULL,
+      checksum TEXT NOT NULL,
+      applied_at TEXT NOT NULL
+    );
+    """
+
+  /// A query of the number of tables (those named `name` only, when given) in the database.
+  static func tableCount(_ db: Database, named name: String? = nil) -> String {
+    let only = name.map { " AND \(db.isServer ? "table_name" : "name") = '\($0)'" } ?? ""
+    return db.isServer
+      ? "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()"
+        + only
+      : "SELECT count(*) FROM sqlite_master WHERE type = 'table'" + only
+  }
+
+  /// A query of the names of a table's columns, as rows with a `name` column.
+  static func columnNames(_ db: Database, of table: String) -> String {
+    db.isServer
+      ? """
+      SELECT column_name AS name FROM information_schema.columns
+      WHERE table_schema = current_schema() AND table_name = '\(table)'
+      """
+      : "SELECT name FROM pragma_table_info('\(table)')"
+  }
+
   /// The recorded migrations; nil when there is no `schema_migrations` table. Another tool's
   /// table of that name (Rails, dbmate, golang-migrate keep one) has other columns, and one
   /// that records nothing beside other tables is not trainplan's either: trainplan creates it
   /// in the transaction of its first migration.
   func readApplied(_ db: Database) throws -> [Applied]? {
-    let exists = try db.int(
-      "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
+    let exists = try db.int(Self.tableCount(db, named: "schema_migrations"))
     guard exists == 1 else { return nil }
     let columns = Set(
-      try db.fetch("SELECT name FROM pragma_table_info('schema_migrations')") {
-        try $0.text("name")
-      })
+      try db.fetch(Self.columnNames(db, of: "schema_migrations")) { try $0.text("name") })
     guard columns.isSuperset(of: ["version", "name", "checksum", "applied_at"]) else {
       throw StoreError.notATrainplanDatabase(db.path)
     }

@@ -318,9 +318,11 @@ struct HistoryCopy {
     for (id, range) in sweepRanges {
       try database.execute(
         """
-        UPDATE sweeps SET first_plan_id = min(coalesce(first_plan_id, ?), ?),
-          last_plan_id = max(coalesce(last_plan_id, ?), ?) WHERE id = ?
-        """, [range.first, range.first, range.last, range.last, id])
+        UPDATE sweeps SET
+          first_plan_id = CASE WHEN first_plan_id < ?1 THEN first_plan_id ELSE ?1 END,
+          last_plan_id = CASE WHEN last_plan_id > ?2 THEN last_plan_id ELSE ?2 END
+        WHERE id = ?3
+        """, [range.first, range.last, id])
     }
     // A made sweep planned and wrote what it was given, and finished with its newest plan.
     for id in madeSweeps {

@@ -10,13 +10,17 @@ extension Store {
     f.limit = nil
     let base = f.condition
     return try database.read {
-      try database.execute("DROP TABLE IF EXISTS temp.overview_plans")
+      // In SQL both dialects read alike (SQLite's and PostgreSQL's): a log of zero is NULL
+      // here, as SQLite has it, where PostgreSQL would fail.
+      try database.execute("DROP TABLE IF EXISTS overview_plans")
       try database.execute(
         """
-        CREATE TEMP TABLE overview_plans AS SELECT id, gpu_name, log10(parameters) AS lp,
-          log10(training_days) AS ld, training_days, cost, fits FROM plans\(base.sql)
+        CREATE TEMP TABLE overview_plans AS SELECT id, gpu_name,
+          CASE WHEN parameters > 0 THEN log10(CAST(parameters AS DOUBLE PRECISION)) END AS lp,
+          CASE WHEN training_days > 0 THEN log10(training_days) END AS ld,
+          training_days, cost, fits FROM plans\(base.sql)
         """, base.values)
-      defer { try? database.execute("DROP TABLE IF EXISTS temp.overview_plans") }
+      defer { try? database.execute("DROP TABLE IF EXISTS overview_plans") }
       var o = PlanOverview()
       (o.xBins, o.yBins) = (xBins, yBins)
       try readBounds(into: &o)
@@ -35,7 +39,7 @@ extension Store {
     let sql = """
       SELECT count(*), count(CASE WHEN \(Self.drawn) THEN 1 END),
         coalesce(sum(CASE WHEN \(Self.drawn) THEN fits END), 0),
-        count(CASE WHEN fits AND \(Self.drawn) THEN cost END),
+        count(CASE WHEN fits = 1 AND \(Self.drawn) THEN cost END),
         min(lp), max(lp), min(ld), max(ld) FROM overview_plans
       """
     try database.prepare(sql).forEachRow { row in
@@ -55,15 +59,20 @@ extension Store {
   ) {
     let span = range.upperBound - range.lowerBound
     let scale = span > 0 ? Double(bins) / span : 0
-    return ("min(?, CAST((\(column) - ?) * ? AS INTEGER))", [bins - 1, range.lowerBound, scale])
+    let offset = "(\(column) - ?) * ?"
+    return (
+      "CASE WHEN \(offset) < ? THEN CAST(trunc(\(offset)) AS BIGINT) ELSE ? END",
+      [range.lowerBound, scale, bins - 1, range.lowerBound, scale, bins - 1]
+    )
   }
 
   func readDensity(into o: inout PlanOverview) throws {
     let x = Self.binSQL("lp", o.logParameters, o.xBins)
     let y = Self.binSQL("ld", o.logDays, o.yBins)
     let sql = """
-      SELECT gpu_name, \(x.sql) AS bx, \(y.sql) AS by, count(*), sum(fits) FROM overview_plans
-      WHERE \(Self.drawn) GROUP BY gpu_name, bx, by ORDER BY gpu_name, bx, by
+      SELECT gpu_name, \(x.sql) AS bx, \(y.sql) AS bin_y, count(*), sum(fits)
+      FROM overview_plans WHERE \(Self.drawn)
+      GROUP BY gpu_name, bx, bin_y ORDER BY gpu_name, bx, bin_y
       """
     o.density = try database.fetch(sql, x.values + y.values) { row in
       PlanOverview.DensityBin(
@@ -82,7 +91,7 @@ extension Store {
         SELECT id, cost, bx, training_days, min(cost) OVER (PARTITION BY bx
           ORDER BY training_days, cost, id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS best
         FROM (SELECT id, training_days, cost, \(x.sql) AS bx FROM overview_plans
-          WHERE \(Self.drawn) AND fits AND cost IS NOT NULL))
+          WHERE \(Self.drawn) AND fits = 1 AND cost IS NOT NULL) AS binned) AS ranked
       WHERE best IS NULL OR cost < best ORDER BY bx, training_days, id LIMIT ?
       """
     let limit = PlanOverview.frontLimit
@@ -95,14 +104,24 @@ extension Store {
   }
 
   func readExtremes(into o: inout PlanOverview) throws {
-    // SQLite's bare columns: with one min() or max(), the id comes from its row.
-    let fitting = "FROM overview_plans WHERE \(Self.drawn) AND fits"
+    // The first plan in each order, the lowest id on a tie.
+    let fitting = "FROM overview_plans WHERE \(Self.drawn) AND fits = 1"
     let queries: [(String, String)] = [
-      ("fastest plan that fits", "SELECT id, '', min(training_days) \(fitting)"),
-      ("cheapest plan that fits", "SELECT id, '', min(cost) \(fitting) AND cost IS NOT NULL"),
+      (
+        "fastest plan that fits",
+        "SELECT id, '' \(fitting) ORDER BY training_days, id LIMIT 1"
+      ),
+      (
+        "cheapest plan that fits",
+        "SELECT id, '' \(fitting) AND cost IS NOT NULL ORDER BY cost, id LIMIT 1"
+      ),
       (
         "largest model that fits on",
-        "SELECT id, gpu_name, max(lp) \(fitting) GROUP BY gpu_name ORDER BY gpu_name"
+        """
+        SELECT id, gpu_name FROM (SELECT id, gpu_name, row_number() OVER (
+          PARTITION BY gpu_name ORDER BY lp DESC, id) AS place \(fitting)) AS ranked
+        WHERE place = 1 ORDER BY gpu_name
+        """
       ),
     ]
     for (label, sql) in queries {

@@ -295,7 +295,8 @@ extension Store {
     var f = filter
     f.limit = nil
     let (clause, values) = f.clause
-    return try database.int("SELECT count(*) FROM (SELECT id FROM plans\(clause))", values) ?? 0
+    return try database.int(
+      "SELECT count(*) FROM (SELECT id FROM plans\(clause)) AS selected", values) ?? 0
   }
 
   /// The columns `decodePlan` reads, in the order it reads them.

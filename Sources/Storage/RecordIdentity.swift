@@ -24,8 +24,8 @@ extension Store {
   ) throws {
     let mark = "SELECT 1 FROM meta WHERE key = '\(originsFilledKey)'"
     // A database migrated by an older migrator (tests build those) has nothing to fill.
-    let identities = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'origins'"
-    if try database.int(identities) == nil { return }
+    let identities = DatabaseMigrator.tableCount(database, named: "origins")
+    if try database.int(identities) ?? 0 == 0 { return }
     if try database.int(mark) != nil { return }
     // Looked up before the write lock is taken: the password database may be a network service.
     let origin = origin()
@@ -37,8 +37,8 @@ extension Store {
       let id = try originID(origin, in: database)
       // Plans are rows of `plan_rows` since migration 0017; a database migrated only this far
       // by an older migrator (tests build those) still has them in the table `plans`.
-      let split = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'plan_rows'"
-      let plans = try database.int(split) == nil ? "plans" : "plan_rows"
+      let split = DatabaseMigrator.tableCount(database, named: "plan_rows")
+      let plans = try database.int(split) ?? 0 == 0 ? "plans" : "plan_rows"
       try database.execute("UPDATE \(plans) SET origin_id = ? WHERE origin_id IS NULL", [id])
       try database.execute(
         "INSERT INTO meta (key, value) VALUES (?, ?)", [originsFilledKey, origin])

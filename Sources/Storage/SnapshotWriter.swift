@@ -22,7 +22,10 @@ final class SnapshotWriter<Key: Hashable> {
       InsertStatement.sql(table: table.name, columns: names, onConflict: .fail)
         + " ON CONFLICT (identity) DO NOTHING")
     // The identity of migration 0017, computed from the bound values instead of the columns.
-    let identity = (1...names.count).map { "quote(?\($0))" }.joined(separator: " || ',' || ")
+    // A server's identity is of PostgreSQL's text forms (its baseline migration).
+    let quote: (Int) -> String =
+      database.isServer ? { "quote_nullable($\($0)::text)" } : { "quote(?\($0))" }
+    let identity = (1...names.count).map(quote).joined(separator: " || ',' || ")
     lookup = try database.prepare("SELECT id FROM \(table.name) WHERE identity = \(identity)")
   }
 

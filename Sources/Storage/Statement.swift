@@ -10,21 +10,40 @@ private let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 /// A prepared statement. Values are always bound as parameters, never built into the SQL.
 /// Reuse one statement for many rows: `reset()` and bind again.
 public final class Statement {
-  let handle: OpaquePointer
+  #if Postgres
+    /// The SQLite statement; nil on a server, whose statement is `server`.
+    let handle: OpaquePointer!
+    let server: ServerStatement?
+  #else
+    let handle: OpaquePointer
+  #endif
   unowned let database: Database
   public let sql: String
   /// Whether this run has returned a row: a busy statement is retried only before that.
   private var returnedRows = false
-  private lazy var columnNames: [String] = (0..<sqlite3_column_count(handle)).map {
-    String(cString: sqlite3_column_name(handle, $0))
-  }
+  private lazy var columnNames: [String] = {
+    #if Postgres
+      if let server { return server.columns }
+    #endif
+    return (0..<sqlite3_column_count(handle)).map {
+      String(cString: sqlite3_column_name(handle, $0))
+    }
+  }()
   private lazy var columnIndex: [String: Int32] = Dictionary(
     columnNames.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { first, _ in first })
   /// The column after the last one read: a row decoded in SELECT order finds each name by one
   /// comparison instead of a hash lookup (an export reads 70 columns a row, a million rows).
-  private var readCursor = 0
+  private(set) var readCursor = 0
 
   init(database: Database, sql: String) throws {
+    #if Postgres
+      if let connection = database.server {
+        server = ServerStatement(connection: connection, sql: ServerDialect.translate(sql))
+        (self.handle, self.database, self.sql) = (nil, database, sql)
+        return
+      }
+      server = nil
+    #endif
     var handle: OpaquePointer?
     let code = sqlite3_prepare_v2(database.handle, sql, -1, &handle, nil)
     guard code == SQLITE_OK, let handle else {
@@ -35,10 +54,22 @@ public final class Statement {
     self.sql = sql
   }
 
-  deinit { sqlite3_finalize(handle) }
+  deinit {
+    #if Postgres
+      if server != nil { return }
+    #endif
+    sqlite3_finalize(handle)
+  }
 
   /// Binds `values` to parameters 1…n, after clearing what an earlier run left.
   public func bind(_ values: [any DatabaseValueConvertible]) throws {
+    #if Postgres
+      if let server {
+        server.values = values.map(\.databaseValue)
+        server.reset()
+        return
+      }
+    #endif
     sqlite3_reset(handle)
     returnedRows = false
     sqlite3_clear_bindings(handle)
@@ -50,11 +81,17 @@ public final class Statement {
   /// Readies the statement for another run; bindings stay until rebound, so a caller that
   /// rebinds every parameter (a bulk insert) skips clearing them.
   public func reset() {
+    #if Postgres
+      if let server { return server.reset() }
+    #endif
     sqlite3_reset(handle)
     returnedRows = false
   }
 
   public func bind(_ value: DatabaseValue, at index: Int32) throws {
+    #if Postgres
+      if let server { return server.bind(value, at: Int(index)) }
+    #endif
     let code: Int32
     switch value {
     case .null: code = sqlite3_bind_null(handle, index)
@@ -72,6 +109,12 @@ public final class Statement {
   /// statement, and its busy handler does not cover WAL recovery or another process's close.
   @discardableResult
   public func step() throws -> Bool {
+    #if Postgres
+      if let server {
+        readCursor = 0
+        return try server.step()
+      }
+    #endif
     var backoff = BusyBackoff()
     while true {
       let code = sqlite3_step(handle)
@@ -93,7 +136,7 @@ public final class Statement {
   public func execute(_ values: [any DatabaseValueConvertible] = []) throws {
     try bind(values)
     while try step() {}
-    sqlite3_reset(handle)
+    reset()
   }
 
   /// Calls `body` with each row, one at a time, without collecting them.
@@ -101,7 +144,7 @@ public final class Statement {
     _ values: [any DatabaseValueConvertible] = [], _ body: (Row) throws -> Void
   ) throws {
     try bind(values)
-    defer { sqlite3_reset(handle) }
+    defer { reset() }
     let row = Row(statement: self)
     while try step() { try body(row) }
   }
@@ -133,3 +176,41 @@ public final class Statement {
     if code != SQLITE_OK { throw DatabaseError(code: code, connection: database.handle, sql: sql) }
   }
 }
+
+#if Postgres
+  /// A statement on a server: its parameters, and its answer once run. The answer is read
+  /// whole when the statement first steps, then handed out a row at a time.
+  final class ServerStatement {
+    let connection: ServerConnection
+    let sql: String
+    var values: [DatabaseValue] = []
+    private var result: ServerConnection.Result?
+    private var position = -1
+
+    init(connection: ServerConnection, sql: String) {
+      self.connection = connection
+      self.sql = sql
+    }
+
+    var columns: [String] { result?.columns ?? [] }
+
+    /// The current row's values.
+    var row: [DatabaseValue] { result!.rows[position] }
+
+    func bind(_ value: DatabaseValue, at index: Int) {
+      while values.count < index { values.append(.null) }
+      values[index - 1] = value
+    }
+
+    func reset() {
+      result = nil
+      position = -1
+    }
+
+    func step() throws -> Bool {
+      if result == nil { result = try connection.run(sql, values) }
+      position += 1
+      return position < result!.rows.count
+    }
+  }
+#endif

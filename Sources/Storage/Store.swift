@@ -29,6 +29,14 @@ public final class Store {
   /// A database this user cannot write, or any database when `readOnly`, is opened for
   /// reading only: see `init(readingOnly:reason:)`.
   public convenience init(location: DatabaseLocation, readOnly: Bool = false) throws {
+    #if Postgres
+      if let server = location.server {
+        try self.init(
+          server: server, password: location.serverPassword ?? ServerPassword(none: ()),
+          readOnly: readOnly)
+        return
+      }
+    #endif
     if readOnly || (location.exists && !location.isWritable) {
       try location.checkReadableFile()
       try self.init(readingOnly: location.path, reason: readOnly ? .requested : .permissions)
@@ -55,6 +63,28 @@ public final class Store {
       throw Self.explain(error, path: path, systemErrno: database.systemErrno)
     }
   }
+
+  #if Postgres
+    /// Opens the PostgreSQL database at `address`, migrating it as needed (each migration
+    /// once, under the write lock, when several machines open a new database together) and
+    /// seeding the presets. `readOnly` refuses every write, as for a file.
+    public init(server address: ServerAddress, password: ServerPassword, readOnly: Bool) throws {
+      self.readOnly = readOnly ? .requested : nil
+      database = try Database(server: address, password: password)
+      let migrator = try DatabaseMigrator.embedded(.postgres)
+      if readOnly {
+        let pending = try database.read { try migrator.checkCompatible(database) }
+        if !pending.isEmpty {
+          throw StoreError.cannotOpen(
+            path: path, reason: "its schema is older or missing, and a read-only open changes none")
+        }
+        return
+      }
+      created = try migrator.migrate(database)
+      try Self.fillOrigins(database)
+      try Presets.seedIfChanged(into: self)
+    }
+  #endif
 
   /// Opens the database at `path` for queries only: nothing is written to it or created beside
   /// it, and writing commands are refused. A file this user cannot write is opened immutable

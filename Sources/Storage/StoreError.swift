@@ -9,6 +9,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
   case noDefaultLocation(String)
   /// `--db` or `TRAINPLAN_DB` names a database server (`postgresql://…`), not a file.
   case serverDatabase(source: String)
+  /// A PostgreSQL server could not be used: why, naming the server (never a password).
+  case server(String)
   case readOnly(String)
   /// Opened with `--read-only`: a writing command is refused.
   case openedReadOnly(String)
@@ -44,9 +46,11 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
       return "cannot open database \(path): \(reason)"
     case .noDefaultLocation(let reason):
       return "cannot choose the default database: \(reason)"
+    case .server(let reason):
+      return reason
     case .serverDatabase(let source):
       return
-        "\(source) names a PostgreSQL server; this trainplan opens SQLite database files only: give a file path (nothing was created)"
+        "\(source) names a PostgreSQL server; this trainplan was built without PostgreSQL: build one with `swift build -c release --traits Postgres`, or give a file path (nothing was created)"
     case .readOnly(let path):
       return
         "database \(path) is read-only: nothing was written; check the file's and folder's permissions"

@@ -77,7 +77,7 @@ public final class SweepWriter {
   private func begin() throws {
     try store.checkWritable()
     try store.translating {
-      try store.database.retryingWhenBusy { try store.database.execute("BEGIN IMMEDIATE") }
+      try store.database.retryingWhenBusy { try store.database.beginWriting() }
       if writer == nil { writer = try PlanWriter(database: store.database) }
       writer!.forgetSnapshots()
     }

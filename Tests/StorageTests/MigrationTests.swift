@@ -93,10 +93,24 @@ import Testing
   }
 
   @Test func embeddedMigrationsEqualTheFilesOnDisk() throws {
-    let onDisk = try filesOnDisk("migrations", ext: "sql")
+    let onDisk = try DatabaseMigrator.Dialect.allCases.sorted { $0.rawValue < $1.rawValue }
+      .flatMap { dialect in
+        try filesOnDisk("migrations/\(dialect.rawValue)", ext: "sql").map {
+          (name: "\(dialect.rawValue)/\($0.name)", contents: $0.contents)
+        }
+      }
     #expect(MigrationsFiles.all.map(\.name) == onDisk.map(\.name))
     #expect(MigrationsFiles.all.map(\.contents) == onDisk.map(\.contents))
-    #expect(onDisk.first?.name == "0001_initial.sql")
+    #expect(try DatabaseMigrator.embedded().migrations.first?.name == "initial")
+  }
+
+  /// Both dialects end at the same schema version: a change to one is made to the other.
+  @Test func bothDialectsReachTheSameSchemaVersion() throws {
+    let sqlite = try DatabaseMigrator.embedded(.sqlite).migrations
+    let postgres = try DatabaseMigrator.embedded(.postgres).migrations
+    #expect(sqlite.count == 20 + postgres.count - 1)
+    #expect(sqlite.last?.version == postgres.last?.version)
+    #expect(postgres.first?.name == "baseline")
   }
 
   /// The checksums hashed at build time are the SHA-256 of the embedded text, as
@@ -105,12 +119,16 @@ import Testing
     for file in MigrationsFiles.all + FixturesFiles.all {
       #expect(file.sha256 == SHA256.hex(file.contents), "\(file.name)")
     }
-    let embedded = try DatabaseMigrator.embedded().migrations
-    #expect(embedded.count == MigrationsFiles.all.count)
-    for file in MigrationsFiles.all {
-      let hashed = try Migration(fileName: file.name, sql: file.contents)
-      let migration = try #require(embedded.first { $0.version == hashed.version })
-      #expect(migration == hashed, "\(file.name)")
+    for dialect in DatabaseMigrator.Dialect.allCases {
+      let embedded = try DatabaseMigrator.embedded(dialect).migrations
+      let files = MigrationsFiles.all.filter { $0.name.hasPrefix(dialect.rawValue + "/") }
+      #expect(embedded.count == files.count)
+      for file in files {
+        let name = String(file.name.dropFirst(dialect.rawValue.count + 1))
+        let hashed = try Migration(fileName: name, sql: file.contents)
+        let migration = try #require(embedded.first { $0.version == hashed.version })
+        #expect(migration == hashed, "\(file.name)")
+      }
     }
   }
 

@@ -1,0 +1,197 @@
+#if Postgres
+  import CSQLite
+  import Dispatch
+  import Logging
+  import NIOCore
+  import NIOPosix
+  import NIOSSL
+  import PostgresNIO
+
+  /// One connection to a PostgreSQL server, used synchronously as the rest of Storage uses
+  /// SQLite: each call blocks this thread until the server has answered. A CLI runs one
+  /// command at a time on its main thread; the connection's I/O runs on one event-loop thread.
+  final class ServerConnection {
+    let address: ServerAddress
+    private let group: MultiThreadedEventLoopGroup
+    private let connection: PostgresConnection
+    private let logger = Logger(label: "trainplan.postgres") { _ in SwiftLogNoOpLogHandler() }
+    /// Rows changed by the last statement, from its command tag.
+    private(set) var changes = 0
+    /// Inside a transaction this connection began.
+    private(set) var inTransaction = false
+
+    /// The answer to one statement: its columns' names and its rows, every value converted.
+    struct Result {
+      var columns: [String]
+      var rows: [[DatabaseValue]]
+    }
+
+    init(_ address: ServerAddress, password: ServerPassword) throws {
+      self.address = address
+      group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+      do {
+        let configuration = try Self.configuration(address, password: password.password)
+        connection = try PostgresConnection.connect(
+          on: group.next(), configuration: configuration, id: 1, logger: logger
+        ).wait()
+      } catch {
+        try? group.syncShutdownGracefully()
+        throw StoreError.server(Self.explain(error, address: address, password: password))
+      }
+    }
+
+    deinit {
+      try? connection.close().wait()
+      try? group.syncShutdownGracefully()
+    }
+
+    static func configuration(_ address: ServerAddress, password: String?) throws
+      -> PostgresConnection.Configuration
+    {
+      if let socket = address.socketPath {
+        return .init(
+          unixSocketPath: socket, username: address.user, password: password,
+          database: address.database)
+      }
+      return .init(
+        host: address.host, port: address.port, username: address.user, password: password,
+        database: address.database, tls: try tls(address.tls, host: address.host))
+    }
+
+    /// libpq's `sslmode` in postgres-nio's terms: `allow` and `prefer` try TLS without
+    /// checking the certificate, `require` insists on it, `verify-ca` checks the chain and
+    /// `verify-full` the host name too.
+    static func tls(_ mode: ServerAddress.TLSMode, host: String) throws
+      -> PostgresConnection.Configuration.TLS
+    {
+      var configuration = TLSConfiguration.makeClientConfiguration()
+      switch mode {
+      case .disable: return .disable
+      case .allow, .prefer, .require: configuration.certificateVerification = .none
+      case .verifyCA: configuration.certificateVerification = .noHostnameVerification
+      case .verifyFull: configuration.certificateVerification = .fullVerification
+      }
+      let context = try NIOSSLContext(configuration: configuration)
+      return [.allow, .prefer].contains(mode) ? .prefer(context) : .require(context)
+    }
+
+    /// Runs one statement with `values` bound to `$1…$n`.
+    @discardableResult
+    func run(_ sql: String, _ values: [DatabaseValue] = []) throws -> Result {
+      var bindings = PostgresBindings(capacity: values.count)
+      for value in values {
+        switch value {
+        case .null: bindings.appendNull()
+        case .integer(let n): bindings.append(n)
+        case .real(let d): bindings.append(d)
+        case .text(let s): bindings.append(s)
+        }
+      }
+      let query = PostgresQuery(unsafeSQL: sql, binds: bindings)
+      let result: PostgresQueryResult
+      do {
+        result = try connection.query(query, logger: logger).wait()
+      } catch {
+        throw Self.databaseError(error, sql: sql)
+      }
+      changes = result.metadata.rows ?? 0
+      track(result.metadata.command)
+      var columns: [String] = []
+      var rows: [[DatabaseValue]] = []
+      rows.reserveCapacity(result.rows.count)
+      for row in result.rows {
+        let cells = row.makeRandomAccess()
+        if columns.isEmpty && cells.count > 0 {
+          columns = (0..<cells.count).map { cells[$0].columnName }
+        }
+        rows.append((0..<cells.count).map { Self.value(cells[$0]) })
+      }
+      return Result(columns: columns, rows: rows)
+    }
+
+    /// Follows the transaction this connection is in, from the statements' command tags.
+    private func track(_ command: String) {
+      switch command {
+      case "BEGIN", "START TRANSACTION": inTransaction = true
+      case "COMMIT", "ROLLBACK": inTransaction = false
+      default: return
+      }
+    }
+
+    /// Runs a script of several statements without parameters (a migration), in the simple
+    /// query protocol, which takes them all at once.
+    func runScript(_ sql: String) throws {
+      do {
+        _ = try connection.simpleQuery(sql).wait()
+      } catch {
+        throw Self.databaseError(error, sql: sql)
+      }
+    }
+
+    /// A cell as the value SQLite would have returned: integers, floats, text, NULL.
+    static func value(_ cell: PostgresCell) -> DatabaseValue {
+      guard cell.bytes != nil else { return .null }
+      switch cell.dataType {
+      case .int2, .int4, .int8:
+        return (try? cell.decode(Int64.self)).map { .integer($0) } ?? .null
+      case .float4, .float8:
+        return (try? cell.decode(Double.self)).map { .real($0) } ?? .null
+      case .bool:
+        return (try? cell.decode(Bool.self)).map { .integer($0 ? 1 : 0) } ?? .null
+      case .numeric:
+        // sum() of BIGINT is NUMERIC: whole when it can be, as SQLite's integer sum.
+        guard let text = try? cell.decode(String.self) else { return .null }
+        if let n = Int64(text) { return .integer(n) }
+        return Double(text).map { .real($0) } ?? .text(text)
+      default:
+        return (try? cell.decode(String.self)).map { .text($0) } ?? .null
+      }
+    }
+
+    /// A server's error as the `DatabaseError` Storage already handles: a unique or check
+    /// violation, a lock or serialization failure (busy), anything else as a plain error.
+    static func databaseError(_ error: Error, sql: String) -> Error {
+      guard let error = error as? PSQLError else { return error }
+      let state = error.serverInfo?[.sqlState] ?? ""
+      let message = error.serverInfo?[.message] ?? "\(error.code)"
+      let code: Int32 =
+        switch state {
+        case "23505", "23503", "23514", "23502": SQLITE_CONSTRAINT
+        case "40001", "40P01", "55P03": SQLITE_BUSY
+        default: SQLITE_ERROR
+        }
+      return DatabaseError(code: code, message: message, sql: sql)
+    }
+
+    /// Why a connection failed, in one line that names the server but never a password.
+    static func explain(_ error: Error, address: ServerAddress, password: ServerPassword) -> String
+    {
+      let place = address.description
+      if let error = error as? PSQLError {
+        let state = error.serverInfo?[.sqlState] ?? ""
+        switch state {
+        case "28P01", "28000":
+          let hint =
+            password.password == nil
+            ? " (no password was given: \(password.fileNote ?? "set PGPASSWORD or add a line to ~/.pgpass"))"
+            : ""
+          return
+            "\(place): the server refused user \(address.user): wrong password or no access\(hint)"
+        case "3D000":
+          return
+            "\(place): the server has no database \(address.database) (create it with: createdb \(address.database))"
+        default:
+          if let message = error.serverInfo?[.message] { return "\(place): \(message)" }
+        }
+        if error.code == .connectionError || error.code == .serverClosedConnection {
+          return "\(place): cannot connect (is the server running and accepting TCP connections?)"
+        }
+        return "\(place): \(error.code)"
+      }
+      if let error = error as? IOError {
+        return "\(place): cannot connect: \(error.description)"
+      }
+      return "\(place): cannot connect: \(error)"
+    }
+  }
+#endif
