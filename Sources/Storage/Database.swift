@@ -239,6 +239,15 @@ public final class Database {
     return sqlite3_system_errno(handle)
   }
 
+  /// Loads `text` (COPY's text format, a line per row) into `columns` of `table`: a server's
+  /// bulk load, one round trip for a whole chunk of a sweep.
+  func copy(into table: String, columns: [String], _ text: String) throws {
+    #if Postgres
+      if let server { return try server.copy(into: table, columns: columns, text) }
+    #endif
+    throw StoreError.corrupt("\(table): COPY is for a database on a server")
+  }
+
   /// Whether this is a database on a PostgreSQL server rather than a file.
   public var isServer: Bool {
     #if Postgres

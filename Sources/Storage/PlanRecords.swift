@@ -187,8 +187,7 @@ final class PlanWriter {
   init(database: Database) throws {
     statement = try database.prepare(
       InsertStatement.sql(
-        table: PlanColumn.Table.plan.name,
-        columns: Self.leading + Self.rowColumns.map(\.stored) + Self.identity, onConflict: .fail))
+        table: PlanColumn.Table.plan.name, columns: Self.columns, onConflict: .fail))
     models = try SnapshotWriter(.model, database: database)
     gpus = try SnapshotWriter(.gpu, database: database)
     setups = try SnapshotWriter(.setup, database: database)
@@ -223,6 +222,33 @@ final class PlanWriter {
     try statement.bind((originID ?? self.originID).databaseValue, at: identityIndex + 2)
     try statement.step()
     return statement.database.lastInsertedRowID
+  }
+
+  /// The columns of `plan_rows` a plan fills, in the order `insert` binds them.
+  static let columns = leading + rowColumns.map(\.stored) + identity
+
+  /// One plan as a line of COPY text for the columns after `id` (the line starts with the tab
+  /// that follows the id): the values `insert` binds, each in PostgreSQL's text form.
+  func copyRow(_ plan: Plan, createdAt: String, sweepID: Int?) throws -> String {
+    let fields = PlanFields(plan)
+    let references = [
+      try models.id(plan.model, fields), try gpus.id(plan.hardware, fields),
+      try setups.id(plan.setup.shared, fields),
+    ]
+    let halves = UUIDv7.next().signedHalves
+    var line = ""
+    func put(_ value: DatabaseValue) {
+      line += "\t"
+      CopyText.append(value, to: &line)
+    }
+    put(.text(createdAt))
+    put(sweepID.databaseValue)
+    for id in references { put(.integer(Int64(id))) }
+    for column in Self.rowColumns { put(column.value(fields)) }
+    put(.integer(halves.high))
+    put(.integer(halves.low))
+    put(originID.databaseValue)
+    return line + "\n"
   }
 
   /// Forgets the snapshot ids met so far: call it when a transaction begins, since one that

@@ -118,6 +118,36 @@
       }
     }
 
+    /// Loads COPY text into `table`. postgres-nio offers COPY only as async code: it runs as a
+    /// task while this thread waits for it, as every call here waits for the server.
+    func copy(into table: String, columns: [String], _ text: String) throws {
+      let connection = self.connection
+      let logger = self.logger
+      let data = ByteBuffer(string: text)
+      let outcome = Outcome()
+      let done = DispatchSemaphore(value: 0)
+      Task {
+        do {
+          try await connection.copyFrom(table: table, columns: columns, logger: logger) {
+            try await $0.write(data)
+          }
+        } catch {
+          outcome.error = error
+        }
+        done.signal()
+      }
+      done.wait()
+      if let error = outcome.error {
+        throw Self.databaseError(error, sql: "COPY \(table)")
+      }
+      changes = text.utf8.count(where: { $0 == 0x0A })
+    }
+
+    /// The error of a task, handed to the thread that waited for it (after the semaphore).
+    private final class Outcome: @unchecked Sendable {
+      var error: Error?
+    }
+
     /// Runs a script of several statements without parameters (a migration), in the simple
     /// query protocol, which takes them all at once.
     func runScript(_ sql: String) throws {

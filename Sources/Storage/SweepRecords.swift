@@ -37,6 +37,9 @@ public final class SweepWriter {
   private var chunkIDs: (first: Int, last: Int) = (0, 0)
   /// Plans committed so far.
   public private(set) var written = 0
+  /// On a server, the open chunk's rows as COPY text, without their ids: loaded in one COPY
+  /// when the chunk commits, instead of one round trip to the server per plan.
+  private var copyRows: [String] = []
 
   init(store: Store, sweepID: Int, chunkSize: Int) {
     self.store = store
@@ -47,8 +50,12 @@ public final class SweepWriter {
   /// Adds a plan to the open chunk, committing the chunk when it is full.
   public func add(_ plan: Plan) throws {
     if store.database.isAutocommit { try begin() }
-    let id = try writer!.insert(plan, createdAt: createdAt, sweepID: sweepID)
-    chunkIDs = (inChunk == 0 ? id : chunkIDs.first, id)
+    if store.database.isServer {
+      copyRows.append(try writer!.copyRow(plan, createdAt: createdAt, sweepID: sweepID))
+    } else {
+      let id = try writer!.insert(plan, createdAt: createdAt, sweepID: sweepID)
+      chunkIDs = (inChunk == 0 ? id : chunkIDs.first, id)
+    }
     inChunk += 1
     if inChunk == chunkSize { try commit() }
   }
@@ -57,6 +64,7 @@ public final class SweepWriter {
   public func commit() throws {
     guard inChunk > 0 else { return }
     try store.translating {
+      if store.database.isServer { chunkIDs = try copyChunk() }
       try store.database.execute(
         """
         UPDATE sweeps SET written = written + ?, first_plan_id = coalesce(first_plan_id, ?),
@@ -72,6 +80,28 @@ public final class SweepWriter {
   public func rollback() {
     if !store.database.isAutocommit { try? store.database.execute("ROLLBACK") }
     inChunk = 0
+    copyRows = []
+  }
+
+  /// Loads the open chunk's rows on a server, under ids taken in one block from the table's
+  /// sequence (the write lock keeps other writers from taking any meanwhile); returns the
+  /// first and last.
+  private func copyChunk() throws -> (first: Int, last: Int) {
+    let database = store.database
+    let sequence = "pg_get_serial_sequence('plan_rows', 'id')"
+    guard let first = try database.int("SELECT nextval(\(sequence))") else {
+      throw StoreError.corrupt("plan_rows: its id sequence gave no value")
+    }
+    let last = first + copyRows.count - 1
+    if last > first { _ = try database.text("SELECT setval(\(sequence), \(last))::text") }
+    var text = ""
+    for (offset, row) in copyRows.enumerated() {
+      text += String(first + offset)
+      text += row
+    }
+    try database.copy(into: "plan_rows", columns: ["id"] + PlanWriter.columns, text)
+    copyRows = []
+    return (first, last)
   }
 
   private func begin() throws {
@@ -98,6 +128,12 @@ extension Store {
         """, [Timestamp.now(), arguments, planned, Int(getpid())] + Self.newIdentity())
       return database.lastInsertedRowID
     }
+    // On a server the pid says nothing (the sweep may run on another machine): the sweep's
+    // process holds a session lock instead, which the server drops when the process's
+    // connection ends, however it ends (a kill, a crash, a restart of the server).
+    if database.isServer {
+      _ = try database.text("SELECT pg_advisory_lock(\(Self.sweepLockClass), \(id))::text")
+    }
     // A chunk touches many index pages; 16 MiB of page cache (SQLite's default is 2 MiB) keeps
     // them in memory until the commit, within the sweep's 64 MiB memory budget.
     try database.execute("PRAGMA cache_size = -16384")
@@ -111,6 +147,23 @@ extension Store {
         "UPDATE sweeps SET status = ?, finished_at = ? WHERE id = ?",
         [status.rawValue, Timestamp.now(), id])
     }
+    if database.isServer {
+      _ = try database.text("SELECT pg_advisory_unlock(\(Self.sweepLockClass), \(id))::text")
+    }
+  }
+
+  /// The first key of a sweep's session lock on a server (the second is its id): "tp".
+  static let sweepLockClass = 0x7470
+
+  /// The sweeps whose process still holds its session lock, on a server.
+  func liveServerSweeps() throws -> Set<Int> {
+    Set(
+      try database.fetch(
+        """
+        SELECT objid::bigint AS id FROM pg_locks WHERE locktype = 'advisory' AND granted
+          AND classid = \(Self.sweepLockClass) AND objsubid = 2
+        """
+      ) { try $0.int("id") })
   }
 
   public func sweep(id: Int) throws -> SweepRecord {
@@ -123,21 +176,27 @@ extension Store {
   /// Every sweep, newest first.
   public func sweeps() throws -> [SweepRecord] { try sweeps(where: "", []) }
 
-  /// A sweep recorded as running whose process is gone was killed: it is incomplete.
-  static func status(_ text: String, pid: Int?) -> SweepRecord.Status {
+  /// A sweep recorded as running whose process is gone was killed: it is incomplete. On a
+  /// server, `live` holds the sweeps whose process is still connected.
+  static func status(_ text: String, pid: Int?, id: Int, live: Set<Int>?) -> SweepRecord.Status {
     let status = SweepRecord.Status(rawValue: text) ?? .incomplete
-    guard status == .running, let pid, let owner = Int32(exactly: pid) else { return status }
+    guard status == .running else { return status }
+    if let live { return live.contains(id) ? .running : .incomplete }
+    guard let pid, let owner = Int32(exactly: pid) else { return status }
     return kill(owner, 0) == 0 || errno == EPERM ? .running : .incomplete
   }
 
   func sweeps(where clause: String, _ values: [any DatabaseValueConvertible]) throws
     -> [SweepRecord]
   {
-    try database.fetch("SELECT * FROM sweeps \(clause) ORDER BY id DESC", values) { row in
+    let live = database.isServer ? try liveServerSweeps() : nil
+    return try database.fetch("SELECT * FROM sweeps \(clause) ORDER BY id DESC", values) { row in
       SweepRecord(
         id: try row.int("id"), createdAt: try row.text("created_at"),
         finishedAt: try row.isNull("finished_at") ? nil : try row.text("finished_at"),
-        status: Self.status(try row.text("status"), pid: try row.optionalInt("pid")),
+        status: Self.status(
+          try row.text("status"), pid: try row.optionalInt("pid"), id: try row.int("id"),
+          live: live),
         arguments: try row.text("arguments"), planned: try row.int("planned"),
         written: try row.int("written"), uuid: try row.text("uuid"),
         origin: try row.optionalText("origin"))

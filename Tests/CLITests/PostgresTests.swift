@@ -12,10 +12,12 @@ enum PostgresServer {
   /// Whether the server and the trait are both there: a binary without the trait answers a
   /// URL with "built without PostgreSQL".
   static let available: Bool = {
-    guard let url else { return false }
+    guard url != nil else { return false }
     let folder = TemporaryFolder()
+    // A port nothing listens on: the probe touches no database.
+    let probe = "postgresql://probe@127.0.0.1:9/probe?sslmode=disable"
     let r = try? run(
-      builtProduct("trainplan"), ["--db", url, "db"], environment: clientEnvironment(folder),
+      builtProduct("trainplan"), ["--db", probe, "plans"], environment: clientEnvironment(folder),
       in: folder)
     return r.map { !$0.stderr.contains("built without PostgreSQL") } ?? false
   }()
@@ -178,6 +180,37 @@ final class PostgresTests {
       "SELECT count(*), count(DISTINCT version) FROM schema_migrations", at: database.url,
       in: folder)
     #expect(applied == "1|1")
+  }
+
+  /// A sweep killed midway keeps whole chunks and reads as incomplete: its process's session
+  /// lock went with its connection, whatever machine it ran on.
+  @Test func aKilledSweepKeepsWholeChunksAndIsIncomplete() throws {
+    let sweep = try Subprocess(
+      binary,
+      [
+        "--db", database.url, "sweep", "--models", "gpt2-small,gpt2-medium,gpt2-large,gpt2-xl",
+        "--gpus", "a100-80gb,h100-sxm,a100-40gb,l4", "--precisions", "fp32,bf16,fp16",
+        "--batch-sizes", "1,2,4,8,16,32", "--num-gpus", "1,2,4,8,16,32,64,128",
+        "--zero", "0,1,2,3", "--chunk-size", "500", "--global-batch-size", "4096",
+      ], environment: PostgresServer.clientEnvironment(folder), in: folder)
+    // Until the sweep is recorded and holds its lock, then a little longer.
+    var running = false
+    for _ in 0..<200 where !running {
+      usleep(50_000)
+      running = try run(["sweeps"], db: database.url).stdout.contains("running")
+    }
+    #expect(running)
+    usleep(1_500_000)
+    sweep.kill()
+    _ = sweep.wait()
+    let sweeps = try #require(
+      try JSONSerialization.jsonObject(
+        with: Data(try run(["sweeps", "--json"], db: database.url).stdout.utf8))
+        as? [[String: Any]])
+    #expect(sweeps.first?["status"] as? String == "incomplete")
+    let written = try PostgresServer.admin(
+      "SELECT count(*) FROM plans", at: database.url, in: folder)
+    #expect((Int(written) ?? -1) % 500 == 0, "\(written) plans")
   }
 
   @Test func anUnreachableOrRefusingServerIsOneLine() throws {
