@@ -17,7 +17,9 @@ struct CLIError: Error, CustomStringConvertible {
     case let e as StoreError: description = e.description
     case let e as ConfigImportError: description = e.description
     case let e as DatabaseError:
-      description = "database error: \(e.message) (SQLite code \(e.extendedResultCode))"
+      description =
+        e.sqlState.map { "database error: \(e.message) (PostgreSQL SQLSTATE \($0))" }
+        ?? "database error: \(e.message) (SQLite code \(e.extendedResultCode))"
     case let e as CLIError: description = e.description
     default: description = "\(error)"
     }

@@ -7,6 +7,9 @@ public struct DatabaseError: Error, Equatable, Sendable, CustomStringConvertible
   public let message: String
   /// The statement that failed, when there was one.
   public let sql: String?
+  /// PostgreSQL's SQLSTATE when a server reported the error (its code is then the nearest
+  /// SQLite one); nil for SQLite.
+  public var sqlState: String? = nil
 
   /// The primary result code, e.g. SQLITE_CONSTRAINT.
   public var resultCode: Int32 { extendedResultCode & 0xFF }
@@ -28,6 +31,7 @@ public struct DatabaseError: Error, Equatable, Sendable, CustomStringConvertible
   public var isDiskFull: Bool { resultCode == SQLITE_FULL }
 
   public var description: String {
-    "SQLite error \(extendedResultCode): \(message)"
+    if let sqlState { return "PostgreSQL error \(sqlState): \(message)" }
+    return "SQLite error \(extendedResultCode): \(message)"
   }
 }

@@ -2,7 +2,8 @@
   import Glibc
 #endif
 
-/// What a database holds, for `trainplan db`: its files' sizes, schema version and counts.
+/// What a database holds, for `trainplan db`: its files' sizes (a server database's size on
+/// the server), schema version and counts.
 public struct DatabaseSummary: Equatable, Sendable {
   public let path: String
   /// The main file's size; the write-ahead log, not yet copied into it, is counted apart.
@@ -24,8 +25,14 @@ extension Store {
         let count = { (table: String) in try self.database.int("SELECT count(*) FROM \(table)") ?? 0
         }
         // Plans are counted in their own table: the `plans` view would join every row.
+        // On a server: the database's size there, and no log of trainplan's own.
+        let size =
+          database.isServer
+          ? try database.int("SELECT pg_database_size(current_database())") ?? 0
+          : Self.fileSize(path)
         return DatabaseSummary(
-          path: path, sizeBytes: Self.fileSize(path), walBytes: Self.fileSize(path + "-wal"),
+          path: path, sizeBytes: size,
+          walBytes: database.isServer ? 0 : Self.fileSize(path + "-wal"),
           schemaVersion: try database.int("SELECT max(version) FROM schema_migrations") ?? 0,
           models: try count("models"), gpus: try count("gpus"), plans: try count("plan_rows"),
           sweeps: try count("sweeps"))

@@ -1,6 +1,5 @@
 #if Postgres
   import CSQLite
-  import Dispatch
   import Logging
   import NIOCore
   import NIOPosix
@@ -90,9 +89,11 @@
       let query = PostgresQuery(unsafeSQL: sql, binds: bindings)
       let result: PostgresQueryResult
       do {
-        result = try connection.query(query, logger: logger).wait()
+        result = try waitUnlessClosed(connection.query(query, logger: logger))
+      } catch let gone as Gone {
+        throw gone.error
       } catch {
-        throw Self.databaseError(error, sql: sql)
+        throw databaseError(error, sql: sql)
       }
       changes = result.metadata.rows ?? 0
       track(result.metadata.command)
@@ -109,6 +110,30 @@
       return Result(columns: columns, rows: rows)
     }
 
+    /// The connection ended under a statement (the server stopped or restarted): what to say.
+    struct Gone: Error {
+      let error: StoreError
+    }
+
+    var gone: Gone {
+      inTransaction = false
+      return Gone(
+        error: .server(
+          "\(address.description): the server closed the connection (stopped or restarted?); the transaction under way was rolled back"
+        ))
+    }
+
+    /// The future's value, or `gone` as soon as the connection closes: a statement whose
+    /// connection ended may otherwise never complete.
+    func waitUnlessClosed<T: Sendable>(_ future: EventLoopFuture<T>) throws -> T {
+      guard !connection.isClosed else { throw gone }
+      let promise = future.eventLoop.makePromise(of: T?.self)
+      future.whenComplete { promise.completeWith($0.map { $0 }) }
+      connection.closeFuture.whenComplete { _ in promise.succeed(nil) }
+      guard let value = try promise.futureResult.wait() else { throw gone }
+      return value
+    }
+
     /// Follows the transaction this connection is in, from the statements' command tags.
     private func track(_ command: String) {
       switch command {
@@ -119,42 +144,43 @@
     }
 
     /// Loads COPY text into `table`. postgres-nio offers COPY only as async code: it runs as a
-    /// task while this thread waits for it, as every call here waits for the server.
+    /// task while this thread waits for it, or for the connection's end, whichever is first.
     func copy(into table: String, columns: [String], _ text: String) throws {
       let connection = self.connection
       let logger = self.logger
       let data = ByteBuffer(string: text)
-      let outcome = Outcome()
-      let done = DispatchSemaphore(value: 0)
+      guard !connection.isClosed else { throw gone.error }
+      let promise = connection.closeFuture.eventLoop.makePromise(of: Bool.self)
       Task {
         do {
           try await connection.copyFrom(table: table, columns: columns, logger: logger) {
             try await $0.write(data)
           }
+          promise.succeed(true)
         } catch {
-          outcome.error = error
+          promise.fail(error)
         }
-        done.signal()
       }
-      done.wait()
-      if let error = outcome.error {
-        throw Self.databaseError(error, sql: "COPY \(table)")
+      connection.closeFuture.whenComplete { _ in promise.succeed(false) }
+      let loaded: Bool
+      do {
+        loaded = try promise.futureResult.wait()
+      } catch {
+        throw databaseError(error, sql: "COPY \(table)")
       }
+      guard loaded else { throw gone.error }
       changes = text.utf8.count(where: { $0 == 0x0A })
-    }
-
-    /// The error of a task, handed to the thread that waited for it (after the semaphore).
-    private final class Outcome: @unchecked Sendable {
-      var error: Error?
     }
 
     /// Runs a script of several statements without parameters (a migration), in the simple
     /// query protocol, which takes them all at once.
     func runScript(_ sql: String) throws {
       do {
-        _ = try connection.simpleQuery(sql).wait()
+        _ = try waitUnlessClosed(connection.simpleQuery(sql))
+      } catch let gone as Gone {
+        throw gone.error
       } catch {
-        throw Self.databaseError(error, sql: sql)
+        throw databaseError(error, sql: sql)
       }
     }
 
@@ -179,10 +205,17 @@
     }
 
     /// A server's error as the `DatabaseError` Storage already handles: a unique or check
-    /// violation, a lock or serialization failure (busy), anything else as a plain error.
-    static func databaseError(_ error: Error, sql: String) -> Error {
+    /// violation, a lock or serialization failure (busy), anything else as a plain error. A
+    /// server shutting down, or a connection lost, is `gone`'s one line.
+    func databaseError(_ error: Error, sql: String) -> Error {
       guard let error = error as? PSQLError else { return error }
       let state = error.serverInfo?[.sqlState] ?? ""
+      let lost: [PSQLError.Code] = [
+        .serverClosedConnection, .clientClosedConnection, .connectionError, .uncleanShutdown,
+      ]
+      if state.hasPrefix("08") || state.hasPrefix("57P") || lost.contains(error.code) {
+        return gone.error
+      }
       let message = error.serverInfo?[.message] ?? "\(error.code)"
       let code: Int32 =
         switch state {
@@ -190,7 +223,9 @@
         case "40001", "40P01", "55P03": SQLITE_BUSY
         default: SQLITE_ERROR
         }
-      return DatabaseError(code: code, message: message, sql: sql)
+      var result = DatabaseError(code: code, message: message, sql: sql)
+      result.sqlState = state
+      return result
     }
 
     /// Why a connection failed, in one line that names the server but never a password.

@@ -213,6 +213,39 @@ final class PostgresTests {
     #expect((Int(written) ?? -1) % 500 == 0, "\(written) plans")
   }
 
+  /// The server ending a sweep's connection (as a restart does) stops it in one line, with
+  /// whole chunks kept and the sweep incomplete.
+  @Test func aLostConnectionStopsASweepInOneLine() throws {
+    let sweep = try Subprocess(
+      binary,
+      [
+        "--db", database.url, "sweep", "--models", "gpt2-small,gpt2-medium,gpt2-large,gpt2-xl",
+        "--gpus", "a100-80gb,h100-sxm,a100-40gb,l4", "--precisions", "fp32,bf16,fp16",
+        "--batch-sizes", "1,2,4,8,16,32", "--num-gpus", "1,2,4,8,16,32,64,128",
+        "--zero", "0,1,2,3", "--chunk-size", "500", "--global-batch-size", "4096",
+      ], environment: PostgresServer.clientEnvironment(folder), in: folder)
+    var running = false
+    for _ in 0..<200 where !running {
+      usleep(50_000)
+      running = try run(["sweeps"], db: database.url).stdout.contains("running")
+    }
+    usleep(500_000)
+    try PostgresServer.admin(
+      """
+      SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+      WHERE datname = '\(database.name)' AND pid <> pg_backend_pid()
+      """, in: folder)
+    let r = sweep.wait()
+    #expect(r.status == 1 && !r.signaled, "\(r.stderr)")
+    let last = r.stderr.split(separator: "\n").last.map(String.init) ?? ""
+    #expect(
+      last.hasPrefix("Error: ") && last.contains("the server closed the connection"), "\(last)")
+    #expect(try run(["sweeps"], db: database.url).stdout.contains("incomplete"))
+    let written = try PostgresServer.admin(
+      "SELECT count(*) FROM plans", at: database.url, in: folder)
+    #expect((Int(written) ?? -1) % 500 == 0, "\(written) plans")
+  }
+
   @Test func anUnreachableOrRefusingServerIsOneLine() throws {
     let refused = "postgresql://nobody@127.0.0.1:9/x?sslmode=disable"
     let missing = PostgresServer.url(database: "trainplan_no_such_database")
