@@ -1,6 +1,8 @@
 #if Postgres
   import CSQLite
+  import Dispatch
   import Logging
+  import NIOConcurrencyHelpers
   import NIOCore
   import NIOPosix
   import NIOSSL
@@ -18,6 +20,7 @@
     private(set) var changes = 0
     /// Inside a transaction this connection began.
     private(set) var inTransaction = false
+    private let watch = Watch()
 
     /// The answer to one statement: its columns' names and its rows, every value converted.
     struct Result {
@@ -33,6 +36,7 @@
         connection = try PostgresConnection.connect(
           on: group.next(), configuration: configuration, id: 1, logger: logger
         ).wait()
+        connection.closeFuture.whenComplete { [watch] _ in watch.close() }
       } catch {
         try? group.syncShutdownGracefully()
         throw StoreError.server(Self.explain(error, address: address, password: password))
@@ -127,11 +131,58 @@
     /// connection ended may otherwise never complete.
     func waitUnlessClosed<T: Sendable>(_ future: EventLoopFuture<T>) throws -> T {
       guard !connection.isClosed else { throw gone }
-      let promise = future.eventLoop.makePromise(of: T?.self)
-      future.whenComplete { promise.completeWith($0.map { $0 }) }
-      connection.closeFuture.whenComplete { _ in promise.succeed(nil) }
-      guard let value = try promise.futureResult.wait() else { throw gone }
-      return value
+      let waiter = Waiter<T>()
+      watch.waiting { waiter.finish(nil) }
+      future.whenComplete { waiter.finish($0) }
+      defer { watch.waiting(nil) }
+      guard let result = waiter.wait() else { throw gone }
+      return try result.get()
+    }
+
+    /// One answer, or the connection's end (nil), whichever comes first; what comes later is
+    /// dropped.
+    final class Waiter<T>: @unchecked Sendable {
+      private let lock = NIOLock()
+      private var outcome: Swift.Result<T, Error>??
+      private let ready = DispatchSemaphore(value: 0)
+
+      func finish(_ result: Swift.Result<T, Error>?) {
+        let first = lock.withLock {
+          guard outcome == nil else { return false }
+          outcome = .some(result)
+          return true
+        }
+        if first { ready.signal() }
+      }
+
+      func wait() -> Swift.Result<T, Error>? {
+        ready.wait()
+        return lock.withLock { outcome! }
+      }
+    }
+
+    /// What to do when the connection closes: end the wait under way. Registered once with
+    /// the connection (a callback per statement would keep every answer until the end).
+    final class Watch: @unchecked Sendable {
+      private let lock = NIOLock()
+      private var current: (() -> Void)?
+      private var closed = false
+
+      func waiting(_ onClose: (() -> Void)?) {
+        let now = lock.withLock {
+          current = onClose
+          return closed
+        }
+        if now { onClose?() }
+      }
+
+      func close() {
+        let action = lock.withLock {
+          closed = true
+          return current
+        }
+        action?()
+      }
     }
 
     /// Follows the transaction this connection is in, from the statements' command tags.
@@ -150,25 +201,25 @@
       let logger = self.logger
       let data = ByteBuffer(string: text)
       guard !connection.isClosed else { throw gone.error }
-      let promise = connection.closeFuture.eventLoop.makePromise(of: Bool.self)
+      let waiter = Waiter<Void>()
+      watch.waiting { waiter.finish(nil) }
+      defer { watch.waiting(nil) }
       Task {
         do {
           try await connection.copyFrom(table: table, columns: columns, logger: logger) {
             try await $0.write(data)
           }
-          promise.succeed(true)
+          waiter.finish(.success(()))
         } catch {
-          promise.fail(error)
+          waiter.finish(.failure(error))
         }
       }
-      connection.closeFuture.whenComplete { _ in promise.succeed(false) }
-      let loaded: Bool
+      guard let outcome = waiter.wait() else { throw gone.error }
       do {
-        loaded = try promise.futureResult.wait()
+        try outcome.get()
       } catch {
         throw databaseError(error, sql: "COPY \(table)")
       }
-      guard loaded else { throw gone.error }
       changes = text.utf8.count(where: { $0 == 0x0A })
     }
 

@@ -33,7 +33,7 @@ public final class Statement {
     columnNames.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { first, _ in first })
   /// The column after the last one read: a row decoded in SELECT order finds each name by one
   /// comparison instead of a hash lookup (an export reads 70 columns a row, a million rows).
-  private(set) var readCursor = 0
+  private var readCursor = 0
 
   init(database: Database, sql: String) throws {
     #if Postgres
@@ -178,14 +178,21 @@ public final class Statement {
 }
 
 #if Postgres
-  /// A statement on a server: its parameters, and its answer once run. The answer is read
-  /// whole when the statement first steps, then handed out a row at a time.
+  /// A statement on a server: its parameters, and its answer once run. A query inside a
+  /// transaction is read through a cursor, a batch of rows at a time, so that exporting a
+  /// million plans holds a batch in memory, not the million; any other statement's answer is
+  /// read whole when it first steps.
   final class ServerStatement {
     let connection: ServerConnection
     let sql: String
     var values: [DatabaseValue] = []
     private var result: ServerConnection.Result?
     private var position = -1
+    /// The open cursor's name, while a query is read through one.
+    private var cursor: String?
+    /// Rows per FETCH.
+    static let batch = 1_000
+    nonisolated(unsafe) private static var cursors = 0
 
     init(connection: ServerConnection, sql: String) {
       self.connection = connection
@@ -203,14 +210,34 @@ public final class Statement {
     }
 
     func reset() {
-      result = nil
-      position = -1
+      if let cursor, connection.inTransaction { _ = try? connection.run("CLOSE \(cursor)") }
+      (result, position, cursor) = (nil, -1, nil)
     }
 
     func step() throws -> Bool {
-      if result == nil { result = try connection.run(sql, values) }
+      if result == nil { try start() }
       position += 1
+      if position == result!.rows.count, let cursor, result!.rows.count == Self.batch {
+        let columns = result!.columns
+        result = try connection.run("FETCH \(Self.batch) FROM \(cursor)")
+        if result!.columns.isEmpty { result!.columns = columns }
+        position = 0
+      }
       return position < result!.rows.count
+    }
+
+    /// Runs the statement: a query in a transaction opens a cursor and reads its first batch.
+    private func start() throws {
+      let query = sql.drop { $0 == " " || $0 == "\n" }.prefix(6).uppercased() == "SELECT"
+      guard query && connection.inTransaction else {
+        result = try connection.run(sql, values)
+        return
+      }
+      Self.cursors += 1
+      let name = "trainplan_rows_\(Self.cursors)"
+      try connection.run("DECLARE \(name) NO SCROLL CURSOR FOR \(sql)", values)
+      cursor = name
+      result = try connection.run("FETCH \(Self.batch) FROM \(name)")
     }
   }
 #endif

@@ -72,15 +72,17 @@ public final class Store {
       self.readOnly = readOnly ? .requested : nil
       database = try Database(server: address, password: password)
       let migrator = try DatabaseMigrator.embedded(.postgres)
+      // Nothing pending is final, as for a file: the migrator's write lock is taken only when
+      // there is something to apply.
+      let pending = try database.read { try migrator.checkCompatible(database) }
       if readOnly {
-        let pending = try database.read { try migrator.checkCompatible(database) }
         if !pending.isEmpty {
           throw StoreError.cannotOpen(
             path: path, reason: "its schema is older or missing, and a read-only open changes none")
         }
         return
       }
-      created = try migrator.migrate(database)
+      if !pending.isEmpty { created = try migrator.migrate(database) }
       try Self.fillOrigins(database)
       try Presets.seedIfChanged(into: self)
     }

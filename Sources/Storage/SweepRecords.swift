@@ -37,9 +37,11 @@ public final class SweepWriter {
   private var chunkIDs: (first: Int, last: Int) = (0, 0)
   /// Plans committed so far.
   public private(set) var written = 0
-  /// On a server, the open chunk's rows as COPY text, without their ids: loaded in one COPY
-  /// when the chunk commits, instead of one round trip to the server per plan.
+  /// On a server, the open chunk's rows not yet loaded, as COPY text without their ids: loaded
+  /// by one COPY per `copyBatch` rows, inside the chunk's transaction, instead of one round
+  /// trip to the server per plan (and in pieces, so that a chunk's text stays a few MB).
   private var copyRows: [String] = []
+  static let copyBatch = 5_000
 
   init(store: Store, sweepID: Int, chunkSize: Int) {
     self.store = store
@@ -52,11 +54,13 @@ public final class SweepWriter {
     if store.database.isAutocommit { try begin() }
     if store.database.isServer {
       copyRows.append(try writer!.copyRow(plan, createdAt: createdAt, sweepID: sweepID))
+      inChunk += 1
+      if copyRows.count == Self.copyBatch { try store.translating { try copyPiece() } }
     } else {
       let id = try writer!.insert(plan, createdAt: createdAt, sweepID: sweepID)
       chunkIDs = (inChunk == 0 ? id : chunkIDs.first, id)
+      inChunk += 1
     }
-    inChunk += 1
     if inChunk == chunkSize { try commit() }
   }
 
@@ -64,7 +68,7 @@ public final class SweepWriter {
   public func commit() throws {
     guard inChunk > 0 else { return }
     try store.translating {
-      if store.database.isServer { chunkIDs = try copyChunk() }
+      if store.database.isServer { try copyPiece() }
       try store.database.execute(
         """
         UPDATE sweeps SET written = written + ?, first_plan_id = coalesce(first_plan_id, ?),
@@ -83,10 +87,11 @@ public final class SweepWriter {
     copyRows = []
   }
 
-  /// Loads the open chunk's rows on a server, under ids taken in one block from the table's
-  /// sequence (the write lock keeps other writers from taking any meanwhile); returns the
-  /// first and last.
-  private func copyChunk() throws -> (first: Int, last: Int) {
+  /// Loads the rows waiting on a server, under ids taken in one block from the table's
+  /// sequence (the write lock keeps other writers from taking any meanwhile, so a chunk's
+  /// pieces take consecutive blocks), and widens the chunk's id range over them.
+  private func copyPiece() throws {
+    guard !copyRows.isEmpty else { return }
     let database = store.database
     let sequence = "pg_get_serial_sequence('plan_rows', 'id')"
     guard let first = try database.int("SELECT nextval(\(sequence))") else {
@@ -100,8 +105,8 @@ public final class SweepWriter {
       text += row
     }
     try database.copy(into: "plan_rows", columns: ["id"] + PlanWriter.columns, text)
+    chunkIDs = (inChunk == copyRows.count ? first : chunkIDs.first, last)
     copyRows = []
-    return (first, last)
   }
 
   private func begin() throws {
