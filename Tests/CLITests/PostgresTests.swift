@@ -182,9 +182,9 @@ final class PostgresTests {
     #expect(applied == "1|1")
   }
 
-  /// A sweep killed midway keeps whole chunks and reads as incomplete: its process's session
-  /// lock went with its connection, whatever machine it ran on.
-  @Test func aKilledSweepKeepsWholeChunksAndIsIncomplete() throws {
+  /// A sweep of 9,216 plans in chunks of 500, started in another process and returned once
+  /// it is recorded as running (it holds its lock).
+  func runningSweep(sourceLocation: SourceLocation = #_sourceLocation) throws -> Subprocess {
     let sweep = try Subprocess(
       binary,
       [
@@ -193,13 +193,19 @@ final class PostgresTests {
         "--batch-sizes", "1,2,4,8,16,32", "--num-gpus", "1,2,4,8,16,32,64,128",
         "--zero", "0,1,2,3", "--chunk-size", "500", "--global-batch-size", "4096",
       ], environment: PostgresServer.clientEnvironment(folder), in: folder)
-    // Until the sweep is recorded and holds its lock, then a little longer.
     var running = false
     for _ in 0..<200 where !running {
       usleep(50_000)
       running = try run(["sweeps"], db: database.url).stdout.contains("running")
     }
-    #expect(running)
+    #expect(running, sourceLocation: sourceLocation)
+    return sweep
+  }
+
+  /// A sweep killed midway keeps whole chunks and reads as incomplete: its process's session
+  /// lock went with its connection, whatever machine it ran on.
+  @Test func aKilledSweepKeepsWholeChunksAndIsIncomplete() throws {
+    let sweep = try runningSweep()
     usleep(1_500_000)
     sweep.kill()
     _ = sweep.wait()
@@ -216,19 +222,7 @@ final class PostgresTests {
   /// The server ending a sweep's connection (as a restart does) stops it in one line, with
   /// whole chunks kept and the sweep incomplete.
   @Test func aLostConnectionStopsASweepInOneLine() throws {
-    let sweep = try Subprocess(
-      binary,
-      [
-        "--db", database.url, "sweep", "--models", "gpt2-small,gpt2-medium,gpt2-large,gpt2-xl",
-        "--gpus", "a100-80gb,h100-sxm,a100-40gb,l4", "--precisions", "fp32,bf16,fp16",
-        "--batch-sizes", "1,2,4,8,16,32", "--num-gpus", "1,2,4,8,16,32,64,128",
-        "--zero", "0,1,2,3", "--chunk-size", "500", "--global-batch-size", "4096",
-      ], environment: PostgresServer.clientEnvironment(folder), in: folder)
-    var running = false
-    for _ in 0..<200 where !running {
-      usleep(50_000)
-      running = try run(["sweeps"], db: database.url).stdout.contains("running")
-    }
+    let sweep = try runningSweep()
     usleep(500_000)
     try PostgresServer.admin(
       """
