@@ -28,7 +28,7 @@ enum ExportedPlan {
       recomputePerStep: try flops.double("recompute_per_step"),
       optimizerPerStep: try flops.double("optimizer_per_step"), steps: setup.steps,
       tokens: setup.tokens,
-      peakFLOPS: hardware.peak[setup.precision.format] ?? hardware.peak.fp32,
+      peakFLOPS: hardware.peakFLOPS(for: setup.precision),
       trainingDays: try top.double("training_days"), gpuHours: try top.double("gpu_hours"),
       cost: try top.optionalDouble("cost"), energyKWh: try top.optionalDouble("energy_kwh"))
     let plan = Plan(

@@ -85,6 +85,12 @@ public struct HardwareProfile: Equatable, Hashable, Sendable {
     self.hostLinkBandwidth = hostLinkBandwidth
   }
 
+  /// The dense peak a run in `precision` is timed against: its format's, or fp32's when the
+  /// GPU lists none for it (a plan recorded before the check, a step time's fallback).
+  public func peakFLOPS(for precision: TrainingPrecision) -> Double {
+    peak[precision.format] ?? peak.fp32
+  }
+
   public func validate() throws {
     if memoryBytes <= 0 { throw PlannerError.notPositive(.memoryBytes, String(memoryBytes)) }
     if reserveBytes < 0 { throw PlannerError.negative(.reserveBytes, String(reserveBytes)) }

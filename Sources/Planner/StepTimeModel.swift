@@ -55,7 +55,7 @@ struct StepTimeModel {
     var contextParallelTotal = 0.0
   }
 
-  var peak: Double { cluster.gpu.peak[precision.format] ?? cluster.gpu.peak.fp32 }
+  var peak: Double { cluster.gpu.peakFLOPS(for: precision) }
   var hbm: Double {
     cluster.gpu.memoryBandwidth ?? (cluster.gpu.peak.bf16 ?? cluster.gpu.peak.fp32)
       * TimeConstants.bytesPerFLOPWithoutBandwidth

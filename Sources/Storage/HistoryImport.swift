@@ -76,9 +76,9 @@ extension Store {
 
   /// Adds plans read from elsewhere (a JSON export), handed to `body` one at a time by
   /// `plans` (which may throw to stop: nothing is then kept), in one transaction; plans
-  /// already here (same UUID) are skipped. Such a file
-  /// holds no records and no sweeps: the plans of each sweep it names are gathered into a new
-  /// sweep here, complete, whose stored arguments are `sweepArguments(their sweep id)`.
+  /// already here (same UUID) are skipped. Such a file holds no records and no sweeps: the
+  /// plans of each sweep it names are gathered into a new sweep here, complete, whose stored
+  /// arguments are `sweepArguments(their sweep id)`.
   public func importPlans(
     sweepArguments: @escaping (Int) -> String,
     _ plans: (_ body: (StoredPlan) throws -> Void) throws -> Void

@@ -375,7 +375,7 @@ extension Store {
       recomputePerStep: try row.double("recompute_flops_per_step"),
       optimizerPerStep: try row.double("optimizer_flops_per_step"), steps: setup.steps,
       tokens: setup.tokens,
-      peakFLOPS: hardware.peak[setup.precision.format] ?? hardware.peak.fp32,
+      peakFLOPS: hardware.peakFLOPS(for: setup.precision),
       trainingDays: try row.double("training_days"), gpuHours: try row.double("gpu_hours"),
       cost: try row.optionalDouble("cost"), energyKWh: try row.optionalDouble("energy_kwh"))
     let plan = Plan(

@@ -14,16 +14,20 @@ public enum ServerDialect {
   /// that no other program on the database uses: "trainplan" in ASCII).
   static let writeLock: Int64 = 0x74_7261_696E_706C
 
+  /// Whether `sql`, past leading blanks, begins with `keyword` (an upper-case word), in any case.
+  static func begins(_ sql: String, with keyword: String) -> Bool {
+    sql.drop { $0 == " " || $0 == "\n" }.prefix(keyword.count).uppercased() == keyword
+  }
+
   public static func translate(_ sql: String) -> String {
-    let trimmed = sql.drop { $0 == " " || $0 == "\n" }
-    if trimmed.uppercased().hasPrefix("PRAGMA") { return "SELECT NULL WHERE false" }
+    if begins(sql, with: "PRAGMA") { return "SELECT NULL WHERE false" }
     var text = numberParameters(sql)
     text = text.replacingAll(" IS $", with: " IS NOT DISTINCT FROM $")
     for suffix in [" WITHOUT ROWID", " STRICT"] {
       text = text.replacingAll(")" + suffix, with: ")")
     }
     // A temporary table's columns: SQLite's INTEGER is 8 bytes, PostgreSQL's 4.
-    if trimmed.hasPrefix("CREATE TEMP TABLE") {
+    if begins(sql, with: "CREATE TEMP TABLE") {
       text = text.replacingAll(" INTEGER", with: " BIGINT").replacingAll(
         " REAL", with: " DOUBLE PRECISION")
     }

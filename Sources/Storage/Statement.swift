@@ -228,8 +228,7 @@ public final class Statement {
 
     /// Runs the statement: a query in a transaction opens a cursor and reads its first batch.
     private func start() throws {
-      let query = sql.drop { $0 == " " || $0 == "\n" }.prefix(6).uppercased() == "SELECT"
-      guard query && connection.inTransaction else {
+      guard ServerDialect.begins(sql, with: "SELECT") && connection.inTransaction else {
         result = try connection.run(sql, values)
         return
       }
