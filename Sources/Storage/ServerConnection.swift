@@ -272,6 +272,9 @@
         switch state {
         case "23505", "23503", "23514", "23502": SQLITE_CONSTRAINT
         case "40001", "40P01", "55P03": SQLITE_BUSY
+        // Not allowed to write: no privilege, a read-only transaction (a standby, or a
+        // database set read-only) — the store turns it into one line about the role.
+        case "42501", "25006": SQLITE_READONLY
         default: SQLITE_ERROR
         }
       var result = DatabaseError(code: code, message: message, sql: sql)

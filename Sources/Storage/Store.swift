@@ -14,11 +14,13 @@ public final class Store {
   /// Why this store only reads, or nil when it writes.
   public let readOnly: ReadOnlyReason?
 
-  /// Why a store only reads: the user asked for it, or the file or its folder cannot be
-  /// written (a published snapshot on a share, a 0444 file, a read-only file system).
+  /// Why a store only reads: the user asked for it, the file or its folder cannot be
+  /// written (a published snapshot on a share, a 0444 file, a read-only file system), or the
+  /// server lets this role only read (a reader's grants, a standby, a read-only database).
   public enum ReadOnlyReason: Sendable, Equatable {
     case requested
     case permissions
+    case serverRole
   }
 
   /// The database file and the files SQLite keeps beside it: what no output may overwrite.
@@ -69,22 +71,41 @@ public final class Store {
     /// once, under the write lock, when several machines open a new database together) and
     /// seeding the presets. `readOnly` refuses every write, as for a file.
     public init(server address: ServerAddress, password: ServerPassword, readOnly: Bool) throws {
-      self.readOnly = readOnly ? .requested : nil
-      database = try Database(server: address, password: password)
+      let database = try Database(server: address, password: password)
+      self.database = database
       let migrator = try DatabaseMigrator.embedded(.postgres)
       // Nothing pending is final, as for a file: the migrator's write lock is taken only when
       // there is something to apply.
-      let pending = try database.read { try migrator.checkCompatible(database) }
-      if readOnly {
+      let (pending, canWrite) = try database.read {
+        (try migrator.checkCompatible(database), try Self.roleCanWrite(database))
+      }
+      self.readOnly = readOnly ? .requested : canWrite ? nil : .serverRole
+      if let reason = self.readOnly {
         if !pending.isEmpty {
+          let why =
+            reason == .requested ? "a read-only open changes none" : "this role cannot change it"
           throw StoreError.cannotOpen(
-            path: path, reason: "its schema is older or missing, and a read-only open changes none")
+            path: path, reason: "its schema is older or missing, and \(why)")
         }
         return
       }
-      if !pending.isEmpty { created = try migrator.migrate(database) }
-      try Self.fillOrigins(database)
+      if !pending.isEmpty { created = try translating { try migrator.migrate(database) } }
+      try translating { try Self.fillOrigins(database) }
       try Presets.seedIfChanged(into: self)
+    }
+
+    /// Whether this role may write the history: a server that is not a standby, a session
+    /// that is not read-only, and INSERT on every table trainplan keeps (none yet counts as
+    /// yes: the migration then says what is missing). One query, so opening stays one round
+    /// trip longer at most.
+    static func roleCanWrite(_ database: Database) throws -> Bool {
+      let sql = """
+        SELECT NOT pg_is_in_recovery() AND current_setting('transaction_read_only') = 'off'
+          AND coalesce((SELECT bool_and(has_table_privilege(c.oid, 'INSERT'))
+            FROM pg_class c WHERE c.relkind = 'r'
+            AND c.relnamespace = to_regnamespace(current_schema())), true)
+        """
+      return try database.int(sql) == 1
     }
   #endif
 
@@ -143,6 +164,7 @@ public final class Store {
     switch readOnly {
     case nil: return
     case .permissions: throw StoreError.readOnly(path)
+    case .serverRole: throw StoreError.serverReadOnly(path)
     case .requested: throw StoreError.openedReadOnly(path)
     }
   }
@@ -189,11 +211,15 @@ public final class Store {
     return try translating { try database.write(body) }
   }
 
-  /// Runs `body`, turning SQLite's errors about the file into `StoreError`s.
+  /// Runs `body`, turning SQLite's errors about the file into `StoreError`s, and a server's
+  /// refusal to let this role write into one line about the role.
   func translating<T>(_ body: () throws -> T) throws -> T {
     do {
       return try body()
     } catch let error as DatabaseError {
+      if database.isServer {
+        throw error.resultCode == SQLITE_READONLY ? StoreError.serverReadOnly(path) : error
+      }
       throw Self.explain(error, path: path, systemErrno: database.systemErrno)
     }
   }

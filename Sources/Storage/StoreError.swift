@@ -12,6 +12,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
   /// A PostgreSQL server could not be used: why, naming the server (never a password).
   case server(String)
   case readOnly(String)
+  /// A PostgreSQL database this role may read but not write.
+  case serverReadOnly(String)
   /// Opened with `--read-only`: a writing command is refused.
   case openedReadOnly(String)
   case diskFull(String)
@@ -54,6 +56,9 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case .readOnly(let path):
       return
         "database \(path) is read-only: nothing was written; check the file's and folder's permissions"
+    case .serverReadOnly(let path):
+      return
+        "database \(path) is read-only for this role: nothing was written; ask its owner to grant INSERT, UPDATE and DELETE on its tables and USAGE on its sequences, or use a role that has them"
     case .openedReadOnly(let path):
       return
         "database \(path) was opened with --read-only: nothing was written; run the command without --read-only to change it"

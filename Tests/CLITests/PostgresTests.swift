@@ -29,14 +29,18 @@ enum PostgresServer {
     return env
   }
 
-  /// `url` with its database replaced by `name`.
-  static func url(database name: String) -> String {
+  /// `url` with its database replaced by `name`, and its user by `user` when one is given.
+  static func url(database name: String, user: String? = nil) -> String {
     let base = url ?? ""
     guard let scheme = base.range(of: "://") else { return base }
     let rest = base[scheme.upperBound...]
     let query = rest.firstIndex(of: "?").map { String(base[$0...]) } ?? ""
     let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" } ?? base.endIndex
-    return String(base[..<authorityEnd]) + "/" + name + query
+    var authority = String(base[scheme.upperBound..<authorityEnd])
+    if let user, let at = authority.firstIndex(of: "@") {
+      authority = user + authority[at...]
+    }
+    return String(base[..<scheme.upperBound]) + authority + "/" + name + query
   }
 
   /// Runs SQL with `psql` on the database at `target` (the administrative one by default);
@@ -238,6 +242,58 @@ final class PostgresTests {
     let written = try PostgresServer.admin(
       "SELECT count(*) FROM plans", at: database.url, in: folder)
     #expect((Int(written) ?? -1) % 500 == 0, "\(written) plans")
+  }
+
+  /// A role granted only SELECT, and a database set read-only, are found on opening: every
+  /// query works, and every write is refused in one line that changes nothing.
+  @Test func aRoleThatCannotWriteReadsAndIsRefusedWritesInOneLine() throws {
+    let reader = "trainplan_reader_\(UInt32.random(in: 0...UInt32.max))"
+    let password = PostgresServer.environment["PGPASSWORD"] ?? ""
+    #expect(try run(["plan", "gpt2-small", "a100-80gb"], db: database.url).status == 0)
+    #expect(
+      try run(["sweep", "--models", "gpt2-small", "--gpus", "l4"], db: database.url).status == 0)
+    try PostgresServer.admin(
+      "CREATE ROLE \(reader) LOGIN PASSWORD '\(password)'", in: folder)
+    defer {
+      PostgresServer.drop(database.name, in: folder)
+      _ = try? PostgresServer.admin("DROP ROLE IF EXISTS \(reader)", in: folder)
+    }
+    try PostgresServer.admin(
+      "GRANT SELECT ON ALL TABLES IN SCHEMA public TO \(reader)", at: database.url, in: folder)
+    let readerURL = PostgresServer.url(database: database.name, user: reader)
+    let before = try PostgresServer.admin(
+      "SELECT count(*) FROM plans", at: database.url, in: folder)
+    let writes = [
+      ["plan", "gpt2-small", "a100-80gb"],
+      ["gpu", "add", "lab", "--memory", "24GiB", "--fp32-tflops", "35"],
+      ["model", "remove", "gpt2-small"], ["sweep", "--models", "gpt2-small", "--gpus", "l4"],
+    ]
+    let queries = [
+      ["plans"], ["fit"], ["fit", "--sweep", "1"], ["export", "--format", "json"], ["sweeps"],
+      ["report", "--output", folder.file("report.html")],
+      ["plan", "gpt2-small", "a100-80gb", "--no-save"],
+    ]
+    for (url, words) in [
+      (readerURL, "is read-only for this role"), (database.url, "is read-only for this role"),
+    ] {
+      if url == database.url {
+        try PostgresServer.admin(
+          "ALTER DATABASE \(database.name) SET default_transaction_read_only = on", in: folder)
+      }
+      for args in queries {
+        let r = try run(args, db: url)
+        #expect(r.status == 0 && r.stderr.isEmpty, "\(args): \(r.stderr)")
+      }
+      for args in writes {
+        let r = try run(args, db: url)
+        let lines = r.stderr.split(separator: "\n")
+        #expect(r.status != 0 && !r.signaled, "\(args)")
+        #expect(lines.count == 1 && lines[0].contains(words), "\(args): \(r.stderr)")
+      }
+    }
+    let after = try PostgresServer.admin(
+      "SELECT count(*) FROM plans", at: database.url, in: folder)
+    #expect(after == before)
   }
 
   @Test func anUnreachableOrRefusingServerIsOneLine() throws {
