@@ -125,16 +125,20 @@ public final class Database {
     }
   }
 
-  /// Every row of a query, decoded by `decode`.
+  /// Every row of a query, decoded by `decode`. `few` marks a query of a few rows, which a
+  /// server answers in one round trip (see `Statement.fewRows`).
   public func fetch<T>(
-    _ sql: String, _ values: [any DatabaseValueConvertible] = [], _ decode: (Row) throws -> T
+    _ sql: String, _ values: [any DatabaseValueConvertible] = [], few: Bool = false,
+    _ decode: (Row) throws -> T
   ) throws -> [T] {
-    try prepare(sql).map(values, decode)
+    let statement = try prepare(sql)
+    if few { statement.fewRows() }
+    return try statement.map(values, decode)
   }
 
   /// The first column of the first row as an integer, or nil when there is no row or it is NULL.
   public func int(_ sql: String, _ values: [any DatabaseValueConvertible] = []) throws -> Int? {
-    let statement = try prepare(sql)
+    let statement = try prepare(sql).fewRows()
     try statement.bind(values)
     guard try statement.step() else { return nil }
     #if Postgres
@@ -145,7 +149,7 @@ public final class Database {
   }
 
   public func text(_ sql: String) throws -> String? {
-    let statement = try prepare(sql)
+    let statement = try prepare(sql).fewRows()
     #if Postgres
       if server != nil {
         guard try statement.step() else { return nil }
@@ -181,6 +185,8 @@ public final class Database {
     // retried, rather than midway through `body`'s output.
     try retryingWhenBusy {
       try execute(beginRead)
+      // A server takes the snapshot at the body's first statement, and never answers busy.
+      guard !isServer else { return }
       do {
         _ = try int(firstRead)
       } catch {
@@ -261,16 +267,17 @@ public final class Database {
   /// advisory lock held to the transaction's end serializes writers as SQLite's write lock
   /// does, so every check-then-write of Storage behaves the same on both.
   func beginWriting() throws {
-    guard isServer else { return try execute("BEGIN IMMEDIATE") }
-    try execute("BEGIN")
-    _ = try text("SELECT pg_advisory_xact_lock(\(ServerDialect.writeLock))::text")
+    #if Postgres
+      if let server { return try server.begin(holding: ServerDialect.writeLock) }
+    #endif
+    try execute("BEGIN IMMEDIATE")
   }
 
   /// Starts a read transaction: one snapshot for all its statements.
   var beginRead: String { isServer ? "BEGIN ISOLATION LEVEL REPEATABLE READ" : "BEGIN DEFERRED" }
 
   /// A statement that takes the read snapshot.
-  var firstRead: String { isServer ? "SELECT 1" : "SELECT count(*) FROM sqlite_master" }
+  var firstRead: String { "SELECT count(*) FROM sqlite_master" }
 }
 
 /// Waits between retries of a busy statement: 1 ms, doubling up to 100 ms, until the busy

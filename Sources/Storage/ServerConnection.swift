@@ -223,15 +223,24 @@
       changes = text.utf8.count(where: { $0 == 0x0A })
     }
 
-    /// Runs a script of several statements without parameters (a migration), in the simple
-    /// query protocol, which takes them all at once.
-    func runScript(_ sql: String) throws {
-      do {
-        _ = try waitUnlessClosed(connection.simpleQuery(sql))
-      } catch let gone as Gone {
-        throw gone.error
-      } catch {
-        throw databaseError(error, sql: sql)
+    /// Begins a transaction and takes the advisory lock `key` to its end. Both statements are
+    /// queued at once: the connection sends the second as the first completes, without a
+    /// trip back to this thread. The transaction counts as begun even when the lock fails, so
+    /// the caller rolls back.
+    func begin(holding key: Int64) throws {
+      inTransaction = true
+      let statements = ["BEGIN", "SELECT pg_advisory_xact_lock(\(key))"]
+      let answers = statements.map {
+        connection.query(PostgresQuery(unsafeSQL: $0), logger: logger)
+      }
+      for (sql, answer) in zip(statements, answers) {
+        do {
+          _ = try waitUnlessClosed(answer)
+        } catch let gone as Gone {
+          throw gone.error
+        } catch {
+          throw databaseError(error, sql: sql)
+        }
       }
     }
 

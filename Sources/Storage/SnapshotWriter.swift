@@ -27,6 +27,7 @@ final class SnapshotWriter<Key: Hashable> {
       database.isServer ? { "quote_nullable($\($0)::text)" } : { "quote(?\($0))" }
     let identity = (1...names.count).map(quote).joined(separator: " || ',' || ")
     lookup = try database.prepare("SELECT id FROM \(table.name) WHERE identity = \(identity)")
+      .fewRows()
   }
 
   /// The id of the snapshot `key` stands for, whose column values `fields` give.
@@ -45,21 +46,33 @@ final class SnapshotWriter<Key: Hashable> {
     recent = []
   }
 
+  /// The snapshot's id: looked up first, since most snapshots a process writes exist
+  /// already (a server answers that in one round trip instead of an insert's and a lookup's),
+  /// and inserted when it is new. The write lock is held, so no other writer can insert it
+  /// in between; the insert still skips a row of the same identity rather than fail.
   private func stored(_ fields: PlanFields) throws -> Int {
     let values = columns.map { $0.value(fields) }
+    if let id = try existing(values) { return id }
     insert.reset()
-    lookup.reset()
     for (offset, value) in values.enumerated() {
       try insert.bind(value, at: Int32(offset + 1))
-      try lookup.bind(value, at: Int32(offset + 1))
     }
     try insert.step()
-    // A new row: its id is the one just taken. Otherwise the existing row's id is looked up.
     if insert.database.changes > 0 { return insert.database.lastInsertedRowID }
-    guard try lookup.step(), let id = Row(statement: lookup).value(at: 0).int else {
+    guard let id = try existing(values) else {
       throw StoreError.corrupt("\(insert.sql): the snapshot just written is not found")
     }
+    return id
+  }
+
+  /// The id of the stored snapshot of these column values, if there is one.
+  private func existing(_ values: [DatabaseValue]) throws -> Int? {
     lookup.reset()
-    return Int(id)
+    defer { lookup.reset() }
+    for (offset, value) in values.enumerated() {
+      try lookup.bind(value, at: Int32(offset + 1))
+    }
+    guard try lookup.step() else { return nil }
+    return Row(statement: lookup).value(at: 0).int.map(Int.init)
   }
 }

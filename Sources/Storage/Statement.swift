@@ -54,6 +54,17 @@ public final class Statement {
     self.sql = sql
   }
 
+  /// Marks a query that answers a row or a few (one value, a lookup by a unique key): a
+  /// server reads its answer whole, in one round trip instead of a cursor's two or three.
+  /// SQLite reads every query alike, so there it changes nothing.
+  @discardableResult
+  public func fewRows() -> Statement {
+    #if Postgres
+      server?.whole = true
+    #endif
+    return self
+  }
+
   deinit {
     #if Postgres
       if server != nil { return }
@@ -192,6 +203,8 @@ public final class Statement {
     private var cursor: String?
     /// Rows per FETCH.
     static let batch = 1_000
+    /// Read the answer whole, without a cursor: the query answers a few rows.
+    var whole = false
     nonisolated(unsafe) private static var cursors = 0
 
     init(connection: ServerConnection, sql: String) {
@@ -228,7 +241,7 @@ public final class Statement {
 
     /// Runs the statement: a query in a transaction opens a cursor and reads its first batch.
     private func start() throws {
-      guard ServerDialect.begins(sql, with: "SELECT") && connection.inTransaction else {
+      guard !whole && ServerDialect.begins(sql, with: "SELECT") && connection.inTransaction else {
         result = try connection.run(sql, values)
         return
       }
