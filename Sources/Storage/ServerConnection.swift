@@ -21,6 +21,8 @@
     /// Inside a transaction this connection began.
     private(set) var inTransaction = false
     private let watch = Watch()
+    /// A COPY started and not yet awaited: its outcome, its table and its rows.
+    private var pendingCopy: (Waiter<Void>, String, Int)?
 
     /// The answer to one statement: its columns' names and its rows, every value converted.
     struct Result {
@@ -81,6 +83,7 @@
     /// Runs one statement with `values` bound to `$1…$n`.
     @discardableResult
     func run(_ sql: String, _ values: [DatabaseValue] = []) throws -> Result {
+      try finishCopy()
       var bindings = PostgresBindings(capacity: values.count)
       for value in values {
         switch value {
@@ -194,16 +197,17 @@
       }
     }
 
-    /// Loads COPY text into `table`. postgres-nio offers COPY only as async code: it runs as a
-    /// task while this thread waits for it, or for the connection's end, whichever is first.
+    /// Starts loading COPY text into `table` and returns without waiting: the server ingests
+    /// it while this thread computes what comes next (a sweep's next piece), and the outcome
+    /// is awaited before this connection's next statement, which reports its failure (see
+    /// `finishCopy`). postgres-nio offers COPY only as async code: it runs as a task.
     func copy(into table: String, columns: [String], _ text: String) throws {
+      try finishCopy()
       let connection = self.connection
       let logger = self.logger
       let data = ByteBuffer(string: text)
       guard !connection.isClosed else { throw gone.error }
       let waiter = Waiter<Void>()
-      watch.waiting { waiter.finish(nil) }
-      defer { watch.waiting(nil) }
       Task {
         do {
           try await connection.copyFrom(table: table, columns: columns, logger: logger) {
@@ -214,13 +218,22 @@
           waiter.finish(.failure(error))
         }
       }
+      pendingCopy = (waiter, table, text.utf8.count(where: { $0 == 0x0A }))
+    }
+
+    /// Waits for the COPY under way, if any, or for the connection's end, whichever is first.
+    func finishCopy() throws {
+      guard let (waiter, table, rows) = pendingCopy else { return }
+      pendingCopy = nil
+      watch.waiting { waiter.finish(nil) }
+      defer { watch.waiting(nil) }
       guard let outcome = waiter.wait() else { throw gone.error }
       do {
         try outcome.get()
       } catch {
         throw databaseError(error, sql: "COPY \(table)")
       }
-      changes = text.utf8.count(where: { $0 == 0x0A })
+      changes = rows
     }
 
     /// Begins a transaction and takes the advisory lock `key` to its end. Both statements are
@@ -228,6 +241,7 @@
     /// trip back to this thread. The transaction counts as begun even when the lock fails, so
     /// the caller rolls back.
     func begin(holding key: Int64) throws {
+      try finishCopy()
       inTransaction = true
       let statements = ["BEGIN", "SELECT pg_advisory_xact_lock(\(key))"]
       let answers = statements.map {

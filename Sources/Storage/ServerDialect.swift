@@ -83,18 +83,31 @@ public enum ServerDialect {
     return out
   }
 
-  /// The statements of a script (a migration), split at semicolons outside quotes and
-  /// comments. Scripts here hold no function bodies, whose `$$` quoting this does not know.
+  /// The statements of a script (a migration), split at semicolons outside quotes, comments
+  /// and `$$`-quoted function bodies (tagged dollar quotes, `$tag$`, are not used here).
   public static func statements(of script: String) -> [String] {
     var statements: [String] = []
     var current = ""
     var quote: Character?
     var lineComment = false
+    /// Inside a `$$` body: the characters of it so far, or nil outside one.
+    var dollarBody: Int?
     var previous: Character = " "
     for c in script {
       defer { previous = c }
       if lineComment {
         if c == "\n" { lineComment = false }
+        continue
+      }
+      if let length = dollarBody {
+        current.append(c)
+        // The opening `$$` is not its own end: a `$$` that closes is two characters of body.
+        dollarBody = c == "$" && previous == "$" && length >= 1 ? nil : length + 1
+        continue
+      }
+      if c == "$" && previous == "$" {
+        current.append(c)
+        dollarBody = 0
         continue
       }
       if let q = quote {

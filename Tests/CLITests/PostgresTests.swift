@@ -296,6 +296,40 @@ final class PostgresTests {
     #expect(after == before)
   }
 
+  /// A plan's references are checked per statement on a server (migration 0021), with the
+  /// rules of the foreign keys they replace: a plan naming a missing snapshot or sweep is
+  /// refused, and so is deleting or renumbering a snapshot or sweep that plans name.
+  @Test func planReferencesKeepTheirRules() throws {
+    let sweep = try run(["sweep", "--models", "gpt2-small", "--gpus", "l4"], db: database.url)
+    #expect(sweep.status == 0)
+    // Every column of a stored plan, with a new id and a model snapshot that does not exist.
+    let columns = try PostgresServer.admin(
+      """
+      SELECT string_agg(CASE attname WHEN 'id' THEN 'id + 1000000'
+        WHEN 'model_snapshot_id' THEN 'model_snapshot_id + 1000' ELSE attname::text END, ', '
+        ORDER BY attnum)
+      FROM pg_attribute WHERE attrelid = 'plan_rows'::regclass AND attnum > 0
+      """, at: database.url, in: folder)
+    let refused = [
+      "INSERT INTO plan_rows SELECT \(columns) FROM plan_rows LIMIT 1",
+      "UPDATE plan_rows SET sweep_id = 999 WHERE id = (SELECT min(id) FROM plan_rows)",
+      "DELETE FROM gpu_snapshots", "DELETE FROM sweeps",
+      "UPDATE setup_snapshots SET id = id + 1000",
+    ]
+    for sql in refused {
+      #expect(throws: (any Error).self, "\(sql)") {
+        try PostgresServer.admin(sql, at: database.url, in: folder)
+      }
+    }
+    let kept = try PostgresServer.admin(
+      "SELECT count(*) FROM plans WHERE sweep_id IS NOT NULL", at: database.url, in: folder)
+    #expect((Int(kept) ?? 0) > 0)
+    // The checks pass what is right: a plan copied with only a new id goes in.
+    try PostgresServer.admin(
+      "INSERT INTO plan_rows SELECT \(columns.replacingOccurrences(of: "model_snapshot_id + 1000", with: "model_snapshot_id")) FROM plan_rows LIMIT 1",
+      at: database.url, in: folder)
+  }
+
   @Test func anUnreachableOrRefusingServerIsOneLine() throws {
     let refused = "postgresql://nobody@127.0.0.1:9/x?sslmode=disable"
     let missing = PostgresServer.url(database: "trainplan_no_such_database")

@@ -126,4 +126,18 @@ import Testing
         "CREATE TABLE a (x TEXT DEFAULT ';')", "CREATE INDEX b ON a (x)",
       ])
   }
+
+  @Test func functionBodiesInDollarQuotesAreOneStatement() {
+    let body = "BEGIN\n  IF $1 > 0 THEN RAISE EXCEPTION 'no; never'; END IF;\n  RETURN NULL;\nEND"
+    let script = """
+      CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$\(body)$$;
+      CREATE FUNCTION g() RETURNS void LANGUAGE sql AS $$$$;
+      SELECT $1;
+      """
+    #expect(
+      ServerDialect.statements(of: script) == [
+        "CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$\(body)$$",
+        "CREATE FUNCTION g() RETURNS void LANGUAGE sql AS $$$$", "SELECT $1",
+      ])
+  }
 }
