@@ -76,6 +76,12 @@ public struct DatabaseMigrator: Sendable {
       if tables > 0 { throw StoreError.notATrainplanDatabase(db.path) }
       return migrations
     }
+    return try pending(db, given: applied)
+  }
+
+  /// The migrations not in `applied` (what a database records); throws when the database
+  /// records one this binary does not know, or knows with another checksum.
+  func pending(_ db: Database, given applied: [Applied]) throws -> [Migration] {
     let known = Dictionary(uniqueKeysWithValues: migrations.map { ($0.version, $0) })
     for record in applied {
       guard let migration = known[record.version] else {

@@ -76,9 +76,7 @@ public final class Store {
       let migrator = try DatabaseMigrator.embedded(.postgres)
       // Nothing pending is final, as for a file: the migrator's write lock is taken only when
       // there is something to apply.
-      let (pending, canWrite) = try database.read {
-        (try migrator.checkCompatible(database), try Self.roleCanWrite(database))
-      }
+      let (pending, canWrite, settled) = try Self.openingChecks(database, migrator)
       self.readOnly = readOnly ? .requested : canWrite ? nil : .serverRole
       if let reason = self.readOnly {
         if !pending.isEmpty {
@@ -89,24 +87,54 @@ public final class Store {
         }
         return
       }
+      if pending.isEmpty && settled { return }
       if !pending.isEmpty { created = try translating { try migrator.migrate(database) } }
       try translating { try Self.fillOrigins(database) }
       try Presets.seedIfChanged(into: self)
     }
 
+    /// What opening needs to know: the migrations still to apply, whether this role may
+    /// write, and whether the origins are filled and the presets seeded already (`settled`).
+    /// On a database trainplan made it is one statement (one snapshot, one round trip
+    /// instead of seven: every command pays it); anything else (a new database, another
+    /// tool's `schema_migrations`) takes the general checks in a read transaction, which say
+    /// what is wrong.
+    static func openingChecks(_ database: Database, _ migrator: DatabaseMigrator) throws
+      -> (pending: [Migration], canWrite: Bool, settled: Bool)
+    {
+      let sql = """
+        SELECT version, name, checksum, applied_at IS NULL AS unapplied,
+          (\(canWriteCondition)) AS can_write,
+          EXISTS (SELECT 1 FROM meta WHERE key = '\(originsFilledKey)')
+            AND (SELECT value FROM meta WHERE key = 'fixtures_digest') = ? AS settled
+        FROM schema_migrations ORDER BY version
+        """
+      let rows = try? database.fetch(sql, [Presets.embeddedDigest], few: true) {
+        (
+          DatabaseMigrator.Applied(
+            version: try $0.int("version"), name: try $0.text("name"),
+            checksum: try $0.text("checksum")),
+          canWrite: try $0.int("can_write") == 1, settled: try $0.int("settled") == 1
+        )
+      }
+      if let rows, let first = rows.first {
+        let pending = try migrator.pending(database, given: rows.map(\.0))
+        return (pending, first.canWrite, first.settled)
+      }
+      return try database.read {
+        (try migrator.checkCompatible(database), try database.int(canWriteCondition) == 1, false)
+      }
+    }
+
     /// Whether this role may write the history: a server that is not a standby, a session
     /// that is not read-only, and INSERT on every table trainplan keeps (none yet counts as
-    /// yes: the migration then says what is missing). One query, so opening stays one round
-    /// trip longer at most.
-    static func roleCanWrite(_ database: Database) throws -> Bool {
-      let sql = """
-        SELECT NOT pg_is_in_recovery() AND current_setting('transaction_read_only') = 'off'
-          AND coalesce((SELECT bool_and(has_table_privilege(c.oid, 'INSERT'))
-            FROM pg_class c WHERE c.relkind = 'r'
-            AND c.relnamespace = to_regnamespace(current_schema())), true)
-        """
-      return try database.int(sql) == 1
-    }
+    /// yes: the migration then says what is missing).
+    static let canWriteCondition = """
+      SELECT NOT pg_is_in_recovery() AND current_setting('transaction_read_only') = 'off'
+        AND coalesce((SELECT bool_and(has_table_privilege(c.oid, 'INSERT'))
+          FROM pg_class c WHERE c.relkind = 'r'
+          AND c.relnamespace = to_regnamespace(current_schema())), true)
+      """
   #endif
 
   /// Opens the database at `path` for queries only: nothing is written to it or created beside

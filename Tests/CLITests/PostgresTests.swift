@@ -180,10 +180,15 @@ final class PostgresTests {
     let count = try run(["plans", "--json", "--limit", "0"], db: database.url)
     let plans = try JSONSerialization.jsonObject(with: Data(count.stdout.utf8)) as? [Any]
     #expect(plans?.count == 1_600)
+    // Each migration applied once: the baseline and those after it, no version twice.
     let applied = try PostgresServer.admin(
-      "SELECT count(*), count(DISTINCT version) FROM schema_migrations", at: database.url,
-      in: folder)
-    #expect(applied == "1|1")
+      "SELECT count(*), count(DISTINCT version), min(version) FROM schema_migrations",
+      at: database.url, in: folder)
+    let migrations = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .appendingPathComponent("../../migrations/postgres").standardized.path
+    let postgresMigrations = try FileManager.default.contentsOfDirectory(atPath: migrations)
+      .filter { $0.hasSuffix(".sql") }.count
+    #expect(applied == "\(postgresMigrations)|\(postgresMigrations)|20")
   }
 
   /// A sweep of 9,216 plans in chunks of 500, started in another process and returned once
