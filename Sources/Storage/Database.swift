@@ -89,7 +89,12 @@ public final class Database {
       server = try ServerConnection(address, password: password)
       handle = nil
       path = address.description
+      credentials = (address, password)
     }
+
+    /// The server database's address and password, to open another connection to it.
+    private var credentials: (ServerAddress, ServerPassword)?
+
   #endif
 
   deinit {
@@ -252,6 +257,17 @@ public final class Database {
       if let server { return try server.copy(into: table, columns: columns, text) }
     #endif
     throw StoreError.corrupt("\(table): COPY is for a database on a server")
+  }
+
+  /// Another connection to the same server database, or nil for a file (see
+  /// `SweepWriter`, which writes snapshots through one while its COPY loads).
+  func anotherConnection() throws -> Database? {
+    #if Postgres
+      if let (address, password) = credentials {
+        return try Database(server: address, password: password)
+      }
+    #endif
+    return nil
   }
 
   /// Whether this is a database on a PostgreSQL server rather than a file.

@@ -183,14 +183,18 @@ final class PlanWriter {
   static let identity = ["uuid_hi", "uuid_lo", "origin_id"]
 
   /// Prepares the INSERT; the caller holds the write transaction (this process's origin is
-  /// added to `origins` in it).
-  init(database: Database) throws {
+  /// added to `origins` in it). `newSnapshots` says most snapshots met will be new (a
+  /// sweep's thousands of model shapes), which sets the order their writers try; they are
+  /// written through `snapshots` when given (a sweep's second connection), else in the
+  /// caller's transaction.
+  init(database: Database, newSnapshots: Bool = false, snapshots: Database? = nil) throws {
     statement = try database.prepare(
       InsertStatement.sql(
         table: PlanColumn.Table.plan.name, columns: Self.columns, onConflict: .fail))
-    models = try SnapshotWriter(.model, database: database)
-    gpus = try SnapshotWriter(.gpu, database: database)
-    setups = try SnapshotWriter(.setup, database: database)
+    let target = snapshots ?? database
+    models = try SnapshotWriter(.model, database: target, mostlyNew: newSnapshots)
+    gpus = try SnapshotWriter(.gpu, database: target, mostlyNew: newSnapshots)
+    setups = try SnapshotWriter(.setup, database: target, mostlyNew: newSnapshots)
     originID = try Store.originID(Origin.current, in: database)
   }
 

@@ -9,18 +9,22 @@ final class SnapshotWriter<Key: Hashable> {
   let columns: [PlanColumn]
   private let insert: Statement
   private let lookup: Statement
+  /// Try the insert first: most snapshots met are new (see `stored`).
+  private let mostlyNew: Bool
   private var ids: [Key: Int] = [:]
   /// The keys met last, newest first: comparing a few is cheaper than hashing a GPU's source.
   private var recent: [(key: Key, id: Int)] = []
   static var recentCount: Int { 4 }
 
-  init(_ table: PlanColumn.Table, database: Database) throws {
+  init(_ table: PlanColumn.Table, database: Database, mostlyNew: Bool = false) throws {
     columns = PlanColumn.of(table)
+    self.mostlyNew = mostlyNew
     let names = columns.map(\.stored)
-    // Only a snapshot of the same identity is skipped; any other refusal still fails.
+    // Only a snapshot of the same identity is skipped; any other refusal still fails. A
+    // server answers a new row's id with the insert, instead of in a `lastval()` after it.
     insert = try database.prepare(
       InsertStatement.sql(table: table.name, columns: names, onConflict: .fail)
-        + " ON CONFLICT (identity) DO NOTHING")
+        + " ON CONFLICT (identity) DO NOTHING" + (database.isServer ? " RETURNING id" : ""))
     // The identity of migration 0017, computed from the bound values instead of the columns.
     // A server's identity is of PostgreSQL's text forms (its baseline migration).
     let quote: (Int) -> String =
@@ -46,19 +50,24 @@ final class SnapshotWriter<Key: Hashable> {
     recent = []
   }
 
-  /// The snapshot's id: looked up first, since most snapshots a process writes exist
-  /// already (a server answers that in one round trip instead of an insert's and a lookup's),
-  /// and inserted when it is new. The write lock is held, so no other writer can insert it
-  /// in between; the insert still skips a row of the same identity rather than fail.
+  /// The snapshot's id. Where most snapshots a writer meets exist already (a saved plan),
+  /// it is looked up first: a server answers that in one round trip instead of an insert's
+  /// and a lookup's. Where most are new (a sweep), it is inserted first, and looked up only
+  /// when the insert skipped it. The write lock is held, so no other writer can insert it in
+  /// between; the insert still skips a row of the same identity rather than fail.
   private func stored(_ fields: PlanFields) throws -> Int {
     let values = columns.map { $0.value(fields) }
-    if let id = try existing(values) { return id }
+    if !mostlyNew, let id = try existing(values) { return id }
     insert.reset()
+    defer { insert.reset() }
     for (offset, value) in values.enumerated() {
       try insert.bind(value, at: Int32(offset + 1))
     }
-    try insert.step()
-    if insert.database.changes > 0 { return insert.database.lastInsertedRowID }
+    // A server's RETURNING answers a row; SQLite's insert answers none and keeps the id.
+    if try insert.step(), let id = Row(statement: insert).value(at: 0).int { return Int(id) }
+    if !insert.database.isServer && insert.database.changes > 0 {
+      return insert.database.lastInsertedRowID
+    }
     guard let id = try existing(values) else {
       throw StoreError.corrupt("\(insert.sql): the snapshot just written is not found")
     }

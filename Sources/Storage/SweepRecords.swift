@@ -42,6 +42,8 @@ public final class SweepWriter {
   /// trip to the server per plan (and in pieces, so that a chunk's text stays a few MB).
   private var copyRows: [String] = []
   static let copyBatch = 5_000
+  /// On a server, the second connection the snapshots are written through.
+  private var snapshots: Database?
 
   init(store: Store, sweepID: Int, chunkSize: Int) {
     self.store = store
@@ -113,7 +115,16 @@ public final class SweepWriter {
     try store.checkWritable()
     try store.translating {
       try store.database.retryingWhenBusy { try store.database.beginWriting() }
-      if writer == nil { writer = try PlanWriter(database: store.database) }
+      if writer == nil {
+        // On a server, snapshots go through a second connection, each committed as it is
+        // written: the chunk's connection is busy loading the last piece by COPY meanwhile,
+        // and a snapshot (content-addressed, never changed) is as true outside a chunk as in
+        // it. A chunk rolled back may leave a snapshot no plan names, which a later plan of
+        // that shape reuses.
+        snapshots = try store.database.anotherConnection()
+        writer = try PlanWriter(
+          database: store.database, newSnapshots: true, snapshots: snapshots)
+      }
       writer!.forgetSnapshots()
     }
     createdAt = Timestamp.now()
