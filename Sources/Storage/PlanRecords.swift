@@ -233,11 +233,11 @@ final class PlanWriter {
 
   /// One plan as a line of COPY text for the columns after `id` (the line starts with the tab
   /// that follows the id): the values `insert` binds, each in PostgreSQL's text form.
-  func copyRow(_ plan: Plan, createdAt: String, sweepID: Int?) throws -> String {
+  func copyRow(_ plan: Plan, createdAt: String, sweepID: Int?) -> CopyRow {
     let fields = PlanFields(plan)
     let references = [
-      try models.id(plan.model, fields), try gpus.id(plan.hardware, fields),
-      try setups.id(plan.setup.shared, fields),
+      models.idOrPlaceholder(plan.model, fields), gpus.idOrPlaceholder(plan.hardware, fields),
+      setups.idOrPlaceholder(plan.setup.shared, fields),
     ]
     let halves = UUIDv7.next().signedHalves
     var line = ""
@@ -245,14 +245,42 @@ final class PlanWriter {
       line += "\t"
       CopyText.append(value, to: &line)
     }
-    put(.text(createdAt))
-    put(sweepID.databaseValue)
-    for id in references { put(.integer(Int64(id))) }
     for column in Self.rowColumns { put(column.value(fields)) }
     put(.integer(halves.high))
     put(.integer(halves.low))
     put(originID.databaseValue)
-    return line + "\n"
+    return CopyRow(references: references, rest: line + "\n")
+  }
+
+  /// A plan's COPY line, its snapshots' ids still to settle: each reference is an id, or a
+  /// placeholder below zero that `settle` replaces once the piece's new snapshots are written.
+  struct CopyRow {
+    var references: [Int]
+    var rest: String
+  }
+
+  /// Writes the snapshots the rows' placeholders wait for and returns the rows' COPY text,
+  /// the row ids from `firstID` on (see `SweepWriter.copyPiece`).
+  func settle(_ rows: [CopyRow], createdAt: String, sweepID: Int?, firstID: Int) throws -> String {
+    let resolved = [
+      try models.resolveWaiting(), try gpus.resolveWaiting(), try setups.resolveWaiting(),
+    ]
+    var head = ""
+    for value in [DatabaseValue.text(createdAt), sweepID.databaseValue] {
+      head += "\t"
+      CopyText.append(value, to: &head)
+    }
+    var text = ""
+    for (offset, row) in rows.enumerated() {
+      text += String(firstID + offset)
+      text += head
+      for (table, id) in row.references.enumerated() {
+        text += "\t"
+        text += String(id > 0 ? id : resolved[table][-id - 1])
+      }
+      text += row.rest
+    }
+    return text
   }
 
   /// Forgets the snapshot ids met so far: call it when a transaction begins, since one that

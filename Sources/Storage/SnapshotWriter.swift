@@ -11,6 +11,11 @@ final class SnapshotWriter<Key: Hashable> {
   private let lookup: Statement
   /// Try the insert first: most snapshots met are new (see `stored`).
   private let mostlyNew: Bool
+  private let database: Database
+  private let table: String
+  /// Keys met whose ids wait for `resolveWaiting`, by slot, and each slot's column values.
+  private var waiting: [Key: Int] = [:]
+  private var waitingValues: [[DatabaseValue]] = []
   private var ids: [Key: Int] = [:]
   /// The keys met last, newest first: comparing a few is cheaper than hashing a GPU's source.
   private var recent: [(key: Key, id: Int)] = []
@@ -19,6 +24,8 @@ final class SnapshotWriter<Key: Hashable> {
   init(_ table: PlanColumn.Table, database: Database, mostlyNew: Bool = false) throws {
     columns = PlanColumn.of(table)
     self.mostlyNew = mostlyNew
+    self.database = database
+    self.table = table.name
     let names = columns.map(\.stored)
     // Only a snapshot of the same identity is skipped; any other refusal still fails. A
     // server answers a new row's id with the insert, instead of in a `lastval()` after it.
@@ -44,10 +51,71 @@ final class SnapshotWriter<Key: Hashable> {
     return id
   }
 
+  /// The id of the snapshot `key` stands for when it is known, else a placeholder (below
+  /// zero) that `resolveWaiting` gives the id of: a server's sweep finds or adds a piece's
+  /// new snapshots in a few statements instead of a round trip each (a million-plan sweep
+  /// meets 10,000 model shapes).
+  func idOrPlaceholder(_ key: Key, _ fields: PlanFields) -> Int {
+    if let hit = recent.firstIndex(where: { $0.key == key }) { return recent[hit].id }
+    if let id = ids[key] { return id }
+    if let slot = waiting[key] { return -(slot + 1) }
+    waiting[key] = waitingValues.count
+    waitingValues.append(columns.map { $0.value(fields) })
+    return -waitingValues.count
+  }
+
+  /// Finds or adds every waiting snapshot, and returns the ids by slot: per batch, one insert
+  /// that skips those present and one lookup of all (a server takes at most 65,535 values a
+  /// statement). The caller holds the connection's transaction, or none (a sweep's second
+  /// connection, where each statement commits).
+  func resolveWaiting() throws -> [Int] {
+    guard !waitingValues.isEmpty else { return [] }
+    var resolved = [Int](repeating: 0, count: waitingValues.count)
+    let perStatement = max(1, 30_000 / columns.count)
+    for start in stride(from: 0, to: waitingValues.count, by: perStatement) {
+      let batch = waitingValues[start..<min(start + perStatement, waitingValues.count)]
+      let values = batch.flatMap { $0 }
+      try database.execute(batchInsert(rows: batch.count), values)
+      let found = try database.fetch(batchLookup(rows: batch.count, first: start), values) {
+        (try $0.int("n"), try $0.int("id"))
+      }
+      for (slot, id) in found { resolved[slot] = id }
+    }
+    if let missing = resolved.firstIndex(of: 0) {
+      throw StoreError.corrupt("\(table): snapshot \(missing) of a batch just written is not found")
+    }
+    for (key, slot) in waiting { ids[key] = resolved[slot] }
+    (waiting, waitingValues) = ([:], [])
+    return resolved
+  }
+
+  /// `rows` snapshots in one INSERT that skips those of an identity present.
+  private func batchInsert(rows: Int) -> String {
+    let names = columns.map(\.stored)
+    let row = "(" + Array(repeating: "?", count: names.count).joined(separator: ", ") + ")"
+    return "INSERT INTO \(table) (\(names.joined(separator: ", "))) VALUES "
+      + Array(repeating: row, count: rows).joined(separator: ", ")
+      + " ON CONFLICT (identity) DO NOTHING"
+  }
+
+  /// The ids of `rows` snapshots, each with its slot `n`, matched by the identity their
+  /// values make (as `lookup` does for one; a server's text forms, migration 0020).
+  private func batchLookup(rows: Int, first: Int) -> String {
+    let count = columns.count
+    let identity = { (row: Int) in
+      (1...count).map { "quote_nullable($\(row * count + $0)::text)" }
+        .joined(separator: " || ',' || ")
+    }
+    let list = (0..<rows).map { "(\(first + $0), \(identity($0)))" }.joined(separator: ", ")
+    return "SELECT v.n AS n, t.id AS id FROM (VALUES \(list)) AS v (n, identity) "
+      + "JOIN \(table) t ON t.identity = v.identity"
+  }
+
   /// Forgets the ids: a rolled-back transaction may have taken some of them back.
   func forget() {
     ids = [:]
     recent = []
+    (waiting, waitingValues) = ([:], [])
   }
 
   /// The snapshot's id. Where most snapshots a writer meets exist already (a saved plan),

@@ -40,7 +40,7 @@ public final class SweepWriter {
   /// On a server, the open chunk's rows not yet loaded, as COPY text without their ids: loaded
   /// by one COPY per `copyBatch` rows, inside the chunk's transaction, instead of one round
   /// trip to the server per plan (and in pieces, so that a chunk's text stays a few MB).
-  private var copyRows: [String] = []
+  private var copyRows: [PlanWriter.CopyRow] = []
   static let copyBatch = 5_000
   /// On a server, the second connection the snapshots are written through.
   private var snapshots: Database?
@@ -55,7 +55,7 @@ public final class SweepWriter {
   public func add(_ plan: Plan) throws {
     if store.database.isAutocommit { try begin() }
     if store.database.isServer {
-      copyRows.append(try writer!.copyRow(plan, createdAt: createdAt, sweepID: sweepID))
+      copyRows.append(writer!.copyRow(plan, createdAt: createdAt, sweepID: sweepID))
       inChunk += 1
       if copyRows.count == Self.copyBatch { try store.translating { try copyPiece() } }
     } else {
@@ -101,11 +101,8 @@ public final class SweepWriter {
     }
     let last = first + copyRows.count - 1
     if last > first { _ = try database.text("SELECT setval(\(sequence), \(last))::text") }
-    var text = ""
-    for (offset, row) in copyRows.enumerated() {
-      text += String(first + offset)
-      text += row
-    }
+    let text = try writer!.settle(
+      copyRows, createdAt: createdAt, sweepID: sweepID, firstID: first)
     try database.copy(into: "plan_rows", columns: ["id"] + PlanWriter.columns, text)
     chunkIDs = (inChunk == copyRows.count ? first : chunkIDs.first, last)
     copyRows = []
