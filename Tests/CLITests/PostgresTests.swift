@@ -249,6 +249,38 @@ final class PostgresTests {
     #expect((Int(written) ?? -1) % 500 == 0, "\(written) plans")
   }
 
+  /// A sweep meeting thousands of new model shapes in a piece (more than one batch of the
+  /// snapshot statements), run twice (the second finds every snapshot present), stores the
+  /// same plans on a server as on a file.
+  @Test func aSweepOfManyShapesStoresTheSamePlansAsOnAFile() throws {
+    let file = folder.file("shapes.sqlite")
+    let sweep = [
+      "sweep", "--layers", "1:2", "--d-model", "64:160000:64", "--heads-dim", "64", "--gpus",
+      "l4,a100-80gb", "--precisions", "bf16", "--chunk-size", "7000",
+    ]
+    for _ in 0..<2 {
+      #expect(try run(sweep, db: file).status == 0)
+      let r = try run(sweep, db: database.url)
+      #expect(r.status == 0, "\(r.stderr)")
+    }
+    // Each plan without what differs by database: its id, time, UUID and sweep's numbering.
+    let plans = { (db: String) throws -> [String] in
+      let export = try self.run(["export", "--format", "csv"], db: db)
+      #expect(export.status == 0, "\(export.stderr)")
+      let csv = export.stdout
+      return csv.split(whereSeparator: \.isNewline).dropFirst().map {
+        $0.split(separator: ",", omittingEmptySubsequences: false).dropFirst(4)
+          .joined(separator: ",")
+      }.sorted()
+    }
+    let here = try plans(database.url)
+    #expect(here.count == 20_000)
+    #expect(here == (try plans(file)))
+    let shapes = try PostgresServer.admin(
+      "SELECT count(*) FROM model_snapshots", at: database.url, in: folder)
+    #expect(shapes == "5000")
+  }
+
   /// A role granted only SELECT, and a database set read-only, are found on opening: every
   /// query works, and every write is refused in one line that changes nothing.
   @Test func aRoleThatCannotWriteReadsAndIsRefusedWritesInOneLine() throws {
