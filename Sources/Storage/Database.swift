@@ -193,7 +193,7 @@ public final class Database {
       // A server takes the snapshot at the body's first statement, and never answers busy.
       guard !isServer else { return }
       do {
-        _ = try int(firstRead)
+        _ = try int("SELECT count(*) FROM sqlite_master")
       } catch {
         try? execute("ROLLBACK")
         throw error
@@ -291,9 +291,6 @@ public final class Database {
 
   /// Starts a read transaction: one snapshot for all its statements.
   var beginRead: String { isServer ? "BEGIN ISOLATION LEVEL REPEATABLE READ" : "BEGIN DEFERRED" }
-
-  /// A statement that takes the read snapshot.
-  var firstRead: String { "SELECT count(*) FROM sqlite_master" }
 }
 
 /// Waits between retries of a busy statement: 1 ms, doubling up to 100 ms, until the busy

@@ -231,9 +231,9 @@ final class PlanWriter {
   /// The columns of `plan_rows` a plan fills, in the order `insert` binds them.
   static let columns = leading + rowColumns.map(\.stored) + identity
 
-  /// One plan as a line of COPY text for the columns after `id` (the line starts with the tab
-  /// that follows the id): the values `insert` binds, each in PostgreSQL's text form.
-  func copyRow(_ plan: Plan, createdAt: String, sweepID: Int?) -> CopyRow {
+  /// One plan's COPY line, but for its id, time, sweep and snapshot ids, which `settle` puts
+  /// first: the values `insert` binds, each in PostgreSQL's text form.
+  func copyRow(_ plan: Plan) -> CopyRow {
     let fields = PlanFields(plan)
     let references = [
       models.idOrPlaceholder(plan.model, fields), gpus.idOrPlaceholder(plan.hardware, fields),

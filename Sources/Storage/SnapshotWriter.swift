@@ -32,11 +32,7 @@ final class SnapshotWriter<Key: Hashable> {
     insert = try database.prepare(
       InsertStatement.sql(table: table.name, columns: names, onConflict: .fail)
         + " ON CONFLICT (identity) DO NOTHING" + (database.isServer ? " RETURNING id" : ""))
-    // The identity of migration 0017, computed from the bound values instead of the columns.
-    // A server's identity is of PostgreSQL's text forms (its baseline migration).
-    let quote: (Int) -> String =
-      database.isServer ? { "quote_nullable($\($0)::text)" } : { "quote(?\($0))" }
-    let identity = (1...names.count).map(quote).joined(separator: " || ',' || ")
+    let identity = Self.identity(of: 1...names.count, server: database.isServer)
     lookup = try database.prepare("SELECT id FROM \(table.name) WHERE identity = \(identity)")
       .fewRows()
   }
@@ -89,6 +85,13 @@ final class SnapshotWriter<Key: Hashable> {
     return resolved
   }
 
+  /// The identity of migration 0017 computed from the bound parameters `parameters` instead of
+  /// the columns. A server's identity is of PostgreSQL's text forms (its baseline migration).
+  static func identity(of parameters: ClosedRange<Int>, server: Bool) -> String {
+    parameters.map { server ? "quote_nullable($\($0)::text)" : "quote(?\($0))" }
+      .joined(separator: " || ',' || ")
+  }
+
   /// `rows` snapshots in one INSERT that skips those of an identity present.
   private func batchInsert(rows: Int) -> String {
     let names = columns.map(\.stored)
@@ -102,11 +105,9 @@ final class SnapshotWriter<Key: Hashable> {
   /// values make (as `lookup` does for one; a server's text forms, migration 0020).
   private func batchLookup(rows: Int, first: Int) -> String {
     let count = columns.count
-    let identity = { (row: Int) in
-      (1...count).map { "quote_nullable($\(row * count + $0)::text)" }
-        .joined(separator: " || ',' || ")
-    }
-    let list = (0..<rows).map { "(\(first + $0), \(identity($0)))" }.joined(separator: ", ")
+    let list = (0..<rows).map {
+      "(\(first + $0), \(Self.identity(of: $0 * count + 1...$0 * count + count, server: true)))"
+    }.joined(separator: ", ")
     return "SELECT v.n AS n, t.id AS id FROM (VALUES \(list)) AS v (n, identity) "
       + "JOIN \(table) t ON t.identity = v.identity"
   }
@@ -133,9 +134,7 @@ final class SnapshotWriter<Key: Hashable> {
     }
     // A server's RETURNING answers a row; SQLite's insert answers none and keeps the id.
     if try insert.step(), let id = Row(statement: insert).value(at: 0).int { return Int(id) }
-    if !insert.database.isServer && insert.database.changes > 0 {
-      return insert.database.lastInsertedRowID
-    }
+    if !database.isServer && database.changes > 0 { return database.lastInsertedRowID }
     guard let id = try existing(values) else {
       throw StoreError.corrupt("\(insert.sql): the snapshot just written is not found")
     }

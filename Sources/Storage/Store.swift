@@ -103,7 +103,7 @@ public final class Store {
       -> (pending: [Migration], canWrite: Bool, settled: Bool)
     {
       let sql = """
-        SELECT version, name, checksum, applied_at IS NULL AS unapplied,
+        SELECT version, name, checksum, applied_at,
           (\(canWriteCondition)) AS can_write,
           EXISTS (SELECT 1 FROM meta WHERE key = '\(originsFilledKey)')
             AND (SELECT value FROM meta WHERE key = 'fixtures_digest') = ? AS settled

@@ -37,8 +37,8 @@ public final class SweepWriter {
   private var chunkIDs: (first: Int, last: Int) = (0, 0)
   /// Plans committed so far.
   public private(set) var written = 0
-  /// On a server, the open chunk's rows not yet loaded, as COPY text without their ids: loaded
-  /// by one COPY per `copyBatch` rows, inside the chunk's transaction, instead of one round
+  /// On a server, the open chunk's rows not yet loaded, as COPY lines still to settle (see
+  /// `PlanWriter.settle`): loaded by one COPY per `copyBatch` rows, inside the chunk's transaction, instead of one round
   /// trip to the server per plan (and in pieces, so that a chunk's text stays a few MB).
   private var copyRows: [PlanWriter.CopyRow] = []
   static let copyBatch = 5_000
@@ -55,7 +55,7 @@ public final class SweepWriter {
   public func add(_ plan: Plan) throws {
     if store.database.isAutocommit { try begin() }
     if store.database.isServer {
-      copyRows.append(writer!.copyRow(plan, createdAt: createdAt, sweepID: sweepID))
+      copyRows.append(writer!.copyRow(plan))
       inChunk += 1
       if copyRows.count == Self.copyBatch { try store.translating { try copyPiece() } }
     } else {
