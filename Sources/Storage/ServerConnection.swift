@@ -1,6 +1,7 @@
 #if Postgres
   import CSQLite
   import Dispatch
+  import struct Foundation.Decimal
   import Logging
   import NIOConcurrencyHelpers
   import NIOCore
@@ -208,7 +209,7 @@
       let data = ByteBuffer(string: text)
       guard !connection.isClosed else { throw gone.error }
       let waiter = Waiter<Void>()
-      Task {
+      Task(executorPreference: EventLoopTaskExecutor(connection.eventLoop)) {
         do {
           try await connection.copyFrom(table: table, columns: columns, logger: logger) {
             try await $0.write(data)
@@ -269,8 +270,9 @@
       case .bool:
         return (try? cell.decode(Bool.self)).map { .integer($0 ? 1 : 0) } ?? .null
       case .numeric:
-        // sum() of BIGINT is NUMERIC: whole when it can be, as SQLite's integer sum.
-        guard let text = try? cell.decode(String.self) else { return .null }
+        // sum() of BIGINT is NUMERIC: whole when it can be, as SQLite's integer sum. It comes
+        // in binary, which only Decimal decodes (as String it fails, and read as NULL).
+        guard let text = try? cell.decode(Decimal.self).description else { return .null }
         if let n = Int64(text) { return .integer(n) }
         return Double(text).map { .real($0) } ?? .text(text)
       default:
@@ -334,6 +336,21 @@
         return "\(place): cannot connect: \(error.description)"
       }
       return "\(place): cannot connect: \(error)"
+    }
+  }
+
+  /// Runs a task's jobs on a connection's event-loop thread. The caller of `copy` blocks its
+  /// own thread until the COPY ends; a task on the shared cooperative pool needs a free thread
+  /// of that pool, and callers that are themselves on it (tests run there, as would an async
+  /// caller) can hold every one of them, each waiting for a task that cannot start.
+  final class EventLoopTaskExecutor: TaskExecutor {
+    let eventLoop: any EventLoop
+
+    init(_ eventLoop: any EventLoop) { self.eventLoop = eventLoop }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+      let job = UnownedJob(job)
+      eventLoop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }
   }
 #endif
