@@ -31,16 +31,7 @@ enum PostgresServer {
 
   /// `url` with its database replaced by `name`, and its user by `user` when one is given.
   static func url(database name: String, user: String? = nil) -> String {
-    let base = url ?? ""
-    guard let scheme = base.range(of: "://") else { return base }
-    let rest = base[scheme.upperBound...]
-    let query = rest.firstIndex(of: "?").map { String(base[$0...]) } ?? ""
-    let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" } ?? base.endIndex
-    var authority = String(base[scheme.upperBound..<authorityEnd])
-    if let user, let at = authority.firstIndex(of: "@") {
-      authority = user + authority[at...]
-    }
-    return String(base[..<scheme.upperBound]) + authority + "/" + name + query
+    postgresURL(url ?? "", database: name, user: user)
   }
 
   /// Runs SQL with `psql` on the database at `target` (the administrative one by default);

@@ -27,7 +27,8 @@ import Testing
   }
 
   @Test func theFactorRoundTripsAndMatches() throws {
-    let store = try Store(path: folder.file("t.sqlite"))
+    let db = try TestDatabase()
+    let store = try db.open()
     let padded = try plan(store, 1.25)
     let dropless = try plan(store, nil)
     #expect(padded.memory.activationsBytes > dropless.memory.activationsBytes)
@@ -52,7 +53,7 @@ import Testing
     }
   }
 
-  @Test func aDatabaseBeforeMigration20ReadsItsPlansAsDropless() throws {
+  @Test(TestDatabase.fileOnly) func aDatabaseBeforeMigration20ReadsItsPlansAsDropless() throws {
     // The plans as a trainplan before 0020 wrote them: made in a current database, then copied
     // column by column into one migrated to 0019.
     let source = folder.file("source.sqlite")

@@ -7,12 +7,16 @@ import Testing
 
 /// Saved clusters (issue 13), the GPU's memory bandwidth, their presets and migration 0011.
 @Suite struct ClusterRecordTests {
-  let folder = TemporaryFolder()
+  let db: TestDatabase
+  var folder: TemporaryFolder { db.folder }
   let store: Store
 
-  init() throws { store = try Store(path: folder.file("t.sqlite")) }
+  init() throws {
+    db = try TestDatabase()
+    store = try db.open()
+  }
 
-  func bytes() -> [Data?] { [fileBytes(store.path), fileBytes(store.path + "-wal")] }
+  func bytes() throws -> [Data?] { try db.contents(of: store) }
 
   static let mine = ClusterSpec(
     name: "mine", gpuName: "h100-sxm", gpusPerNode: 8, intraNodeBandwidth: 450e9,
@@ -85,17 +89,17 @@ import Testing
     let original = try store.storedCluster(named: "dgx-h100").spec
     try store.removeCluster(named: "dgx-h100")
     try store.database.execute("DELETE FROM meta")  // force a re-seed on the next open
-    let reopened = try Store(path: store.path)
+    let reopened = try db.open()
     #expect(throws: StoreError.self) { try reopened.storedCluster(named: "dgx-h100") }
     let restored = try reopened.restoreCluster(named: "dgx-h100", from: presets)
     #expect(restored.spec == original)
     try reopened.database.execute("DELETE FROM meta")
-    #expect(try Store(path: store.path).clusterNames().filter { $0 == "dgx-h100" }.count == 1)
+    #expect(try db.open().clusterNames().filter { $0 == "dgx-h100" }.count == 1)
   }
 
   @Test func restoreIsRefusedForAnExistingNameOrANonPreset() throws {
     let presets = try Presets.embedded()
-    let before = bytes()
+    let before = try bytes()
     #expect(throws: StoreError.presetNameTaken(kind: "cluster", name: "dgx-b200")) {
       try store.restoreCluster(named: "dgx-b200", from: presets)
     }
@@ -105,7 +109,7 @@ import Testing
     ) {
       try store.restoreCluster(named: "dgx-h1000", from: presets)
     }
-    #expect(bytes() == before)
+    #expect(try bytes() == before)
   }
 
   @Test func updateChangesOnlyTheFieldsGiven() throws {
@@ -125,7 +129,7 @@ import Testing
   }
 
   @Test func invalidFiguresAreRefusedAndNothingChanges() throws {
-    let before = bytes()
+    let before = try bytes()
     var zero = Self.mine
     zero.intraNodeBandwidth = 0
     #expect(throws: PlannerError.notPositive(.intraNodeBandwidth, "0")) {
@@ -156,7 +160,7 @@ import Testing
     }
     #expect(throws: StoreError.self) { try store.updateCluster(named: "nope") { _ in } }
     #expect(throws: StoreError.self) { try store.removeCluster(named: "nope") }
-    #expect(bytes() == before)
+    #expect(try bytes() == before)
   }
 
   @Test func aClusterWhoseGPUWasRemovedSaysSo() throws {
@@ -169,11 +173,11 @@ import Testing
     let message = StoreError.clusterGPURemoved(cluster: "dgx-b200", gpu: "b200").description
     #expect(message.contains("'b200' was removed") && message.contains("--gpu"))
     // Changing its figures needs a GPU; naming a saved one mends it.
-    let before = bytes()
+    let before = try bytes()
     #expect(throws: StoreError.clusterGPURemoved(cluster: "dgx-b200", gpu: "b200")) {
       try store.updateCluster(named: "dgx-b200") { $0.interNodeBandwidth = 100e9 }
     }
-    #expect(bytes() == before)
+    #expect(try bytes() == before)
     try store.updateCluster(named: "dgx-b200") { $0.gpuName = "h200" }
     #expect(try store.cluster(named: "dgx-b200").profile.gpu.name == "h200")
     // Restoring the GPU brings the cluster back as it was.
@@ -207,7 +211,7 @@ import Testing
 
   /// A database from before 0011: presets seeded without bandwidths, one GPU the user changed,
   /// one removed, a plan. Opening it migrates and fills what was untouched.
-  @Test func migration0011FillsUntouchedPresetsOnly() throws {
+  @Test(TestDatabase.fileOnly) func migration0011FillsUntouchedPresetsOnly() throws {
     let path = folder.file("old.sqlite")
     let all = try DatabaseMigrator.embedded()
     let old = try DatabaseMigrator(migrations: all.migrations.filter { $0.version <= 10 })

@@ -6,7 +6,7 @@ import Testing
 @testable import Storage
 
 /// Separate processes on one database file, as users' CLI invocations are.
-@Suite(.serialized, .tags(.slow)) struct ConcurrencyTests {
+@Suite(.serialized, .tags(.slow), TestDatabase.fileOnly) struct ConcurrencyTests {
   let folder = TemporaryFolder()
   let tool = builtProduct("StorageLoadTool")
 

@@ -5,7 +5,7 @@ import Testing
 @testable import Storage
 
 /// Where the default database goes, and what may be created for it.
-@Suite struct DatabaseLocationTests {
+@Suite(TestDatabase.fileOnly) struct DatabaseLocationTests {
   let folder = TemporaryFolder()
 
   func location(_ environment: [String: String], explicit: String? = nil) throws
@@ -161,7 +161,7 @@ import Testing
 
 /// Databases of other tools that keep a `schema_migrations` table are not trainplan's; a
 /// trainplan database with tables a user added stays trainplan's.
-@Suite struct ForeignMigrationTableTests {
+@Suite(TestDatabase.fileOnly) struct ForeignMigrationTableTests {
   let folder = TemporaryFolder()
 
   @Test(arguments: [

@@ -13,8 +13,10 @@ import Testing
   struct Stop: Error {}
 
   /// A store with a plan, a two-plan sweep and a GPU of its own.
-  func source(_ name: String) throws -> Store {
-    let store = try Store(path: folder.file(name))
+  func source(_ name: String) throws -> Store { try filled(Store(path: folder.file(name))) }
+
+  /// `store` with a plan, a two-plan sweep and a GPU of its own.
+  func filled(_ store: Store) throws -> Store {
     try store.saveGPU(
       HardwareProfile(name: "lab-gpu", memoryBytes: 24 << 30, peak: .init(fp32: 35e12)))
     let plan = try Planner.plan(
@@ -40,7 +42,8 @@ import Testing
 
   @Test func aFailureMidwayLeavesTheDatabaseAsItWas() throws {
     let theirs = try source("theirs.sqlite")
-    let ours = try Store(path: folder.file("ours.sqlite"))
+    let db = try TestDatabase()
+    let ours = try db.open()
     let before = try rows(ours)
     let origins = try ours.database.int("SELECT count(*) FROM origins")
     var seen = 0
@@ -53,12 +56,15 @@ import Testing
     #expect(seen == 2)
     #expect(try rows(ours) == before)
     #expect(try ours.database.int("SELECT count(*) FROM origins") == origins)
-    #expect(try ours.database.int("SELECT count(*) FROM temp.sqlite_master") == 0)
+    if !ours.database.isServer {
+      #expect(try ours.database.int("SELECT count(*) FROM temp.sqlite_master") == 0)
+    }
   }
 
   @Test func sweepsGetNewIdsAndTheirPlansFollow() throws {
     let theirs = try source("theirs.sqlite")
-    let ours = try source("ours.sqlite")
+    let db = try TestDatabase()
+    let ours = try filled(db.open())
     let result = try ours.importHistory(from: theirs)
     #expect(result.sweeps.added == 1 && result.plans.added == 3)
     #expect(result.gpus.added == 0 && result.gpus.kept.isEmpty && result.gpus.skipped == 17)
@@ -84,14 +90,16 @@ import Testing
     let path = try olderDatabase(folder, "old.sqlite")
     let bytes = fileBytes(path)
     let theirs = try Store(readingOnly: path, reason: .requested)
-    let ours = try Store(path: folder.file("ours.sqlite"))
+    let db = try TestDatabase()
+    let ours = try db.open()
     let result = try ours.importHistory(from: theirs)
     #expect(result.plans.added == 2)
     #expect(try ours.plans().allSatisfy { $0.uuid?.version == 7 && $0.origin == Origin.current })
     #expect(fileBytes(path) == bytes)
   }
 
-  @Test func usedRecordsOnlyWhenAskedAndCreationTimesKept() throws {
+  /// On a file only: a server's test database is a copy of a seeded one.
+  @Test(TestDatabase.fileOnly) func usedRecordsOnlyWhenAskedAndCreationTimesKept() throws {
     let theirs = try source("theirs.sqlite")
     let copy = try Store(path: folder.file("copy.sqlite"), seedPresets: false)
     var filter = PlanFilter()
@@ -105,7 +113,7 @@ import Testing
   }
 
   /// An import killed (SIGKILL) inside its transaction leaves the database as it was.
-  @Test func anImportKilledMidwayLeavesTheDatabaseAsItWas() throws {
+  @Test(TestDatabase.fileOnly) func anImportKilledMidwayLeavesTheDatabaseAsItWas() throws {
     let theirs = folder.file("big.sqlite")
     let made = try Subprocess(tool, [theirs, "batch", "50000"], in: folder).wait()
     #expect(made.status == 0, "\(made.stderr)")

@@ -62,7 +62,8 @@ import Testing
   }
 
   @Test func everyRecordAndPlanGetsAUUIDAndOrigin() throws {
-    let store = try Store(path: folder.file("new.sqlite"))
+    let db = try TestDatabase()
+    let store = try db.open()
     let model = try store.model(named: "gpt2-small")
     let gpu = try store.gpu(named: "a100-80gb")
     let cluster = try store.storedCluster(named: "dgx-h100")
@@ -93,7 +94,8 @@ import Testing
   }
 
   @Test func editingARecordKeepsItsIdentity() throws {
-    let store = try Store(path: folder.file("edit.sqlite"))
+    let db = try TestDatabase()
+    let store = try db.open()
     let before = try store.model(named: "gpt2-small")
     try store.updateModel(named: "gpt2-small") { $0.source = "edited" }
     var config = before.config
@@ -112,7 +114,7 @@ import Testing
 
   /// Rows made before migration 0016 get a UUID from their created_at and, at the first open
   /// after it, the opening process's origin, once.
-  @Test func migrationBackfillsUUIDsFromCreatedAtAndOriginsOnce() throws {
+  @Test(TestDatabase.fileOnly) func migrationBackfillsUUIDsFromCreatedAtAndOriginsOnce() throws {
     let path = try olderDatabase(folder, "old.sqlite")
     let db = try Database(path: path)
     try DatabaseMigrator.embedded().migrate(db)
@@ -159,7 +161,7 @@ import Testing
 
   /// Many processes opening a database from before migration 0016 at once: one migrates and
   /// fills the origins, the others find it done; nothing is lost or doubled.
-  @Test func concurrentFirstOpensFillOriginsOnce() throws {
+  @Test(TestDatabase.fileOnly) func concurrentFirstOpensFillOriginsOnce() throws {
     let path = try olderDatabase(folder, "shared.sqlite")
     let writers = try (0..<8).map { _ in try Subprocess(tool, [path, "single", "5"], in: folder) }
     for r in writers.map({ $0.wait() }) { #expect(r.status == 0, "\(r.stderr)") }

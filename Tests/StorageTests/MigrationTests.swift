@@ -7,7 +7,7 @@ import Testing
 
 @testable import Storage
 
-@Suite struct MigrationTests {
+@Suite(TestDatabase.fileOnly) struct MigrationTests {
   let folder = TemporaryFolder()
 
   @Test func freshDatabaseIsMigratedSeededAndInWAL() throws {

@@ -7,13 +7,14 @@ import Testing
 
 /// The SQL aggregates of a report against the same figures computed from every decoded plan.
 @Suite struct PlanOverviewTests {
-  let folder = TemporaryFolder()
+  let db: TestDatabase
   let store: Store
   let sweepID: Int
 
   /// A small sweep: 4 shapes × 3 GPUs (one without a price) × 3 micro-batches × 2 GPU counts.
   init() throws {
-    store = try Store(path: folder.file("t.sqlite"))
+    db = try TestDatabase()
+    store = try db.open()
     let writer = try store.beginSweep(arguments: "{}", planned: 72, chunkSize: 10)
     sweepID = writer.sweepID
     for model in ["seed-gpt2-small", "seed-gpt2-medium", "seed-gpt2-large", "seed-gpt2-xl"] {

@@ -6,10 +6,14 @@ import Testing
 @testable import Storage
 
 @Suite struct PlanRecordTests {
-  let folder = TemporaryFolder()
+  let db: TestDatabase
+  var folder: TemporaryFolder { db.folder }
   let store: Store
 
-  init() throws { store = try Store(path: folder.file("t.sqlite")) }
+  init() throws {
+    db = try TestDatabase()
+    store = try db.open()
+  }
 
   func plan(_ model: String, _ gpu: String, _ setup: TrainingSetup = TrainingSetup()) throws -> Plan
   {
@@ -90,7 +94,7 @@ import Testing
     #expect(seen == 1_000)
   }
 
-  @Test func oldPlansReadWithTheSeedDefaultsAfterMigrating() throws {
+  @Test(TestDatabase.fileOnly) func oldPlansReadWithTheSeedDefaultsAfterMigrating() throws {
     let path = folder.file("old.sqlite")
     let all = try DatabaseMigrator.embedded()
     let old = try Store(

@@ -7,7 +7,7 @@ import Testing
 
 /// The presets of issue 11 (the real GPT-2 family, the seed's variants as `seed-gpt2-*`, GPU
 /// prices) and migration 0009, which renames the old presets in a database made before.
-@Suite struct PresetMigrationTests {
+@Suite(TestDatabase.fileOnly) struct PresetMigrationTests {
   let folder = TemporaryFolder()
 
   static let realGPT2 = ["gpt2-small", "gpt2-medium", "gpt2-large", "gpt2-xl"]

@@ -7,7 +7,7 @@ import Testing
 
 /// A store opened for reading only: queries answer as on a writable open, every write is
 /// refused before it runs, and neither the file nor its folder changes.
-@Suite struct ReadOnlyStoreTests {
+@Suite(TestDatabase.fileOnly) struct ReadOnlyStoreTests {
   let folder = TemporaryFolder()
 
   static let toy = ModelConfig(

@@ -8,13 +8,16 @@ import Testing
 /// Changing records in place, restoring removed presets, and the rules for names (NFC, no
 /// invisible controls).
 @Suite struct RecordEditTests {
-  let folder = TemporaryFolder()
+  let db: TestDatabase
   let store: Store
 
-  init() throws { store = try Store(path: folder.file("t.sqlite")) }
+  init() throws {
+    db = try TestDatabase()
+    store = try db.open()
+  }
 
   /// The database's bytes: the main file and its write-ahead log.
-  func bytes() -> [Data?] { [fileBytes(store.path), fileBytes(store.path + "-wal")] }
+  func bytes() throws -> [Data?] { try db.contents(of: store) }
 
   @Test func updateGPUChangesOnlyTheFieldsGiven() throws {
     let before = try store.gpu(named: "a100-80gb")
@@ -28,7 +31,7 @@ import Testing
   }
 
   @Test func anInvalidResultIsRefusedAndNothingChanges() throws {
-    let before = bytes()
+    let before = try bytes()
     #expect(throws: PlannerError.self) {
       try store.updateGPU(named: "a100-80gb") { $0.profile.reserveBytes = 1 << 40 }
     }
@@ -36,7 +39,7 @@ import Testing
       try store.updateModel(named: "gpt2-xl") { $0.config.numHeads = 7 }
     }
     #expect(throws: StoreError.self) { try store.updateModel(named: "nope") { _ in } }
-    #expect(bytes() == before)
+    #expect(try bytes() == before)
   }
 
   @Test func updateNeverRenames() throws {
@@ -61,7 +64,7 @@ import Testing
     #expect(back.source == model.source)
     // Still removed-and-restored after a re-seed: no duplicate, no error.
     try store.database.execute("DELETE FROM meta")
-    #expect(try Store(path: store.path).model(named: "gpt2-xl").config == model.config)
+    #expect(try db.open().model(named: "gpt2-xl").config == model.config)
   }
 
   @Test func restoreIsRefusedForAnExistingNameOrANonPreset() throws {
@@ -69,7 +72,7 @@ import Testing
     try store.saveModel(
       ModelConfig(
         name: "mine", vocabSize: 100, contextLength: 8, numLayers: 1, dModel: 8, numHeads: 2))
-    let before = bytes()
+    let before = try bytes()
     #expect(throws: StoreError.presetNameTaken(kind: "GPU", name: "h200")) {
       try store.restoreGPU(named: "h200", from: presets)
     }
@@ -81,7 +84,7 @@ import Testing
     ) {
       try store.restoreGPU(named: "h2000", from: presets)
     }
-    #expect(bytes() == before)
+    #expect(try bytes() == before)
   }
 
   static let composed = "caf\u{E9}"
@@ -134,13 +137,13 @@ import Testing
     var m = ModelConfig(
       name: "gpt2" + scalar + "-xl", vocabSize: 100, contextLength: 8, numLayers: 1, dModel: 8,
       numHeads: 2)
-    let before = bytes()
+    let before = try bytes()
     #expect(throws: StoreError.self) { try store.saveModel(m) }
     m.name = scalar + "x"
     var g = try store.gpu(named: "t4").profile
     g.name = "t4" + scalar
     #expect(throws: StoreError.self) { try store.saveGPU(g) }
-    #expect(bytes() == before)
+    #expect(try bytes() == before)
     do {
       try RecordName.validate(m.name, kind: "model")
       Issue.record("accepted U+\(String(scalar.unicodeScalars.first!.value, radix: 16))")

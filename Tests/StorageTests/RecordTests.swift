@@ -6,10 +6,13 @@ import Testing
 @testable import Storage
 
 @Suite struct RecordTests {
-  let folder = TemporaryFolder()
+  let db: TestDatabase
   let store: Store
 
-  init() throws { store = try Store(path: folder.file("t.sqlite")) }
+  init() throws {
+    db = try TestDatabase()
+    store = try db.open()
+  }
 
   static let toy = ModelConfig(
     name: "toy", vocabSize: 1_000, contextLength: 128, numLayers: 2, dModel: 64, numHeads: 4)
@@ -46,7 +49,7 @@ import Testing
     try store.database.execute("DELETE FROM meta")
     try store.database.execute("DELETE FROM preset_seeds WHERE name = 'h200'")
     try store.removeGPU(named: "h200")
-    let reopened = try Store(path: store.path)
+    let reopened = try db.open()
     #expect(try reopened.gpu(named: "h200").profile.memoryBytes == 143_771 * 1_048_576)
   }
 
@@ -55,7 +58,7 @@ import Testing
     var a100 = try store.gpu(named: "a100-80gb").profile
     a100.pricePerHour = 1.5
     try store.saveGPU(a100, replace: true)
-    let reopened = try Store(path: store.path)
+    let reopened = try db.open()
     #expect(throws: StoreError.self) { try reopened.model(named: "gpt2-xl") }
     #expect(try reopened.gpu(named: "a100-80gb").profile.pricePerHour == 1.5)
   }
@@ -76,7 +79,7 @@ import Testing
     let plan = try Planner.plan(model: m, hardware: g, setup: TrainingSetup(microBatchSize: 1))
     try store.insertPlan(plan)
     #expect(try store.plans(PlanFilter(model: name)).first?.plan.model.name == name)
-    #expect(try store.database.int("SELECT count(*) FROM sqlite_master WHERE name = 'plans'") == 1)
+    #expect(try store.database.int("SELECT count(*) FROM plans") == 1)
   }
 
   @Test(arguments: [

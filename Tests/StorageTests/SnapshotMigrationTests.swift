@@ -7,7 +7,7 @@ import Testing
 
 /// Migration 0017 converts a database written by the code before it (`PlansAtMigration15`)
 /// in place: every plan reads back as it was, value for value.
-@Suite struct SnapshotMigrationTests {
+@Suite(TestDatabase.fileOnly) struct SnapshotMigrationTests {
   let folder = TemporaryFolder()
 
   /// Plans of every kind the old writer stored: a default one, on a cluster (predicted time),

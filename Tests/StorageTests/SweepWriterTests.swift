@@ -9,15 +9,16 @@ import Testing
 /// exactly the committed plans; the open chunk is invisible to other connections until its
 /// commit and gone after a rollback.
 @Suite struct SweepWriterTests {
-  let folder = TemporaryFolder()
+  let db: TestDatabase
   let store: Store
   /// A second connection to the same file: what another process sees.
   let other: Store
   let plan: Plan
 
   init() throws {
-    store = try Store(path: folder.file("t.sqlite"))
-    other = try Store(path: folder.file("t.sqlite"))
+    db = try TestDatabase()
+    store = try db.open()
+    other = try db.open()
     plan = try Planner.plan(
       model: try store.model(named: "seed-gpt2-small").config,
       hardware: try store.gpu(named: "a100-80gb").profile, setup: TrainingSetup(microBatchSize: 1))
@@ -97,6 +98,22 @@ import Testing
     let writer = try store.beginSweep(arguments: "{}", planned: 1)
     try store.database.execute(
       "UPDATE sweeps SET pid = ? WHERE id = ?", [Int(Int32.max), writer.sweepID])
+    guard store.database.isServer else {
+      #expect(try other.sweep(id: writer.sweepID).status == .incomplete)
+      return
+    }
+    // A server ignores the pid: the sweep runs while its process's session holds the lock,
+    // and reads as incomplete once that session ends, however it ends.
+    #expect(try other.sweep(id: writer.sweepID).status == .running)
+    try other.database.execute(
+      """
+      SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted
+        AND classid = \(Store.sweepLockClass) AND objid = ?
+      """, [writer.sweepID])
+    let deadline = ContinuousClock.now + .seconds(10)
+    while try other.sweep(id: writer.sweepID).status == .running, ContinuousClock.now < deadline {
+      usleep(10_000)
+    }
     #expect(try other.sweep(id: writer.sweepID).status == .incomplete)
   }
 
