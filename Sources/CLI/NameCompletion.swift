@@ -35,7 +35,7 @@ enum NameCompletion {
     _ kind: Kind, words: [String], prefix: String,
     environment: [String: String] = ProcessInfo.processInfo.environment
   ) -> [String] {
-    names(kind, database: databasePath(words, environment: environment)).filter {
+    names(kind, database: database(words, environment: environment)).filter {
       $0.hasPrefix(prefix)
     }
   }
@@ -49,23 +49,29 @@ enum NameCompletion {
     return complete(kind, words: words, prefix: last, environment: environment).map { done + $0 }
   }
 
-  /// The database `words` (the command line so far) would open, if it exists.
-  static func databasePath(_ words: [String], environment: [String: String]) -> String? {
+  /// The database `words` (the command line so far) would open: a server's, or a file that
+  /// exists (completing never creates one).
+  static func database(_ words: [String], environment: [String: String]) -> DatabaseLocation? {
     var explicit: String?
     for (i, word) in words.enumerated() {
       if word == "--db", i + 1 < words.count { explicit = words[i + 1] }
       if word.hasPrefix("--db=") { explicit = String(word.dropFirst(5)) }
     }
     guard let location = try? DatabaseLocation(explicit: explicit, environment: environment),
-      FileManager.default.fileExists(atPath: location.path)
+      location.server != nil || FileManager.default.fileExists(atPath: location.path)
     else { return nil }
-    return location.path
+    return location
   }
 
-  static func names(_ kind: Kind, database: String?) -> [String] {
-    guard let database, let store = try? Store(path: database, seedPresets: false) else {
-      return []
-    }
+  /// The names saved in `database`, read without writing: a server's is opened read-only, as
+  /// its migrations and presets are another command's to apply.
+  static func names(_ kind: Kind, database: DatabaseLocation?) -> [String] {
+    guard let database else { return [] }
+    let opened =
+      database.server != nil
+      ? try? Store(location: database, readOnly: true)
+      : try? Store(path: database.path, seedPresets: false)
+    guard let store = opened else { return [] }
     switch kind {
     case .model: return (try? store.models().map(\.config.name)) ?? []
     case .gpu: return (try? store.gpus().map(\.profile.name)) ?? []
