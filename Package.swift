@@ -98,7 +98,9 @@ let package = Package(
           .when(platforms: [.linux], configuration: .release))
       ]),
 
-    .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
+    .target(
+      name: "TestSupport", dependencies: ["Storage"], path: "Tests/TestSupport",
+      swiftSettings: strict),
     .testTarget(name: "PlannerTests", dependencies: ["Planner"], swiftSettings: strict),
     .testTarget(
       name: "ConfigImportTests", dependencies: ["ConfigImport", "Planner"], swiftSettings: strict),

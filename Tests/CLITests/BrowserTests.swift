@@ -103,7 +103,7 @@ struct BrowserTests {
     )
     #expect(sweep.status == 0, "\(sweep.stderr)")
     let dom = try Browser.dumpDOM(try report(["--sweep", "1"], name: "sweep.html"), in: cli.folder)
-    let overview = try Store(path: cli.db).planOverview(PlanFilter(sweep: 1))
+    let overview = try cli.database.open().planOverview(PlanFilter(sweep: 1))
     let svg = try chart("sweep-chart", in: dom)
     #expect(count("<circle class=\"point ", in: svg) == overview.density.count)
     #expect(count("<circle class=\"front-point\"", in: svg) == overview.front.count)

@@ -9,8 +9,20 @@ import Testing
 /// through `FileSink` (`export` and `report` to `-`) is written to the descriptor, not collected:
 /// give those an `--output` file.
 final class InProcessRunner: Sendable {
-  let folder = TemporaryFolder()
-  var db: String { folder.file("plans.sqlite") }
+  /// A file in a temporary folder, or a new server database when the run puts its storage
+  /// there (`TestDatabase`).
+  let database: TestDatabase
+  var folder: TemporaryFolder { database.folder }
+  var db: String { database.location }
+
+  init() {
+    do {
+      database = try TestDatabase("plans.sqlite")
+    } catch {
+      Issue.record(error)
+      database = TestDatabase(file: "plans.sqlite")
+    }
+  }
 
   struct Result {
     let status: Int32
@@ -40,6 +52,13 @@ final class InProcessRunner: Sendable {
     return try JSONSerialization.jsonObject(with: Data(r.stdout.utf8), options: [.fragmentsAllowed])
   }
 
-  /// The database's bytes: the main file and its write-ahead log.
-  func databaseBytes() -> [Data?] { [fileBytes(db), fileBytes(db + "-wal")] }
+  /// The database's bytes, the main file's and its write-ahead log's; on a server, its rows.
+  func databaseBytes() -> [Data?] {
+    do {
+      return try database.contents()
+    } catch {
+      Issue.record(error)
+      return []
+    }
+  }
 }

@@ -67,7 +67,7 @@ import Testing
     #expect(int(shown, "active_parameters") == lite.active)
     #expect(int(shown, "latent_attention.kv_lora_rank") == 512)
     // Refused in one line, nothing saved: a rank of 0, a latent width missing, a Q rank alone.
-    let before = try Data(contentsOf: URL(fileURLWithPath: cli.db))
+    let before = cli.databaseBytes()
     for (extra, message) in [
       (latent.replacingOccurrences(of: "512", with: "0"), "--kv-lora-rank must be in 1…1048576"),
       (latent + " --q-lora-rank 0", "--q-lora-rank must be in 1…1048576, or none"),
@@ -79,7 +79,7 @@ import Testing
       #expect(bad.stderr.contains(message), "\(extra): \(bad.stderr)")
       #expect(bad.stderr.split(separator: "\n").count == 1, "\(bad.stderr)")
     }
-    #expect(try Data(contentsOf: URL(fileURLWithPath: cli.db)) == before)
+    #expect(cli.databaseBytes() == before)
   }
 
   @Test func unsupportedMoETypesListWhatIs() throws {

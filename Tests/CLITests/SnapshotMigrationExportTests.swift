@@ -7,7 +7,7 @@ import Testing
 /// one table, as before migration 0017, once the migration has split them into snapshots.
 /// (StorageTests' SnapshotMigrationTests check the rows of the old writer itself, value by
 /// value; this checks what a user reads.)
-@Suite struct SnapshotMigrationExportTests {
+@Suite(TestDatabase.fileOnly) struct SnapshotMigrationExportTests {
   let cli = TrainplanRunner()
 
   static let commands: [[String]] = [

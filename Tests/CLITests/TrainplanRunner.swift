@@ -4,13 +4,27 @@ import Testing
 
 /// Runs the built `trainplan` binary against a database in a temporary folder.
 final class TrainplanRunner: @unchecked Sendable {
-  let folder = TemporaryFolder()
+  /// A file in a temporary folder, or a new server database when the run puts its storage
+  /// there (`TestDatabase`).
+  let database: TestDatabase
+  var folder: TemporaryFolder { database.folder }
+  var db: String { database.location }
+
+  init() {
+    do {
+      database = try TestDatabase("plans.sqlite")
+    } catch {
+      Issue.record(error)
+      database = TestDatabase(file: "plans.sqlite")
+    }
+  }
   let binary = builtProduct("trainplan")
-  var db: String { folder.file("plans.sqlite") }
 
   /// A clean environment: no TRAINPLAN_DB, HOME inside the temporary folder.
   var environment: [String: String] {
-    ["HOME": folder.path, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"]
+    var environment = ["HOME": folder.path, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"]
+    if TestDatabase.onServer { environment["PGPASSWORD"] = TestDatabase.environment["PGPASSWORD"] }
+    return environment
   }
 
   /// `trainplan --db DB args…`
@@ -34,8 +48,15 @@ final class TrainplanRunner: @unchecked Sendable {
 
   func json(_ line: String) throws -> Any { try json(line.split(separator: " ").map(String.init)) }
 
-  /// The database's bytes: the main file and its write-ahead log.
-  func databaseBytes() -> [Data?] { [fileBytes(db), fileBytes(db + "-wal")] }
+  /// The database's bytes, the main file's and its write-ahead log's; on a server, its rows.
+  func databaseBytes() -> [Data?] {
+    do {
+      return try database.contents()
+    } catch {
+      Issue.record(error)
+      return []
+    }
+  }
 
   /// Runs each command and expects it refused: a non-zero exit without a signal, one
   /// `Error: ` line on stderr, and the database's bytes as they were before the first.

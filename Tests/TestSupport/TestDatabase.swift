@@ -1,7 +1,5 @@
 import Foundation
 import Storage
-import TestSupport
-import Testing
 
 /// The database a storage test works on: a file in a temporary folder, or, when the run sets
 /// `TRAINPLAN_TEST_STORAGE_BACKEND=postgres`, a new database on the server that
@@ -9,22 +7,20 @@ import Testing
 /// `PGPASSWORD`). Each server database is a copy of one template migrated and seeded once
 /// per run: migrating and seeding a new database costs seconds, a copy a fraction of one.
 /// The server's database is dropped with this value.
-final class TestDatabase: @unchecked Sendable {
-  static let environment = ProcessInfo.processInfo.environment
+public final class TestDatabase: @unchecked Sendable {
+  public static let environment = ProcessInfo.processInfo.environment
   /// Whether this run's storage tests use the server.
-  static let onServer = environment["TRAINPLAN_TEST_STORAGE_BACKEND"] == "postgres"
-  /// For the tests of what only a file has (its bytes, WAL, PRAGMAs, old SQLite schemas):
-  /// reported skipped when the run is on the server.
-  static let fileOnly = Testing.ConditionTrait.enabled(
-    if: !onServer, "a file's own behaviour: this run's storage tests are on PostgreSQL")
-
-  let folder = TemporaryFolder()
+  public static let onServer = environment["TRAINPLAN_TEST_STORAGE_BACKEND"] == "postgres"
+  public let folder = TemporaryFolder()
   /// The file's path, or the server database's URL.
-  let location: String
+  public let location: String
   private let serverName: String?
 
+  /// A new file database named `name`, whatever the run's backend.
+  public init(file name: String) { (location, serverName) = (folder.file(name), nil) }
+
   /// A new database named `name` (a file's name; a server database gets a unique one).
-  init(_ name: String = "t.sqlite") throws {
+  public init(_ name: String = "t.sqlite") throws {
     guard Self.onServer else {
       (location, serverName) = (folder.file(name), nil)
       return
@@ -41,17 +37,15 @@ final class TestDatabase: @unchecked Sendable {
 
   /// Opens the database as trainplan does: on a file, `Store(path:)`; on the server, the
   /// URL through `Store(location:)`, its password from the environment.
-  func open() throws -> Store {
+  public func open() throws -> Store {
     guard serverName != nil else { return try Store(path: location) }
     return try Store(location: DatabaseLocation(explicit: location, environment: Self.environment))
   }
 
   /// What "nothing changed" compares: a file's bytes (its WAL's too), or on the server every
   /// table's rows as text, in order.
-  func contents(of store: Store) throws -> [Data?] {
-    guard serverName != nil else {
-      return [fileBytes(store.path), fileBytes(store.path + "-wal")]
-    }
+  public func contents(of store: Store) throws -> [Data?] {
+    guard serverName != nil else { return try contents() }
     let tables = try store.database.fetch(
       "SELECT relname::text AS name FROM pg_class WHERE relkind = 'r'"
         + " AND relnamespace = to_regnamespace(current_schema()) ORDER BY relname"
@@ -64,9 +58,16 @@ final class TestDatabase: @unchecked Sendable {
     }
   }
 
+  /// The same as `contents(of:)`, without a store at hand: a file is read, never opened (that
+  /// would make one); a server's database is opened.
+  public func contents() throws -> [Data?] {
+    guard serverName != nil else { return [fileBytes(location), fileBytes(location + "-wal")] }
+    return try contents(of: open())
+  }
+
   // MARK: The server
 
-  static func url(_ database: String) -> String {
+  public static func url(_ database: String) -> String {
     postgresURL(environment["TRAINPLAN_TEST_POSTGRES_URL"] ?? "", database: database)
   }
 
