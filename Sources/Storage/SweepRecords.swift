@@ -168,13 +168,19 @@ extension Store {
   /// The first key of a sweep's session lock on a server (the second is its id): "tp".
   static let sweepLockClass = 0x7470
 
-  /// The sweeps whose process still holds its session lock, on a server.
+  /// A condition on `pg_locks` keeping this database's locks only.
+  static let thisDatabasesLocks =
+    "database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+
+  /// The sweeps whose process still holds its session lock, on a server. Advisory locks are
+  /// per database, but `pg_locks` lists the whole server's: another trainplan database's sweep
+  /// of the same id must not keep this one running.
   func liveServerSweeps() throws -> Set<Int> {
     Set(
       try database.fetch(
         """
         SELECT objid::bigint AS id FROM pg_locks WHERE locktype = 'advisory' AND granted
-          AND classid = \(Self.sweepLockClass) AND objsubid = 2
+          AND classid = \(Self.sweepLockClass) AND objsubid = 2 AND \(Self.thisDatabasesLocks)
         """
       ) { try $0.int("id") })
   }

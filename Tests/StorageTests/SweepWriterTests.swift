@@ -108,13 +108,30 @@ import Testing
     try other.database.execute(
       """
       SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted
-        AND classid = \(Store.sweepLockClass) AND objid = ?
+        AND classid = \(Store.sweepLockClass) AND objid = ? AND \(Store.thisDatabasesLocks)
       """, [writer.sweepID])
     let deadline = ContinuousClock.now + .seconds(10)
     while try other.sweep(id: writer.sweepID).status == .running, ContinuousClock.now < deadline {
       usleep(10_000)
     }
     #expect(try other.sweep(id: writer.sweepID).status == .incomplete)
+  }
+
+  /// Advisory locks are per database, and `pg_locks` lists the whole server's: a sweep of the
+  /// same id running in another database on the server does not keep this one running.
+  @Test(.enabled(if: TestDatabase.onServer, "a server's session locks"))
+  func anotherDatabasesSweepKeepsNoneHereRunning() throws {
+    let elsewhere = try TestDatabase()
+    let thereStore = try elsewhere.open()
+    let there = try thereStore.beginSweep(arguments: "{}", planned: 1)
+    let here = try store.beginSweep(arguments: "{}", planned: 1)
+    #expect(here.sweepID == there.sweepID)
+    #expect(try other.sweep(id: here.sweepID).status == .running)
+    // As if this sweep's process were gone: its lock released, its row still "running".
+    _ = try store.database.text(
+      "SELECT pg_advisory_unlock(\(Store.sweepLockClass), \(here.sweepID))::text")
+    #expect(try other.sweep(id: here.sweepID).status == .incomplete)
+    #expect(try thereStore.sweep(id: there.sweepID).status == .running)
   }
 
   @Test func sweepsAreListedNewestFirst() throws {
