@@ -11,18 +11,9 @@ import Testing
 final class InProcessRunner: Sendable {
   /// A file in a temporary folder, or a new server database when the run puts its storage
   /// there (`TestDatabase`).
-  let database: TestDatabase
+  let database = TestDatabase.forCommands()
   var folder: TemporaryFolder { database.folder }
   var db: String { database.location }
-
-  init() {
-    do {
-      database = try TestDatabase("plans.sqlite")
-    } catch {
-      Issue.record(error)
-      database = TestDatabase(file: "plans.sqlite")
-    }
-  }
 
   struct Result {
     let status: Int32
@@ -53,12 +44,5 @@ final class InProcessRunner: Sendable {
   }
 
   /// The database's bytes, the main file's and its write-ahead log's; on a server, its rows.
-  func databaseBytes() -> [Data?] {
-    do {
-      return try database.contents()
-    } catch {
-      Issue.record(error)
-      return []
-    }
-  }
+  func databaseBytes() -> [Data?] { database.recordedContents() }
 }

@@ -6,18 +6,9 @@ import Testing
 final class TrainplanRunner: @unchecked Sendable {
   /// A file in a temporary folder, or a new server database when the run puts its storage
   /// there (`TestDatabase`).
-  let database: TestDatabase
+  let database = TestDatabase.forCommands()
   var folder: TemporaryFolder { database.folder }
   var db: String { database.location }
-
-  init() {
-    do {
-      database = try TestDatabase("plans.sqlite")
-    } catch {
-      Issue.record(error)
-      database = TestDatabase(file: "plans.sqlite")
-    }
-  }
   let binary = builtProduct("trainplan")
 
   /// A clean environment: no TRAINPLAN_DB, HOME inside the temporary folder.
@@ -49,14 +40,7 @@ final class TrainplanRunner: @unchecked Sendable {
   func json(_ line: String) throws -> Any { try json(line.split(separator: " ").map(String.init)) }
 
   /// The database's bytes, the main file's and its write-ahead log's; on a server, its rows.
-  func databaseBytes() -> [Data?] {
-    do {
-      return try database.contents()
-    } catch {
-      Issue.record(error)
-      return []
-    }
-  }
+  func databaseBytes() -> [Data?] { database.recordedContents() }
 
   /// Runs each command and expects it refused: a non-zero exit without a signal, one
   /// `Error: ` line on stderr, and the database's bytes as they were before the first.

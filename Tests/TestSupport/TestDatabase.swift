@@ -1,15 +1,15 @@
 import Foundation
 import Storage
 
-/// The database a storage test works on: a file in a temporary folder, or, when the run sets
-/// `TRAINPLAN_TEST_STORAGE_BACKEND=postgres`, a new database on the server that
+/// The database a storage or command test works on: a file in a temporary folder, or, when
+/// the run sets `TRAINPLAN_TEST_STORAGE_BACKEND=postgres`, a new database on the server that
 /// `TRAINPLAN_TEST_POSTGRES_URL` names (a build with the Postgres trait; the password in
 /// `PGPASSWORD`). Each server database is a copy of one template migrated and seeded once
 /// per run: migrating and seeding a new database costs seconds, a copy a fraction of one.
 /// The server's database is dropped with this value.
 public final class TestDatabase: @unchecked Sendable {
   public static let environment = ProcessInfo.processInfo.environment
-  /// Whether this run's storage tests use the server.
+  /// Whether this run's tests put their databases on the server.
   public static let onServer = environment["TRAINPLAN_TEST_STORAGE_BACKEND"] == "postgres"
   public let folder = TemporaryFolder()
   /// The file's path, or the server database's URL.
@@ -67,7 +67,7 @@ public final class TestDatabase: @unchecked Sendable {
 
   // MARK: The server
 
-  public static func url(_ database: String) -> String {
+  static func url(_ database: String) -> String {
     postgresURL(environment["TRAINPLAN_TEST_POSTGRES_URL"] ?? "", database: database)
   }
 
