@@ -98,7 +98,8 @@ public final class Store {
     /// On a database trainplan made it is one statement (one snapshot, one round trip
     /// instead of seven: every command pays it); anything else (a new database, another
     /// tool's `schema_migrations`) takes the general checks in a read transaction, which say
-    /// what is wrong.
+    /// what is wrong. `applied_at` is selected though unread: a table of that name without
+    /// trainplan's columns fails this statement and so takes those checks.
     static func openingChecks(_ database: Database, _ migrator: DatabaseMigrator) throws
       -> (pending: [Migration], canWrite: Bool, settled: Bool)
     {

@@ -38,8 +38,9 @@ public final class SweepWriter {
   /// Plans committed so far.
   public private(set) var written = 0
   /// On a server, the open chunk's rows not yet loaded, as COPY lines still to settle (see
-  /// `PlanWriter.settle`): loaded by one COPY per `copyBatch` rows, inside the chunk's transaction, instead of one round
-  /// trip to the server per plan (and in pieces, so that a chunk's text stays a few MB).
+  /// `PlanWriter.settle`): loaded by one COPY per `copyBatch` rows, inside the chunk's
+  /// transaction, instead of one round trip to the server per plan (and in pieces, so that a
+  /// chunk's text stays a few MB).
   private var copyRows: [PlanWriter.CopyRow] = []
   static let copyBatch = 5_000
   /// On a server, the second connection the snapshots are written through.
